@@ -1,0 +1,398 @@
+"""The route engine: `advance(case, actor, input, now) -> Result(case, events)`.
+
+Pure: it sends nothing, stores nothing and reads no clock. A refused input returns the case unchanged
+with one `Refused` event, so the edge can answer and know nothing was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flows import events as ev
+from flows import inputs as inp
+from flows import policy
+from flows.case import Case, Consent, Draft, Pupil, TimelineEntry
+from flows.policy import Actor, Decision
+from flows.registry import RouteRegistry
+from flows.route import Condition, Effect, Field, Route, Step, Transition
+from flows.values import ValueProblem, check_date, parse_date, parse_pupil
+
+
+@dataclass(frozen=True)
+class Result:
+    case: Case
+    events: tuple[ev.Event, ...]
+
+    @property
+    def refused(self) -> bool:
+        return any(isinstance(e, ev.Refused) for e in self.events)
+
+
+SYSTEM = None  # the actor of a timeout
+
+
+class Engine:
+    def __init__(self, routes: RouteRegistry) -> None:
+        self.routes = routes
+
+    # -- starting -------------------------------------------------------------------------------
+    def start(self, route_id: str, actor: Actor, *, ref: str, now: datetime, timezone: str = "Europe/Amsterdam") -> Result | ev.Refused:
+        """Begin a case as a draft owned by `actor`, asking the first question of the start step."""
+        route = self.routes.latest(route_id)
+        allowed = policy.can_start(actor, route)
+        if not allowed:
+            return ev.Refused(actor.member_id, allowed.reason)
+        case = Case(
+            ref=ref,
+            school_id=actor.school_id,
+            route_id=route.id,
+            route_version=route.version,
+            step=route.start.step,
+            status="draft",
+            created_by=actor.member_id,
+            created_at=now,
+            timezone=timezone,
+            step_entered_at=now,
+        )
+        return self._open(route, case, actor, route.step(route.start.step))
+
+    # -- advancing ------------------------------------------------------------------------------
+    def advance(self, case: Case, actor: Actor | None, given: inp.Input, now: datetime) -> Result:
+        route = self.routes.get(case.route_id, case.route_version)
+        if isinstance(given, inp.Timeout):
+            return self._timeout(route, case, given, now)
+        if actor is None:
+            raise ValueError("only a timeout may come without an actor")
+        if isinstance(given, inp.DoAction):
+            return self._action(route, case, actor, given, now)
+        if isinstance(given, inp.Discard):
+            return self._discard(case, actor, now)
+        if isinstance(given, inp.Open):
+            allowed = policy.can_act(actor, case, route, given.step)
+            if not allowed:
+                return _refuse(case, actor, allowed)
+            return self._open(route, case, actor, route.step(given.step))
+        return self._answer(route, case, actor, given, now)
+
+    def _open(self, route: Route, case: Case, actor: Actor, step: Step) -> Result:
+        draft = Draft(step=step.id, values={}, pending=None)
+        case = case.with_(drafts={**case.drafts, actor.member_id: draft})
+        return self._ask_next(route, case, actor, step, draft)
+
+    def _answer(self, route: Route, case: Case, actor: Actor, given: inp.Input, now: datetime) -> Result:
+        step_id = getattr(given, "step", case.step)
+        allowed = policy.can_act(actor, case, route, step_id)
+        if not allowed:
+            return _refuse(case, actor, allowed)
+        draft = case.drafts.get(actor.member_id)
+        if draft is None or draft.step != case.step:
+            return _refuse(case, actor, policy.STALE)
+        step = route.step(case.step)
+        if isinstance(given, inp.Confirm):
+            if draft.pending is not None or not step.confirm:
+                return _refuse(case, actor, policy.STALE)
+            return self._submit(route, case, actor, step, draft.values, now)
+        field_id = getattr(given, "field", draft.pending)
+        field = step.field(field_id) if field_id else None
+        if field is None or field_id != draft.pending:
+            return _refuse(case, actor, policy.STALE)
+        try:
+            value, finished = _take(field, draft.values.get(field.id), given, case, now)
+        except ValueProblem as problem:
+            return Result(case, (ev.Refused(actor.member_id, problem.message, dict(problem.params)),))
+        values = {**draft.values, field.id: value}
+        if not finished:  # a multi-choice tick: ask the same field again with the new selection
+            draft = replace(draft, values=values)
+            case = case.with_(drafts={**case.drafts, actor.member_id: draft})
+            return Result(case, (_prompt(case, actor, step, field, draft),))
+        draft = replace(draft, values=values)
+        case = case.with_(drafts={**case.drafts, actor.member_id: draft})
+        return self._ask_next(route, case, actor, step, draft, now=now)
+
+    def _ask_next(self, route: Route, case: Case, actor: Actor, step: Step, draft: Draft, now: datetime | None = None) -> Result:
+        answered = set(draft.values)
+        for field in step.fields:
+            if field.id in answered or not _holds(field.when, draft.values, case):
+                continue
+            draft = replace(draft, pending=field.id)
+            case = case.with_(drafts={**case.drafts, actor.member_id: draft})
+            return Result(case, (_prompt(case, actor, step, field, draft),))
+        draft = replace(draft, pending=None)
+        case = case.with_(drafts={**case.drafts, actor.member_id: draft})
+        if step.confirm or now is None:
+            # `now is None` only when a step without fields is opened: it still needs a press to submit.
+            return Result(case, (_summary(case, actor, step, draft),))
+        return self._submit(route, case, actor, step, draft.values, now)
+
+    # -- submitting -----------------------------------------------------------------------------
+    def _submit(self, route: Route, case: Case, actor: Actor, step: Step, values: dict[str, Any], now: datetime) -> Result:
+        transition = _choose(step.transitions, values, case)
+        before = case
+        events: list[ev.Event] = []
+        case = case.with_(data={**case.data, step.id: values})
+        pupil = next((values[f.id] for f in step.fields if f.kind == "pupil" and f.id in values), None)
+        if pupil is not None:
+            case = case.with_(pupil=Pupil(id=pupil.get("id"), label=pupil["label"], number=pupil.get("number")))
+        if case.status == "draft":
+            case = case.with_(status="open")
+        target = transition.to
+        case, effect_events = _apply(transition.effects, case, actor, values, now, target or step.id)
+        events.extend(effect_events)
+        # The guard looks at the case after this transition's own effects (which may record consent).
+        if transition.requires_consent and not case.consent_given and "safety" not in case.flags:
+            return Result(before, (ev.Refused(actor.member_id, "access.no_consent"),))
+        entry = TimelineEntry(now, actor.member_id, _acting_role(route, step, actor), step.id, "submitted", _summarise(step, values), target)
+        case = case.with_(timeline=(*case.timeline, entry), drafts=_drop_draft(case, actor.member_id))
+        events.append(ev.Say(actor.member_id, "engine.submitted", {"step": step.title, "ref": case.ref}))
+        if target is not None and case.is_open:
+            case, move_events = _enter(route, case, actor, target, now)
+            events.extend(move_events)
+        return Result(case, tuple(events))
+
+    def _action(self, route: Route, case: Case, actor: Actor, given: inp.DoAction, now: datetime) -> Result:
+        action = route.actions.get(given.action)
+        if action is None:
+            return _refuse(case, actor, policy.STALE)
+        allowed = policy.can_do_action(actor, case, route, action, given.step)
+        if not allowed:
+            return _refuse(case, actor, allowed)
+        case, events = _apply(action.effects, case, actor, {}, now, action.to or case.step)
+        role = next(iter(sorted(actor.roles & route.expand(action.roles))), None)
+        entry = TimelineEntry(now, actor.member_id, role, case.step, f"action:{action.id}", {}, action.to)
+        case = case.with_(timeline=(*case.timeline, entry))
+        out = list(events)
+        out.append(ev.Say(actor.member_id, "engine.action_done", {"action": action.label, "ref": case.ref}))
+        if action.to is not None and action.to != case.step and case.is_open:
+            case, move_events = _enter(route, case, actor, action.to, now)
+            out.extend(move_events)
+        return Result(case, tuple(out))
+
+    def _timeout(self, route: Route, case: Case, given: inp.Timeout, now: datetime) -> Result:
+        if not case.is_open or case.status == "draft" or case.step != given.step:
+            return Result(case, ())  # the case moved on: the follow-up is void
+        follow_up = next((f for f in route.step(case.step).follow_ups if f.id == given.follow_up), None)
+        if follow_up is None:
+            return Result(case, ())
+        case, events = _apply(follow_up.effects, case, None, {}, now, follow_up.to or case.step, actions=follow_up.actions)
+        entry = TimelineEntry(now, None, None, case.step, f"follow_up:{follow_up.id}", {}, follow_up.to)
+        case = case.with_(timeline=(*case.timeline, entry))
+        out = list(events)
+        if follow_up.to is not None and follow_up.to != case.step and case.is_open:
+            case, move_events = _enter(route, case, None, follow_up.to, now)
+            out.extend(move_events)
+        return Result(case, tuple(out))
+
+    def _discard(self, case: Case, actor: Actor, now: datetime) -> Result:
+        if actor.member_id not in case.drafts:
+            return Result(case, (ev.Say(actor.member_id, "engine.nothing_to_cancel"),))
+        drafts = _drop_draft(case, actor.member_id)
+        if case.status == "draft" and case.created_by == actor.member_id:
+            entry = TimelineEntry(now, actor.member_id, None, case.step, "cancelled", {})
+            case = case.with_(status="cancelled", drafts=drafts, timeline=(*case.timeline, entry))
+        else:
+            case = case.with_(drafts=drafts)
+        return Result(case, (ev.Say(actor.member_id, "engine.cancelled"),))
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _refuse(case: Case, actor: Actor, decision: Decision) -> Result:
+    return Result(case, (ev.Refused(actor.member_id, decision.reason),))
+
+
+def _drop_draft(case: Case, member_id: int) -> dict[int, Draft]:
+    return {m: d for m, d in case.drafts.items() if m != member_id}
+
+
+def _local_today(case: Case, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(case.timezone)).date()
+
+
+def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetime) -> tuple[Any, bool]:
+    """The value `given` sets for `field`, and whether the field is finished."""
+    options = {o.value for o in field.options}
+    if isinstance(given, inp.Choose):
+        if field.kind != "choice" or given.value not in options:
+            raise ValueProblem("input.use_buttons")
+        return given.value, True
+    if isinstance(given, inp.Toggle):
+        if field.kind != "multi" or given.value not in options:
+            raise ValueProblem("input.use_buttons")
+        chosen = list(current or [])
+        chosen = [v for v in chosen if v != given.value] if given.value in chosen else [*chosen, given.value]
+        return [o.value for o in field.options if o.value in chosen], False
+    if isinstance(given, inp.Done):
+        if field.kind == "multi":
+            if not current and not field.optional:
+                raise ValueProblem("input.pick_at_least_one")
+            return list(current or []), True
+        if not field.optional:
+            raise ValueProblem("input.required")
+        return None, True
+    if isinstance(given, inp.SetValue):
+        if field.kind == "pupil" and isinstance(given.value, dict) and given.value.get("label"):
+            return {"id": given.value.get("id"), "label": str(given.value["label"]), "number": given.value.get("number")}, True
+        if field.kind == "date" and isinstance(given.value, str):
+            try:
+                parsed = date.fromisoformat(given.value)
+            except ValueError as exc:
+                raise ValueProblem("input.date_invalid") from exc
+            return check_date(parsed, _local_today(case, now)).isoformat(), True
+        raise ValueProblem("input.use_buttons")
+    if isinstance(given, inp.Answer):
+        text = given.text.strip()
+        if field.kind in ("choice", "multi"):
+            raise ValueProblem("input.use_buttons")
+        if not text:
+            raise ValueProblem("input.required")
+        if field.kind == "text":
+            if len(text) > field.max_length:
+                raise ValueProblem("input.too_long", max=field.max_length, length=len(text))
+            return text, True
+        if field.kind == "date":
+            return parse_date(text, _local_today(case, now)).isoformat(), True
+        if field.kind == "pupil":
+            return parse_pupil(text), True
+    raise ValueProblem("input.use_buttons")
+
+
+def _holds(cond: Condition, values: dict[str, Any], case: Case) -> bool:
+    for field_id, accepted in cond.equals:
+        value = values.get(field_id)
+        if isinstance(value, list):
+            if not set(value) & set(accepted):
+                return False
+        else:
+            shown = str(value).lower() if isinstance(value, bool) else str(value)
+            if shown not in accepted:
+                return False
+    if any(flag not in case.flags for flag in cond.flags):
+        return False
+    if any(flag in case.flags for flag in cond.not_flags):
+        return False
+    return all(case.counters.get(name, 0) >= n for name, n in cond.counter_at_least)
+
+
+def _choose(transitions: tuple[Transition, ...], values: dict[str, Any], case: Case) -> Transition:
+    # The loader guarantees the last transition is unconditional.
+    return next(t for t in transitions if _holds(t.when, values, case))
+
+
+def _apply(
+    effects: tuple[Effect, ...],
+    case: Case,
+    actor: Actor | None,
+    values: dict[str, Any],
+    now: datetime,
+    target_step: str,
+    actions: tuple[str, ...] = (),
+) -> tuple[Case, list[ev.Event]]:
+    events: list[ev.Event] = []
+    member = actor.member_id if actor else None
+    for effect in effects:
+        kind, args = effect.kind, effect.args
+        if kind == "notify":
+            if args["when_flag"] is not None and args["when_flag"] not in case.flags:
+                continue
+            events.append(
+                ev.Notify(case.ref, args["roles"], args["message"], args["urgent"], member, target_step, tuple(args["actions"]) or actions)
+            )
+        elif kind == "set_priority":
+            case = case.with_(priority=args)
+        elif kind == "flag":
+            case = case.with_(flags=case.flags | {args})
+        elif kind == "unflag":
+            case = case.with_(flags=case.flags - {args})
+        elif kind == "count":
+            case = case.with_(counters={**case.counters, args: case.counters.get(args, 0) + 1})
+        elif kind == "record_consent" and actor is not None:
+            consent = Consent(
+                status=values[args["status"]], method=values[args["method"]], on=values[args["date"]], by_member=actor.member_id, recorded_at=now
+            )
+            case = case.with_(consent=consent)
+        elif kind == "assign_regiehouder":
+            case = case.with_(regiehouder=args)
+        elif kind == "assign_actor" and actor is not None:
+            case = case.with_(assigned={**case.assigned, args: actor.member_id})
+        elif kind == "say" and member is not None:
+            events.append(ev.Say(member, args, {"ref": case.ref}))
+        elif kind == "close":
+            case = case.with_(status="closed", outcome=args, drafts={})
+            events.append(ev.CancelFollowUps(case.ref, case.step))
+            events.append(ev.CaseClosed(case.ref, args))
+    return case, events
+
+
+def _enter(route: Route, case: Case, actor: Actor | None, step_id: str, now: datetime) -> tuple[Case, list[ev.Event]]:
+    """Move the case to `step_id`: cancel the old step's follow-ups, run on_enter, schedule the new ones."""
+    previous = case.step
+    step = route.step(step_id)
+    # Re-entering the same step (another attempt) restarts its deadlines too.
+    events: list[ev.Event] = [ev.CancelFollowUps(case.ref, previous)]
+    case = case.with_(step=step_id, step_entered_at=now, drafts={} if previous != step_id else case.drafts)
+    events.append(ev.StepEntered(case.ref, step_id, previous))
+    case, on_enter = _apply(step.on_enter, case, actor, {}, now, step_id)
+    events.extend(on_enter)
+    if step.terminal and case.is_open:
+        case = case.with_(status="closed", outcome=case.outcome or step_id)
+        events.append(ev.CaseClosed(case.ref, case.outcome or step_id))
+    elif case.is_open:
+        events.extend(ev.ScheduleFollowUp(case.ref, step_id, f.id, f.after) for f in step.follow_ups)
+    return case, events
+
+
+def _acting_role(route: Route, step: Step, actor: Actor) -> str | None:
+    roles = sorted(actor.roles & route.expand(step.actors))
+    return roles[0] if roles else None
+
+
+def _summarise(step: Step, values: dict[str, Any]) -> dict[str, Any]:
+    """What the timeline keeps of an answer: choices, dates and the pupil label, never free text."""
+    out: dict[str, Any] = {}
+    for field in step.fields:
+        if field.id not in values or values[field.id] is None:
+            continue
+        value = values[field.id]
+        if field.kind == "text":
+            out[field.id] = {"text": True}
+        elif field.kind == "pupil":
+            out[field.id] = value["label"]
+        else:
+            out[field.id] = value
+    return out
+
+
+def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) -> ev.Prompt:
+    selected = tuple(draft.values.get(field.id) or ()) if field.kind == "multi" else ()
+    return ev.Prompt(
+        member=actor.member_id,
+        case_ref=case.ref,
+        step=step.id,
+        field=field.id,
+        kind=field.kind,
+        message=field.prompt,
+        options=tuple((o.value, o.label) for o in field.options),
+        selected=selected,
+        optional=field.optional,
+        max_length=field.max_length if field.kind == "text" else 0,
+    )
+
+
+def _summary(case: Case, actor: Actor, step: Step, draft: Draft) -> ev.Summary:
+    shown: list[tuple[str, str, str]] = []
+    for field in step.fields:
+        value = draft.values.get(field.id)
+        if value is None or value == []:
+            continue
+        labels = {o.value: o.label for o in field.options}
+        if field.kind == "choice":
+            shown.append((field.prompt, "choice", labels[value]))
+        elif field.kind == "multi":
+            shown.append((field.prompt, "multi", ",".join(labels[v] for v in value)))
+        elif field.kind == "pupil":
+            shown.append((field.prompt, "pupil", value["label"]))
+        else:
+            shown.append((field.prompt, field.kind, str(value)))
+    return ev.Summary(actor.member_id, case.ref, step.id, tuple(shown))

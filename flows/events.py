@@ -1,0 +1,95 @@
+"""What the engine asks the edge to do. Events are data: message ids and parameters, never rendered
+text, never a channel. `bot/` renders them; `storage/` records them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.roles import RoleId
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Ask `member` for `field` of `step`. `options` are (value, label msgid); `selected` for multi."""
+
+    member: int
+    case_ref: str
+    step: str
+    field: str
+    kind: str
+    message: str
+    options: tuple[tuple[str, str], ...] = ()
+    selected: tuple[str, ...] = ()
+    optional: bool = False
+    max_length: int = 0
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Show `member` what they are about to submit, with confirm / cancel."""
+
+    member: int
+    case_ref: str
+    step: str
+    values: tuple[tuple[str, str, str], ...]  # (field prompt msgid, kind, shown value or msgid)
+
+
+@dataclass(frozen=True)
+class Say:
+    member: int
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Nothing changed; tell the actor why."""
+
+    member: int
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Tell the holders of `roles` at the case's school. Carries no free text and no names:
+    the edge shows the case ref, the school, the pupil label, the message and the command to open it."""
+
+    case_ref: str
+    roles: tuple[RoleId, ...]
+    message: str
+    urgent: bool = False  # the safety route: ignores quiet hours
+    exclude: int | None = None  # the actor, who already knows
+    step: str | None = None  # the step the recipients can act on, for an "open" button
+    actions: tuple[str, ...] = ()  # case actions offered as buttons
+
+
+@dataclass(frozen=True)
+class ScheduleFollowUp:
+    case_ref: str
+    step: str
+    follow_up: str
+    after: str  # a duration string for the calendar at the edge
+
+
+@dataclass(frozen=True)
+class CancelFollowUps:
+    case_ref: str
+    step: str
+
+
+@dataclass(frozen=True)
+class StepEntered:
+    case_ref: str
+    step: str
+    previous: str | None
+
+
+@dataclass(frozen=True)
+class CaseClosed:
+    case_ref: str
+    outcome: str
+
+
+Event = Prompt | Summary | Say | Refused | Notify | ScheduleFollowUp | CancelFollowUps | StepEntered | CaseClosed

@@ -1,0 +1,95 @@
+"""The one access policy. Every command and every button press asks it; nothing else decides access.
+
+Need-to-know: a case is visible to the members of the case's school who sit in the route's VOT, to
+whoever created it, and to members assigned to it. Acting on a step needs one of the step's roles (or
+their synonyms, e.g. zorgcoördinator for IB-er in VO) or an assignment. A case at another school is
+answered exactly like a case that does not exist, so nobody learns that it does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.case import Case
+from flows.roles import RoleId
+from flows.route import Action, Route
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A member acting in the context of one school, with the roles they hold there."""
+
+    member_id: int
+    school_id: int
+    roles: frozenset[RoleId]
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""  # msgid when refused
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+NOT_FOUND = Decision(False, "access.not_found")
+WRONG_ROLE = Decision(False, "access.wrong_role")
+STALE = Decision(False, "access.stale")
+CLOSED = Decision(False, "access.closed")
+
+
+def can_start(actor: Actor, route: Route) -> Decision:
+    return ALLOW if actor.roles & route.expand(route.start.roles) else WRONG_ROLE
+
+
+def can_view(actor: Actor, case: Case, route: Route) -> Decision:
+    if actor.school_id != case.school_id:
+        return NOT_FOUND
+    if actor.member_id == case.created_by:
+        return ALLOW
+    if case.status == "draft":
+        # A draft is the teacher's own until they confirm it.
+        return NOT_FOUND
+    if actor.member_id in case.assigned.values():
+        return ALLOW
+    if actor.roles & route.expand(route.vot):
+        return ALLOW
+    return NOT_FOUND
+
+
+def can_act(actor: Actor, case: Case, route: Route, step_id: str) -> Decision:
+    seen = can_view(actor, case, route)
+    if not seen:
+        return seen
+    if not case.is_open:
+        return CLOSED
+    if step_id != case.step:
+        return STALE
+    step = route.step(step_id)
+    if step.terminal:
+        return STALE
+    if case.status == "draft":
+        return ALLOW if actor.member_id == case.created_by else NOT_FOUND
+    if actor.roles & route.expand(step.actors):
+        return ALLOW
+    if any(case.assigned.get(role) == actor.member_id for role in route.expand(step.actors)):
+        return ALLOW
+    return WRONG_ROLE
+
+
+def can_do_action(actor: Actor, case: Case, route: Route, action: Action, shown_on_step: str) -> Decision:
+    seen = can_view(actor, case, route)
+    if not seen:
+        return seen
+    if not case.is_open or case.status == "draft":
+        return CLOSED if not case.is_open else NOT_FOUND
+    if shown_on_step != case.step or (action.steps and case.step not in action.steps):
+        return STALE
+    return ALLOW if actor.roles & route.expand(action.roles) else WRONG_ROLE
+
+
+def actionable_steps(route: Route, roles: frozenset[RoleId]) -> frozenset[str]:
+    """The steps a holder of `roles` acts on in this route (for "what waits for me")."""
+    return frozenset(s.id for s in route.steps.values() if not s.terminal and roles & route.expand(s.actors))

@@ -1,0 +1,50 @@
+"""The routes the engine knows, by id and version. A case pins (id, version); older versions stay
+available (from their stored definition) so a new route file never breaks a running case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flows.loader import builtin_route_files, parse_route
+from flows.route import Route
+
+
+class UnknownRoute(LookupError):
+    pass
+
+
+class RouteRegistry:
+    def __init__(self, routes: Iterable[Route] = ()) -> None:
+        self._routes: dict[tuple[str, int], Route] = {}
+        for route in routes:
+            self.add(route)
+
+    def add(self, route: Route) -> None:
+        self._routes[route.key] = route
+
+    def get(self, route_id: str, version: int | None = None) -> Route:
+        if version is None:
+            return self.latest(route_id)
+        try:
+            return self._routes[(route_id, version)]
+        except KeyError:
+            raise UnknownRoute(f"route {route_id!r} version {version} is not loaded") from None
+
+    def latest(self, route_id: str) -> Route:
+        versions = [r for (rid, _), r in self._routes.items() if rid == route_id]
+        if not versions:
+            raise UnknownRoute(f"unknown route {route_id!r}")
+        return max(versions, key=lambda r: r.version)
+
+    def ids(self) -> list[str]:
+        return sorted({rid for rid, _ in self._routes})
+
+    def current(self) -> list[Route]:
+        return [self.latest(rid) for rid in self.ids()]
+
+    def __contains__(self, route_id: object) -> bool:
+        return any(rid == route_id for rid, _ in self._routes)
+
+
+def builtin_registry() -> RouteRegistry:
+    return RouteRegistry(parse_route(text, f"flows/routes/{name}") for name, text in sorted(builtin_route_files().items()))

@@ -1,0 +1,157 @@
+"""A route as data: the immutable model that route files (flows/routes/*.yaml) are loaded into.
+
+The engine interprets these objects; nothing here knows about Telegram or a database. Step kinds are
+small: a step is a form (a sequence of fields) filled in by one actor of the step's roles, followed by
+the first transition whose condition holds. Effects are a closed registry (see `EFFECT_KINDS`), so a
+route file can only ask for things the engine knows how to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from flows.roles import RoleId
+
+FieldKind = Literal["choice", "multi", "text", "date", "pupil"]
+FIELD_KINDS: frozenset[str] = frozenset({"choice", "multi", "text", "date", "pupil"})
+
+# Effects a route may declare. Each is a mapping with exactly one of these keys.
+EFFECT_KINDS: frozenset[str] = frozenset(
+    {
+        "notify",  # {roles: [...], message: msgid, urgent: bool}
+        "set_priority",  # "first" | "normal"
+        "flag",  # flag name
+        "unflag",  # flag name
+        "record_consent",  # {status: field, method: field, date: field}
+        "assign_regiehouder",  # role id
+        "assign_actor",  # step role -> remember the acting member as assigned for that role
+        "close",  # outcome id
+        "say",  # msgid, a message to the actor
+        "count",  # counter name: increments case.counters[name]
+    }
+)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str  # msgid
+
+
+@dataclass(frozen=True)
+class Condition:
+    """All of `equals` must hold (a field value equals one of the listed values), all `flags` set,
+    and no `not_flags` set. An empty condition always holds."""
+
+    equals: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    flags: tuple[str, ...] = ()
+    not_flags: tuple[str, ...] = ()
+    counter_at_least: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def always(self) -> bool:
+        return not (self.equals or self.flags or self.not_flags or self.counter_at_least)
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    kind: FieldKind
+    prompt: str  # msgid
+    options: tuple[Option, ...] = ()
+    max_length: int = 500
+    optional: bool = False
+    when: Condition = Condition()  # asked only when this holds for the answers so far
+    sensitive: bool = False  # free text or names: encrypted at rest, never in notifications
+
+
+@dataclass(frozen=True)
+class Effect:
+    kind: str
+    args: Any
+
+
+@dataclass(frozen=True)
+class Transition:
+    to: str | None  # None: stay on the step (e.g. another attempt)
+    when: Condition = Condition()
+    effects: tuple[Effect, ...] = ()
+    requires_consent: bool = False  # the safety flag overrides it
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A deadline on a step: `after` a duration from entering the step, its effects run (as a timeout
+    input) unless the case has left the step. `to` optionally moves the case."""
+
+    id: str
+    after: str  # a duration string, e.g. "3 school days" (resolved by the calendar at the edge)
+    effects: tuple[Effect, ...] = ()
+    to: str | None = None
+    actions: tuple[str, ...] = ()  # case actions offered as buttons on the reminder
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    actors: tuple[RoleId, ...]
+    title: str  # msgid: what the step is, for lists and timelines
+    fields: tuple[Field, ...] = ()
+    confirm: bool = False
+    transitions: tuple[Transition, ...] = ()
+    on_enter: tuple[Effect, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    terminal: bool = False
+
+    def field(self, field_id: str) -> Field | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A case-level action that is not tied to the current step (e.g. 'family does not respond')."""
+
+    id: str
+    roles: tuple[RoleId, ...]
+    label: str  # msgid
+    effects: tuple[Effect, ...] = ()
+    to: str | None = None
+    steps: tuple[str, ...] = ()  # empty: available on every open step
+
+
+@dataclass(frozen=True)
+class Start:
+    command: str
+    roles: tuple[RoleId, ...]
+    step: str
+
+
+@dataclass(frozen=True)
+class Route:
+    id: str
+    version: int
+    name: dict[str, str]  # per locale; the route's own title, shown in lists
+    region: str
+    source: str
+    school_kinds: tuple[str, ...]
+    synonyms: dict[RoleId, tuple[RoleId, ...]]  # role -> roles that play its part (ib -> zorgcoordinator)
+    vot: tuple[RoleId, ...]  # roles that make up the school's VOT for this route
+    start: Start
+    steps: dict[str, Step]
+    actions: dict[str, Action] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[step_id]
+
+    def expand(self, roles: tuple[RoleId, ...] | frozenset[RoleId]) -> frozenset[RoleId]:
+        """The roles plus every synonym that plays their part."""
+        out = set(roles)
+        for role in roles:
+            out.update(self.synonyms.get(role, ()))
+        return frozenset(out)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)
