@@ -1,0 +1,19 @@
+"""School calendars: school days, DST-correct deadlines and route durations.
+
+Pure domain code: it reads only its own packaged YAML (``flows/calendars``) and never
+touches the clock; every function takes the moment it works from.
+"""
+
+from __future__ import annotations
+
+from flows.calendar.public_holidays import DutchPublicHolidays, LiberationDay, PublicHolidaySource
+from flows.calendar.school_calendar import AMSTERDAM, DateRange, SchoolCalendar
+
+__all__ = [
+    "AMSTERDAM",
+    "DateRange",
+    "DutchPublicHolidays",
+    "LiberationDay",
+    "PublicHolidaySource",
+    "SchoolCalendar",
+]
