@@ -6,14 +6,18 @@ touches the clock; every function takes the moment it works from.
 
 from __future__ import annotations
 
+from flows.calendar.loader import CalendarFileError, available_regions, load_calendar
 from flows.calendar.public_holidays import DutchPublicHolidays, LiberationDay, PublicHolidaySource
 from flows.calendar.school_calendar import AMSTERDAM, DateRange, SchoolCalendar
 
 __all__ = [
     "AMSTERDAM",
+    "CalendarFileError",
     "DateRange",
     "DutchPublicHolidays",
     "LiberationDay",
     "PublicHolidaySource",
     "SchoolCalendar",
+    "available_regions",
+    "load_calendar",
 ]
