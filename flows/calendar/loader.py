@@ -229,9 +229,12 @@ def _school_years(filename: str, raw: object) -> tuple[tuple[DateRange, ...], Da
             raise CalendarFileError(
                 f"{filename}: {a.name} ({a.start}..{a.end}) overlaps {b.name} ({b.start}..{b.end})"
             )
-    # The last zomervakantie runs past 31 July (into September in some years): cover it.
-    end = max(spans[-1][1].end, closed[-1].end if closed else spans[-1][1].end)
-    return tuple(closed), DateRange(spans[0][1].start, end, "coverage")
+    if not closed:
+        raise CalendarFileError(f"{filename}: 'school_years' lists no holidays")
+    # Coverage is the span the table describes: first holiday to last. Not 1 August: the
+    # previous year's zomervakantie runs well into August and is not in this file, so
+    # claiming those weeks would call vacation days school days.
+    return tuple(closed), DateRange(closed[0].start, max(r.end for r in closed), "coverage")
 
 
 def _year_span(filename: str, raw: object) -> tuple[str, DateRange]:

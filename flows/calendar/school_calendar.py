@@ -51,7 +51,8 @@ class DateRange:
 class SchoolCalendar:
     """School days for one region (or municipality aliasing a region).
 
-    `coverage` is the span the holiday data was published for. Outside it only weekends
+    `coverage` is the span the holiday table describes (its first holiday to its last).
+    Outside it only weekends
     and public holidays close a school; callers that care (e.g. to warn an operator that
     next year's data is missing) ask `covers()`. We still compute a deadline rather than
     fail, because a late reminder is better than none.
