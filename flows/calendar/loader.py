@@ -156,6 +156,9 @@ def _parse(
         parent = raw["extends"]
         if not isinstance(parent, str):
             raise CalendarFileError(f"{filename}: 'extends' must be a region id, got {parent!r}")
+        if _REGION_ID.match(parent) and not directory.joinpath(f"{parent}.yaml").is_file():
+            # Name the alias file: that is the one to fix.
+            raise CalendarFileError(f"{filename}: extends {parent!r}, which has no calendar file")
         base = _resolve(parent, directory, (*chain, region_id))
         closed, coverage = base.closed, base.coverage
         options = {**base.options, **_options(filename, raw.get("options", {}))}
