@@ -16,11 +16,18 @@ class UnknownRoute(LookupError):
 class RouteRegistry:
     def __init__(self, routes: Iterable[Route] = ()) -> None:
         self._routes: dict[tuple[str, int], Route] = {}
+        self._sources: dict[tuple[str, int], str] = {}
         for route in routes:
             self.add(route)
 
-    def add(self, route: Route) -> None:
+    def add(self, route: Route, source_text: str | None = None) -> None:
         self._routes[route.key] = route
+        if source_text is not None:
+            self._sources[route.key] = source_text
+
+    def definition(self, route_id: str, version: int) -> str | None:
+        """The file text a route version was loaded from (stored with the cases that pin it)."""
+        return self._sources.get((route_id, version))
 
     def get(self, route_id: str, version: int | None = None) -> Route:
         if version is None:
@@ -47,4 +54,7 @@ class RouteRegistry:
 
 
 def builtin_registry() -> RouteRegistry:
-    return RouteRegistry(parse_route(text, f"flows/routes/{name}") for name, text in sorted(builtin_route_files().items()))
+    registry = RouteRegistry()
+    for name, text in sorted(builtin_route_files().items()):
+        registry.add(parse_route(text, f"flows/routes/{name}"), text)
+    return registry
