@@ -105,10 +105,12 @@ def smtp_error(exc: aiosmtplib.SMTPException) -> ChannelError:
         if 400 <= exc.code < 500:
             return RetryableError(f"mail server deferred (SMTP {exc.code})")
         return PermanentError(f"mail server refused (SMTP {exc.code})")
-    if isinstance(exc, aiosmtplib.SMTPTimeoutError):
-        # A timeout after DATA may follow acceptance; the stable Message-ID makes a retry safe.
-        return RetryableError("mail server timed out", maybe_delivered=True)
-    if isinstance(exc, aiosmtplib.SMTPServerDisconnected | aiosmtplib.SMTPConnectError):
+    if isinstance(exc, aiosmtplib.SMTPConnectError):
+        # Includes connect timeouts: no session, so nothing can have been handed over.
+        return RetryableError("mail server unreachable", maybe_delivered=False)
+    if isinstance(exc, aiosmtplib.SMTPTimeoutError | aiosmtplib.SMTPServerDisconnected):
+        # Mid-session, possibly after DATA was accepted; the stable Message-ID lets receivers
+        # drop the duplicate a retry may create.
         return RetryableError("mail server connection lost", maybe_delivered=True)
     # SMTPNotSupported and the rest: configuration problems (e.g. no STARTTLS offered).
     return PermanentError(f"mail configuration problem ({type(exc).__name__})")
