@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -16,10 +17,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from bot.emulator import EmulatorState, RunningEmulator, start_emulator
 from flows.clock import FrozenClock
 
-TOKEN = "7000000001:AAEmulatorTestToken_123"
-T0 = datetime(2025, 3, 3, 8, 30, tzinfo=UTC)
+from .support import TOKEN, StartPolling, Ticker
 
-StartPolling = Callable[..., Awaitable[Dispatcher]]
+T0 = datetime(2025, 3, 3, 8, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -28,8 +28,13 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def state(clock: FrozenClock) -> EmulatorState:
-    return EmulatorState(now=clock.now)
+def ticker() -> Ticker:
+    return Ticker()
+
+
+@pytest.fixture
+def state(clock: FrozenClock, ticker: Ticker) -> EmulatorState:
+    return EmulatorState(now=clock.now, monotonic=ticker)
 
 
 @pytest_asyncio.fixture
@@ -52,7 +57,7 @@ async def start_polling(bot: Bot) -> AsyncIterator[StartPolling]:
     """Start a Dispatcher polling the emulator with the given routers; stopped at teardown."""
     running: list[tuple[Dispatcher, asyncio.Task[None]]] = []
 
-    async def start(*routers: Router, **workflow_data: object) -> Dispatcher:
+    async def start(*routers: Router, **workflow_data: Any) -> Dispatcher:
         dp = Dispatcher(**workflow_data)
         dp.include_routers(*routers)
         started = asyncio.Event()

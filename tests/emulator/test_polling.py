@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
-from aiogram import Dispatcher, F, Router
+from aiogram import F, Router
 from aiogram.filters import CommandStart
 from aiogram.types import (
     CallbackQuery,
@@ -16,9 +14,9 @@ from aiogram.types import (
 
 from bot.emulator import EmulatorState
 
-pytestmark = pytest.mark.asyncio
+from .support import StartPolling
 
-StartPolling = Callable[..., Awaitable[Dispatcher]]  # the start_polling fixture
+pytestmark = pytest.mark.asyncio
 
 
 def yes_no_router() -> Router:
