@@ -51,7 +51,7 @@ async def test_hang_outlasts_the_client_timeout(bot: Bot, state: EmulatorState) 
     assert state.stats().hung == 1
 
 
-def test_same_seed_same_failures() -> None:
+async def test_same_seed_same_failures() -> None:
     def outcomes(seed: int) -> list[bool]:
         injector = FaultInjector(monotonic=lambda: 0.0)
         injector.install(FaultPlan(rate=0.5, seed=seed))
