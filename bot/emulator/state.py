@@ -118,9 +118,9 @@ class EmulatorState:
             raise ValueError("give exactly one of data= or button_text=")
         log = self._existing_chat(chat_id if chat_id is not None else user_id)
         if button_text is not None:
-            msg, data = _find_button(log, button_text, message_id)
+            msg, data = log.find_button(button_text, message_id)
         else:
-            msg = _target_message(log, message_id)
+            msg = log.target_message(message_id)
         user = self._users.get(user_id) or self._meet_user(user_id, "User", None, "nl")
         self._serial += 1
         query_id = str(4_000_000_000 + self._serial)
@@ -379,42 +379,6 @@ class EmulatorState:
             if q.full():
                 q.get_nowait()  # a stalled viewer loses its oldest event, never blocks the bot
             q.put_nowait(event)
-
-
-def _target_message(log: ChatLog, message_id: int | None) -> ChatMessage:
-    if message_id is None:
-        sent = log.bot_messages()
-        if not sent:
-            raise ValueError(
-                f"the bot has sent nothing to chat {log.chat_id} to press on"
-            )
-        return sent[-1]
-    msg = log.get(message_id)
-    if msg is None:
-        raise ValueError(f"chat {log.chat_id} has no message {message_id}")
-    return msg
-
-
-def _find_button(
-    log: ChatLog, text: str, message_id: int | None
-) -> tuple[ChatMessage, str]:
-    """The newest bot message carrying a button with this text, and that button's data."""
-    candidates = (
-        [_target_message(log, message_id)] if message_id else log.bot_messages()
-    )
-    for msg in reversed(candidates):
-        for button in (b for row in msg.buttons for b in row if b.text == text):
-            if button.callback_data is None:
-                raise ValueError(
-                    f"button {text!r} opens {button.url!r}; it sends no callback"
-                )
-            return msg, button.callback_data
-    available = [
-        f"#{m.message_id}: {m.button_texts()}" for m in candidates if m.buttons
-    ]
-    raise ValueError(
-        f"no button {text!r} in chat {log.chat_id}; available: {'; '.join(available) or 'none'}"
-    )
 
 
 def _answer_view(answer: CallbackAnswer) -> dict[str, Any]:
