@@ -1,0 +1,1 @@
+"""Zorgroute's Telegram edge: settings, dispatcher, handlers, CLI."""

@@ -1,0 +1,25 @@
+"""The role ids a member can hold at a school (see docs/glossary.md). Pure data."""
+
+from __future__ import annotations
+
+RoleId = str
+
+ROLES: frozenset[RoleId] = frozenset(
+    {
+        "leerkracht",
+        "mentor",
+        "ib",
+        "zorgcoordinator",
+        "directie",
+        "swv",
+        "gs",
+        "smw",
+        "wijkteam",
+        "wijkteamleider",
+        "jgc",
+        "jv",
+        "gedragswetenschapper",
+        "leerplicht",
+        "admin",
+    }
+)
