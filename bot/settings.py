@@ -11,6 +11,9 @@ from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
+# Without a token the bot talks to the built-in emulator, which accepts this token and is this bot.
+EMULATOR_TOKEN = "1000000001:zorgroute-emulator-token-not-a-secret"
+EMULATOR_BOT_USERNAME = "zorgroute_bot"
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _DB_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 

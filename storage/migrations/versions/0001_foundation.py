@@ -52,7 +52,9 @@ def upgrade() -> None:
             ["school_id"], ["school.id"], name=op.f("fk_member_role_school_id_school"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_member_role")),
-        sa.UniqueConstraint("member_id", "school_id", "role", name=op.f("uq_member_role_member_id_school_id_role")),
+        sa.UniqueConstraint(
+            "member_id", "school_id", "role", name=op.f("uq_member_role_member_id_school_id_role")
+        ),
     )
     op.create_index(op.f("ix_member_role_member_id"), "member_role", ["member_id"])
     op.create_index(op.f("ix_member_role_school_id"), "member_role", ["school_id"])
