@@ -1,1 +1,0 @@
-"""Zorgroute's Telegram edge: settings, dispatcher, handlers, CLI."""

@@ -65,14 +65,17 @@ async def run_polling(settings: Settings) -> None:
             await emulator.close()
 
 
-def build_webhook_app(runtime: Runtime) -> web.Application:
+def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) -> web.Application:
     """aiohttp app: Telegram's updates at ZORGROUTE_WEBHOOK_PATH (secret header checked) and /healthz."""
     settings = runtime.settings
     if not settings.webhook_secret:
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     app = web.Application()
     SimpleRequestHandler(
-        dispatcher=runtime.dp, bot=runtime.bot, secret_token=settings.webhook_secret
+        dispatcher=runtime.dp,
+        bot=runtime.bot,
+        secret_token=settings.webhook_secret,
+        handle_in_background=handle_in_background,
     ).register(app, path=settings.webhook_path)
 
     async def healthz(_request: web.Request) -> web.Response:

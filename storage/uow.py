@@ -12,7 +12,7 @@ from storage.repositories import InviteRepository, MemberRepository, SchoolRepos
 class UnitOfWork:
     """`async with UnitOfWork(sessionmaker) as uow: ...; await uow.commit()`.
 
-    Leaving the block without commit() (or with an exception) rolls everything back.
+    Leaving the block without commit() (or with an exception) discards everything it wrote.
     """
 
     session: AsyncSession
@@ -38,8 +38,10 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # close() alone also discards uncommitted work (the transaction is rolled back) but keeps
+        # loaded objects readable, so a read-only unit of work can hand them out.
         try:
-            if exc_type is not None or not self._committed:
+            if exc_type is not None:
                 await self.session.rollback()
         finally:
             await self.session.close()

@@ -52,6 +52,7 @@ class StrangerGate(BaseMiddleware):
             await event.answer(_("access.refused"))
             return None
         if isinstance(event, CallbackQuery):
-            await event.answer(_("access.refused"), show_alert=True)
+            # Telegram caps callback answers at 200 characters: a shorter text.
+            await event.answer(_("access.refused_button"), show_alert=True)
             return None
         return None  # edits and anything else from a stranger: ignore silently
