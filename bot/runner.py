@@ -42,8 +42,9 @@ def _log_emulator_howto(base_url: str) -> None:
     log.info("read the replies:  curl -s %s/control/chats/42/messages", base_url)
 
 
-async def run_polling(settings: Settings) -> None:
-    started = time.perf_counter()
+async def run_polling(settings: Settings, *, started: float | None = None) -> None:
+    """Long polling; `started` is the perf_counter() at process start, for the cold-start log line."""
+    started = time.perf_counter() if started is None else started
     emulator = None
     token: str | None = None
     api_base: str | None = None

@@ -3,6 +3,11 @@ later features add theirs to COMMAND_GROUPS."""
 
 from __future__ import annotations
 
+import time
+
+# Taken before the heavy imports, so `run` can log the real cold start time.
+PROCESS_STARTED = time.perf_counter()
+
 import argparse
 import logging
 import sys

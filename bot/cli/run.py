@@ -25,7 +25,9 @@ def _run(args: argparse.Namespace) -> int:
         if args.webhook:
             asyncio.run(run_webhook(settings, args.host, args.port))
         else:
-            asyncio.run(run_polling(settings))
+            from bot.cli import PROCESS_STARTED
+
+            asyncio.run(run_polling(settings, started=PROCESS_STARTED))
     except StartupError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
