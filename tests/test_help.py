@@ -22,8 +22,12 @@ async def test_help_differs_by_role(settings: Settings, clock: FrozenClock) -> N
         await h.send(IB, "/help")
         [teacher_help] = h.received(TEACHER)
         [ib_help] = h.received(IB)
+        menus = {lang: [c["command"] for c in h.state.commands(language_code=lang)] for lang in ("nl", "en")}
+        english_menu = h.state.commands(language_code="en")
 
     assert teacher_help != ib_help
+    assert menus == {"nl": ["help", "taal", "annuleer"], "en": ["help", "taal", "annuleer"]}  # setMyCommands
+    assert english_menu[0]["description"] == "what you can do here"
     for text in (teacher_help, ib_help):
         assert "Wat je hier kunt doen" in text
         assert "/taal — Nederlands of Engels" in text and "/annuleer" in text

@@ -16,7 +16,10 @@ def load_secret_key(configured: str | None, data_dir: Path) -> bytes:
         return path.read_bytes().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48).encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (the CLI, a second bot) made it just now
+        return path.read_bytes().strip()
     with os.fdopen(fd, "wb") as handle:
         handle.write(key)
     return key
