@@ -1,0 +1,22 @@
+"""A local Telegram Bot API emulator: the real aiogram client talks to it over loopback."""
+
+from __future__ import annotations
+
+from bot.emulator.faults import FaultKind, FaultPlan, Stats
+from bot.emulator.models import Button, CallbackAnswer, ChatMessage, UploadedFile
+from bot.emulator.server import RunningEmulator, build_app, start_emulator
+from bot.emulator.state import EmulatorState
+
+__all__ = [
+    "Button",
+    "CallbackAnswer",
+    "ChatMessage",
+    "EmulatorState",
+    "FaultKind",
+    "FaultPlan",
+    "RunningEmulator",
+    "Stats",
+    "UploadedFile",
+    "build_app",
+    "start_emulator",
+]

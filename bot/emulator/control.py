@@ -1,0 +1,161 @@
+"""The control API: the in-process API over HTTP, for the CLI, a browser, or curl."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import asdict
+from typing import Any
+
+from aiohttp import web
+
+from bot.emulator.faults import FaultPlan
+from bot.emulator.state import EmulatorState
+from bot.emulator.wire import message_view
+
+# Event-stream queues still open, so a stopping server can end them at once.
+SSE_QUEUES = web.AppKey("sse_queues", set[asyncio.Queue[dict[str, Any]]])
+_CLOSING: dict[str, Any] = {"type": "closing"}
+
+_SEND_FIELDS = ("first_name", "username", "language_code", "chat_id", "chat_type")
+_PRESS_FIELDS = ("message_id", "data", "button_text", "chat_id")
+
+
+def add_control_routes(app: web.Application, state: EmulatorState) -> None:
+    app[SSE_QUEUES] = set()
+    app.on_shutdown.append(_end_event_streams)
+    routes = _ControlRoutes(state)
+    app.router.add_post("/control/send", routes.send)
+    app.router.add_post("/control/press", routes.press)
+    app.router.add_get("/control/chats", routes.chats)
+    app.router.add_get("/control/chats/{chat_id}/messages", routes.messages)
+    app.router.add_get("/control/events", routes.events)
+    app.router.add_post("/control/reset", routes.reset)
+    app.router.add_get("/control/stats", routes.stats)
+    app.router.add_post("/control/faults", routes.faults)
+
+
+class _ControlRoutes:
+    def __init__(self, state: EmulatorState) -> None:
+        self._state = state
+
+    async def send(self, request: web.Request) -> web.Response:
+        body = await _json_body(request)
+        try:
+            update = self._state.user_sends(
+                int(body["user_id"]), str(body["text"]), **_pick(body, _SEND_FIELDS)
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            return _problem(400, f"bad send request: {error!r}")
+        return await self._answer_update(request, update)
+
+    async def press(self, request: web.Request) -> web.Response:
+        body = await _json_body(request)
+        try:
+            update = self._state.user_presses(
+                int(body["user_id"]), **_pick(body, _PRESS_FIELDS)
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            return _problem(
+                400, str(error) if isinstance(error, ValueError) else repr(error)
+            )
+        return await self._answer_update(request, update)
+
+    async def _answer_update(
+        self, request: web.Request, update: dict[str, Any]
+    ) -> web.Response:
+        if request.query.get("wait") in ("1", "true"):
+            try:
+                timeout = float(request.query.get("timeout", "10"))
+                await self._state.wait_consumed(update["update_id"], timeout)
+            except TimeoutError as error:
+                return _problem(504, str(error))
+        consumed = self._state.updates.is_consumed(update["update_id"])
+        return web.json_response({"update": update, "consumed": consumed})
+
+    async def chats(self, request: web.Request) -> web.Response:
+        chats = [
+            {**chat, "message_count": len(self._state.messages(chat["id"]))}
+            for chat in self._state.chats()
+        ]
+        return web.json_response({"chats": chats})
+
+    async def messages(self, request: web.Request) -> web.Response:
+        try:
+            chat_id = int(request.match_info["chat_id"])
+        except ValueError:
+            return _problem(400, "chat_id must be an integer")
+        return web.json_response(
+            {
+                "chat_id": chat_id,
+                "messages": [message_view(m) for m in self._state.messages(chat_id)],
+                "callback_answers": [
+                    asdict(a) for a in self._state.callback_answers(chat_id)
+                ],
+            }
+        )
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """Server-Sent Events: one `data: {json}` block per change."""
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        )
+        await response.prepare(request)
+        queue = self._state.subscribe()
+        request.app[SSE_QUEUES].add(queue)
+        try:
+            await response.write(b": connected\n\n")
+            while (event := await queue.get()) is not _CLOSING:
+                await response.write(
+                    f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
+                )
+        except ConnectionResetError:
+            pass  # the viewer went away
+        finally:
+            self._state.unsubscribe(queue)
+            request.app[SSE_QUEUES].discard(queue)
+        return response
+
+    async def reset(self, request: web.Request) -> web.Response:
+        self._state.reset()
+        return web.json_response({"ok": True})
+
+    async def stats(self, request: web.Request) -> web.Response:
+        return web.json_response(asdict(self._state.stats()))
+
+    async def faults(self, request: web.Request) -> web.Response:
+        """Body: FaultPlan fields as JSON (`kinds` and `methods` as lists); `{}` clears faults."""
+        body = await _json_body(request)
+        try:
+            if "kinds" in body:
+                body["kinds"] = tuple(body["kinds"])
+            if "methods" in body:
+                body["methods"] = frozenset(body["methods"])
+            plan = FaultPlan(**body)
+        except TypeError as error:
+            return _problem(400, f"bad fault plan: {error}")
+        self._state.inject_faults(plan)
+        return web.json_response({"ok": True})
+
+
+async def _end_event_streams(app: web.Application) -> None:
+    for queue in app[SSE_QUEUES]:
+        queue.put_nowait(_CLOSING)
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text='{"error": "body must be JSON"}') from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text='{"error": "body must be a JSON object"}')
+    return body
+
+
+def _pick(body: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: body[name] for name in names if name in body}
+
+
+def _problem(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
