@@ -1,4 +1,4 @@
-"""The role ids of the domain (see docs/glossary.md). A member holds roles per school."""
+"""The role ids a member can hold at a school (see docs/glossary.md). Pure data."""
 
 from __future__ import annotations
 

@@ -1,0 +1,131 @@
+"""Factories for the bot, the dispatcher and the whole runtime. `zorgroute run` and the test harness
+both build through `prepare()`, so tests exercise exactly what production runs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.commands import common_commands
+from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
+from bot.middlewares.member import MemberMiddleware, StrangerGate
+from bot.middlewares.uow import UnitOfWorkMiddleware
+from bot.routers import build_root_router
+from bot.services.secret import load_secret_key
+from bot.settings import EMULATOR_BOT_USERNAME, EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
+from flows.clock import Clock, IdSource, RandomIds, SystemClock
+from storage.db import create_engine, make_sessionmaker
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+__all__ = ["EMULATOR_BOT_USERNAME", "EMULATOR_TOKEN", "Runtime", "build_bot", "build_dispatcher", "prepare"]
+
+
+def build_bot(settings: Settings, *, token: str | None = None, api_base: str | None = None) -> Bot:
+    """A Bot for `settings` (or an explicit token/base, as for the emulator). HTML parse mode."""
+    token = token or settings.telegram_bot_token
+    if token is None:
+        raise ValueError("build_bot needs TELEGRAM_BOT_TOKEN or an explicit token")
+    base = api_base or settings.telegram_api_base
+    session = AiohttpSession()
+    if base != TELEGRAM_API_DEFAULT:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(base))
+    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def build_dispatcher(
+    *,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    ids: IdSource,
+    i18n: I18n,
+) -> Dispatcher:
+    dp = Dispatcher(
+        settings=settings,
+        sessionmaker=sessionmaker,
+        clock=clock,
+        ids=ids,
+        i18n=i18n,
+        secret_key=load_secret_key(settings.secret_key, settings.data_dir),
+    )
+    # Middleware order: a unit of work per update -> who is this -> their language -> strangers out.
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
+    member_events = (dp.message, dp.edited_message, dp.callback_query)
+    for observer in member_events:
+        observer.outer_middleware(MemberMiddleware())
+    MemberI18nMiddleware(i18n, settings.locale).setup(dp)
+    for observer in member_events:
+        observer.outer_middleware(StrangerGate())
+    dp.include_router(build_root_router())
+    dp.startup.register(set_bot_commands)
+    return dp
+
+
+async def set_bot_commands(bot: Bot, i18n: I18n) -> None:
+    """Telegram's command menu, per language; best effort (the bot works without it)."""
+    try:
+        for language in LANGUAGES:
+            commands = [
+                BotCommand(command=spec.name, description=i18n.gettext(spec.description, locale=language))
+                for spec in common_commands()
+                if spec.name != "start"
+            ]
+            await bot.set_my_commands(commands, language_code=language)
+            if language == "nl":
+                await bot.set_my_commands(commands)  # the default for every other language
+    except TelegramAPIError as exc:
+        log.warning("setMyCommands failed: %s", exc)
+
+
+@dataclass
+class Runtime:
+    """Everything a running bot holds; close() releases it."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    i18n: I18n
+    bot: Bot
+    dp: Dispatcher
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+async def prepare(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    ids: IdSource | None = None,
+    token: str | None = None,
+    api_base: str | None = None,
+    migrate: bool = True,
+) -> Runtime:
+    """Migrate the database and build engine, bot and dispatcher for `settings`."""
+    if migrate:
+        await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    sessionmaker = make_sessionmaker(engine)
+    i18n = make_i18n(settings.locale)
+    bot = build_bot(settings, token=token, api_base=api_base)
+    dp = build_dispatcher(
+        settings=settings,
+        sessionmaker=sessionmaker,
+        clock=clock or SystemClock(),
+        ids=ids or RandomIds(),
+        i18n=i18n,
+    )
+    return Runtime(settings=settings, engine=engine, sessionmaker=sessionmaker, i18n=i18n, bot=bot, dp=dp)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.uow import UnitOfWork
+
+
+class UnitOfWorkMiddleware(BaseMiddleware):
+    """One unit of work per update, committed only when the handlers finished without error."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        async with UnitOfWork(self._sessionmaker) as uow:
+            data["uow"] = uow
+            result = await handler(event, data)
+            await uow.commit()
+            return result

@@ -1,0 +1,25 @@
+"""All feature routers, assembled in one place. Order matters: the first matching handler wins."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.routers import cancel, fallback, help, language, private_only, registration
+
+
+def build_root_router() -> Router:
+    root = Router(name="zorgroute")
+    root.include_routers(
+        # 1. Groups and channels get one fixed answer before anything can reveal case content there.
+        private_only.build_router(),
+        # 2. /start: the only door for strangers (the StrangerGate middleware lets only `/start <code>` in).
+        registration.build_router(),
+        # 3. Commands every member has. /annuleer comes before features so it always escapes them.
+        cancel.build_router(),
+        help.build_router(),
+        language.build_router(),
+        # ... later feature routers go here ...
+        # 4. Catch-alls last: anything a member sends or presses that no feature handled.
+        fallback.build_router(),
+    )
+    return root

@@ -1,0 +1,23 @@
+"""/annuleer (alias /cancel): leave whatever conversation is open."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.conversation import clear_conversation
+from storage.models import Member
+
+
+def build_router() -> Router:
+    router = Router(name="cancel")
+    router.message.filter(F.chat.type == "private")
+
+    @router.message(Command("annuleer", "cancel", "stop"))
+    async def cancel(message: Message, member: Member) -> None:
+        previous = clear_conversation(member)
+        await message.answer(_("cancel.done") if previous else _("cancel.nothing"))
+
+    return router

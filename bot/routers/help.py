@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+
+from bot.services.help import help_text
+from storage.models import Member
+from storage.uow import UnitOfWork
+
+
+def build_router() -> Router:
+    router = Router(name="help")
+    router.message.filter(F.chat.type == "private")
+
+    @router.message(Command("help", "hulp"))
+    async def show_help(message: Message, uow: UnitOfWork, member: Member, i18n: I18n) -> None:
+        await message.answer(await help_text(uow, i18n, member))
+
+    return router

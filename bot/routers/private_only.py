@@ -1,0 +1,26 @@
+"""Zorgroute carries information about children: it never talks about anything in a group or channel."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+NOT_PRIVATE = {ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL}
+
+
+def build_router() -> Router:
+    router = Router(name="private_only")
+
+    # With Telegram's privacy mode the bot only receives commands and mentions in groups,
+    # so this answers once per such message and stays silent about everything else.
+    @router.message(F.chat.type.in_(NOT_PRIVATE))
+    async def group_message(message: Message) -> None:
+        await message.answer(_("group.private_only"))
+
+    @router.channel_post()
+    async def channel_post(message: Message, bot: Bot) -> None:
+        await bot.send_message(message.chat.id, _("group.private_only"))
+
+    return router

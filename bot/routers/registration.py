@@ -1,0 +1,76 @@
+"""/start <code>: redeem an invite. /start alone (members only): the welcome again."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram import F, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.i18n import N_, role_names
+from bot.services.help import commands_text
+from bot.services.registration import Outcome, redeem
+from bot.settings import Settings
+from flows.clock import Clock
+from storage.models import Member
+from storage.uow import UnitOfWork
+
+_REFUSALS = {
+    Outcome.UNKNOWN: N_("start.invite_unknown"),
+    Outcome.USED: N_("start.invite_used"),
+    Outcome.EXPIRED: N_("start.invite_expired"),
+    Outcome.THROTTLED: N_("start.throttled"),
+}
+
+
+def build_router() -> Router:
+    router = Router(name="registration")
+    router.message.filter(F.chat.type == "private")
+
+    @router.message(CommandStart(deep_link=True))
+    async def start_with_code(
+        message: Message,
+        command: CommandObject,
+        uow: UnitOfWork,
+        member: Member | None,
+        clock: Clock,
+        settings: Settings,
+        secret_key: bytes,
+        i18n: I18n,
+    ) -> None:
+        assert message.from_user is not None
+        result = await redeem(
+            uow,
+            code=(command.args or "").strip(),
+            telegram_user_id=message.from_user.id,
+            first_name=message.from_user.first_name,
+            member=member,
+            now=clock.now(),
+            secret=secret_key,
+            default_language=settings.locale,
+        )
+        if result.outcome in _REFUSALS:
+            await message.answer(_(_REFUSALS[result.outcome]))
+            return
+        assert result.member is not None and result.school is not None
+        fields = {
+            "name": html.escape(result.member.display_name),
+            "school": html.escape(result.school.name),
+            "roles": role_names(i18n, result.roles),
+        }
+        key = {
+            Outcome.REGISTERED: N_("start.welcome"),
+            Outcome.ROLES_ADDED: N_("start.roles_added"),
+            Outcome.NOTHING_NEW: N_("start.nothing_new"),
+        }[result.outcome]
+        await message.answer(_(key).format(**fields) + "\n\n" + commands_text(i18n, result.member))
+
+    @router.message(CommandStart())
+    async def start_again(message: Message, member: Member, i18n: I18n) -> None:
+        text = _("start.welcome_back").format(name=html.escape(member.display_name))
+        await message.answer(text + "\n\n" + commands_text(i18n, member))
+
+    return router

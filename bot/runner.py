@@ -1,0 +1,147 @@
+"""Running the bot: long polling (against Telegram or the built-in emulator) or a webhook server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.app import Runtime, prepare
+from bot.settings import EMULATOR_TOKEN, Settings
+
+log = logging.getLogger("zorgroute")
+
+
+class StartupError(Exception):
+    """The bot cannot start with these settings (one line)."""
+
+
+def _log_ready(started: float) -> Any:
+    async def ready() -> None:
+        log.info("zorgroute is ready (cold start %.2fs)", time.perf_counter() - started)
+
+    return ready
+
+
+def _log_emulator_howto(base_url: str) -> None:
+    log.info("no TELEGRAM_BOT_TOKEN: talking to the built-in Bot API emulator at %s", base_url)
+    log.info("create an invite:  zorgroute school add 'De Regenboog' --kind po")
+    log.info("                   zorgroute invite create --school 1 --role ib")
+    log.info(
+        "talk as user 42:   curl -s -X POST %s/control/send -H 'Content-Type: application/json' "
+        '-d \'{"user_id": 42, "text": "/start CODE"}\'',
+        base_url,
+    )
+    log.info("read the replies:  curl -s %s/control/chats/42/messages", base_url)
+
+
+async def run_polling(settings: Settings, *, started: float | None = None) -> None:
+    """Long polling; `started` is the perf_counter() at process start, for the cold-start log line."""
+    started = time.perf_counter() if started is None else started
+    emulator = None
+    token: str | None = None
+    api_base: str | None = None
+    if settings.uses_emulator:
+        from bot.emulator.server import start_emulator  # only needed without a token
+        from bot.emulator.state import EmulatorState
+
+        emulator = await start_emulator(EmulatorState(), settings.emulator_host, settings.emulator_port)
+        token, api_base = EMULATOR_TOKEN, emulator.base_url
+        _log_emulator_howto(emulator.base_url)
+    runtime = await prepare(settings, token=token, api_base=api_base)
+    runtime.dp.startup.register(_log_ready(started))
+    try:
+        # aiogram stops polling gracefully on SIGINT/SIGTERM.
+        await runtime.dp.start_polling(runtime.bot, handle_signals=True)
+    finally:
+        await runtime.close()
+        if emulator is not None:
+            await emulator.close()
+
+
+def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) -> web.Application:
+    """aiohttp app: Telegram's updates at ZORGROUTE_WEBHOOK_PATH (secret header checked) and /healthz."""
+    settings = runtime.settings
+    if not settings.webhook_secret:
+        raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
+    app = web.Application()
+    SimpleRequestHandler(
+        dispatcher=runtime.dp,
+        bot=runtime.bot,
+        secret_token=settings.webhook_secret,
+        handle_in_background=handle_in_background,
+    ).register(app, path=settings.webhook_path)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with runtime.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as exc:  # the health check reports, it does not crash
+            log.warning("health check failed: %s", exc)
+            return web.json_response({"status": "error"}, status=503)
+        return web.json_response({"status": "ok"})
+
+    app.router.add_get("/healthz", healthz)
+    setup_application(app, runtime.dp, bot=runtime.bot)
+    return app
+
+
+async def _set_webhook(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None:
+    if not settings.webhook_url:
+        log.warning("ZORGROUTE_WEBHOOK_URL not set: not calling setWebhook")
+        return
+    await bot.set_webhook(
+        settings.webhook_url + settings.webhook_path,
+        secret_token=settings.webhook_secret,
+        allowed_updates=dispatcher.resolve_used_update_types(),
+        drop_pending_updates=False,
+    )
+
+
+async def run_webhook(settings: Settings, host: str, port: int) -> None:
+    started = time.perf_counter()
+    if settings.telegram_bot_token is None:
+        raise StartupError("TELEGRAM_BOT_TOKEN must be set to run with --webhook")
+    if not settings.webhook_secret:
+        raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
+    runtime = await prepare(settings)
+    runtime.dp.startup.register(_set_webhook)
+    runtime.dp.startup.register(_log_ready(started))
+    app = build_webhook_app(runtime)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await web.TCPSite(runner, host, port).start()
+        log.info("webhook server on http://%s:%s%s (health: /healthz)", host, port, settings.webhook_path)
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        await runner.cleanup()
+        await runtime.engine.dispose()
+
+
+async def run_emulator(settings: Settings, host: str, port: int) -> None:
+    from bot.emulator.server import start_emulator
+    from bot.emulator.state import EmulatorState
+
+    emulator = await start_emulator(EmulatorState(), host, port)
+    _log_emulator_howto(emulator.base_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await emulator.close()

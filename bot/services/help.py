@@ -1,0 +1,54 @@
+"""The text of /help (and of the welcome): drawn from the command registry and the member's roles."""
+
+from __future__ import annotations
+
+import html
+
+from aiogram.utils.i18n import I18n
+
+from bot.commands import commands_for
+from bot.i18n import role_names
+from storage.models import Member
+from storage.uow import UnitOfWork
+
+
+async def roles_by_school(uow: UnitOfWork, member: Member) -> list[tuple[str, list[str]]]:
+    """[(school name, [role ids])] in the order the roles were given."""
+    grouped: dict[int, list[str]] = {}
+    for held in member.roles:
+        grouped.setdefault(held.school_id, []).append(held.role)
+    result = []
+    for school_id, roles in grouped.items():
+        school = await uow.schools.get(school_id)
+        result.append((school.name if school else str(school_id), roles))
+    return result
+
+
+def roles_line(i18n: I18n, schools: list[tuple[str, list[str]]]) -> str:
+    return "; ".join(
+        i18n.gettext("help.role_at_school").format(roles=role_names(i18n, roles), school=html.escape(name))
+        for name, roles in schools
+    )
+
+
+def commands_text(i18n: I18n, member: Member) -> str:
+    roles = {held.role for held in member.roles}
+    lines = [f"/{spec.name} — {i18n.gettext(spec.description)}" for spec in commands_for(roles)]
+    coming = commands_for(roles, available=False)
+    if coming:
+        lines.append("")
+        lines.append(i18n.gettext("help.coming"))
+        lines.extend(f"/{spec.name} — {i18n.gettext(spec.description)}" for spec in coming)
+    return "\n".join(lines)
+
+
+async def help_text(uow: UnitOfWork, i18n: I18n, member: Member) -> str:
+    schools = await roles_by_school(uow, member)
+    return "\n".join(
+        [
+            i18n.gettext("help.header"),
+            i18n.gettext("help.roles").format(roles=roles_line(i18n, schools)),
+            "",
+            commands_text(i18n, member),
+        ]
+    )

@@ -1,0 +1,133 @@
+"""Settings from the environment (and a .env file), validated once at start."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_API_DEFAULT = "https://api.telegram.org"
+# Without a token the bot talks to the built-in emulator, which accepts this token and is this bot.
+EMULATOR_TOKEN = "1000000001:zorgroute-emulator-token-not-a-secret"
+EMULATOR_BOT_USERNAME = "zorgroute_bot"
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+_DB_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+
+
+class SettingsError(Exception):
+    """A bad setting; the message is one line that names the environment variable."""
+
+
+def _env(name: str) -> Any:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./data/zorgroute.db", validation_alias=_env("ZORGROUTE_DATABASE_URL")
+    )
+    telegram_bot_token: str | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
+    telegram_api_base: str = Field(TELEGRAM_API_DEFAULT, validation_alias=_env("TELEGRAM_API_BASE"))
+    locale: str = Field("nl", validation_alias=_env("ZORGROUTE_LOCALE"))
+    timezone: str = Field("Europe/Amsterdam", validation_alias=_env("ZORGROUTE_TIMEZONE"))
+    webhook_url: str | None = Field(None, validation_alias=_env("ZORGROUTE_WEBHOOK_URL"))
+    webhook_secret: str | None = Field(None, validation_alias=_env("ZORGROUTE_WEBHOOK_SECRET"))
+    webhook_path: str = Field("/telegram/webhook", validation_alias=_env("ZORGROUTE_WEBHOOK_PATH"))
+    emulator_host: str = Field("127.0.0.1", validation_alias=_env("ZORGROUTE_EMULATOR_HOST"))
+    emulator_port: int = Field(8080, ge=0, le=65535, validation_alias=_env("ZORGROUTE_EMULATOR_PORT"))
+    secret_key: str | None = Field(None, validation_alias=_env("ZORGROUTE_SECRET_KEY"))
+    data_dir: Path = Field(Path("./data"), validation_alias=_env("ZORGROUTE_DATA_DIR"))
+    log_level: str = Field("INFO", validation_alias=_env("ZORGROUTE_LOG_LEVEL"))
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(_DB_SCHEMES):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", "secret_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token(cls, value: str | None) -> str | None:
+        if value is not None and not _TOKEN_RE.match(value):
+            raise ValueError("does not look like a bot token (digits, a colon, then the secret)")
+        return value
+
+    @field_validator("telegram_api_base", "webhook_url")
+    @classmethod
+    def _http_base(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in ("nl", "en"):
+            raise ValueError("must be nl or en")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not a known time zone (e.g. Europe/Amsterdam)") from exc
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return upper
+
+    @property
+    def uses_emulator(self) -> bool:
+        """No token: `zorgroute run` talks to the built-in Bot API emulator."""
+        return self.telegram_bot_token is None
+
+
+def _env_name(field_name: str) -> str:
+    alias = Settings.model_fields[field_name].validation_alias
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        return first if isinstance(first, str) else field_name
+    return field_name
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings; a problem becomes one line naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = error.get("loc") or ("?",)
+        field = str(loc[0])
+        name = _env_name(field) if field in Settings.model_fields else field
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None

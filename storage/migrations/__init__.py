@@ -1,0 +1,1 @@
+"""Alembic migrations; run them with `zorgroute db upgrade` (storage.migrate.upgrade)."""

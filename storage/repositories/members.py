@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Member, MemberRole
+
+
+class MemberRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_telegram_id(self, telegram_user_id: int) -> Member | None:
+        return await self._session.scalar(select(Member).where(Member.telegram_user_id == telegram_user_id))
+
+    async def get(self, member_id: int) -> Member | None:
+        return await self._session.get(Member, member_id)
+
+    async def add(
+        self, *, telegram_user_id: int | None, display_name: str, language: str, now: datetime
+    ) -> Member:
+        member = Member(
+            telegram_user_id=telegram_user_id, display_name=display_name, language=language, created_at=now
+        )
+        member.roles = []
+        self._session.add(member)
+        await self._session.flush()
+        return member
+
+    async def add_roles(self, member: Member, school_id: int, roles: Iterable[str]) -> list[str]:
+        """Give the member these roles at the school; returns the ones that are new."""
+        held = {(r.school_id, r.role) for r in member.roles}
+        added = [role for role in dict.fromkeys(roles) if (school_id, role) not in held]
+        for role in added:
+            member.roles.append(MemberRole(school_id=school_id, role=role))
+        await self._session.flush()
+        return added
+
+    async def list(self, *, school_id: int | None = None) -> Sequence[Member]:
+        query = select(Member).order_by(Member.id)
+        if school_id is not None:
+            query = query.where(Member.roles.any(MemberRole.school_id == school_id))
+        return (await self._session.scalars(query)).all()

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import School
+
+
+class SchoolRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, *, name: str, kind: str, route_id: str | None, now: datetime) -> School:
+        school = School(name=name, kind=kind, route_id=route_id, created_at=now)
+        self._session.add(school)
+        await self._session.flush()
+        return school
+
+    async def get(self, school_id: int) -> School | None:
+        return await self._session.get(School, school_id)
+
+    async def list(self) -> Sequence[School]:
+        return (await self._session.scalars(select(School).order_by(School.id))).all()

@@ -1,0 +1,55 @@
+"""The unit of work: one session, its repositories, and the only place that commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories import InviteRepository, MemberRepository, SchoolRepository
+
+
+class UnitOfWork:
+    """`async with UnitOfWork(sessionmaker) as uow: ...; await uow.commit()`.
+
+    Leaving the block without commit() (or with an exception) discards everything it wrote.
+    """
+
+    session: AsyncSession
+    schools: SchoolRepository
+    members: MemberRepository
+    invites: InviteRepository
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+        self._committed = False
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessionmaker()
+        self.schools = SchoolRepository(self.session)
+        self.members = MemberRepository(self.session)
+        self.invites = InviteRepository(self.session)
+        self._committed = False
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() alone also discards uncommitted work (the transaction is rolled back) but keeps
+        # loaded objects readable, so a read-only unit of work can hand them out.
+        try:
+            if exc_type is not None:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self._committed = True
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+        self._committed = False

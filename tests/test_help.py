@@ -1,0 +1,51 @@
+"""/help lists the commands of the member's roles, from the one command registry."""
+
+from __future__ import annotations
+
+from bot.commands import COMMANDS, by_name, commands_for
+from bot.settings import Settings
+from flows.clock import FrozenClock
+from flows.roles import ROLES
+from tests.harness import BotHarness
+
+TEACHER = 2001
+IB = 2002
+
+
+async def test_help_differs_by_role(settings: Settings, clock: FrozenClock) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        school = await h.add_school("De Regenboog")
+        await h.register(TEACHER, "leerkracht", school_id=school, name="Tom")
+        await h.register(IB, "ib", school_id=school, name="Ineke")
+
+        await h.send(TEACHER, "/help")
+        await h.send(IB, "/help")
+        [teacher_help] = h.received(TEACHER)
+        [ib_help] = h.received(IB)
+        menus = {lang: [c["command"] for c in h.state.commands(language_code=lang)] for lang in ("nl", "en")}
+        english_menu = h.state.commands(language_code="en")
+
+    assert teacher_help != ib_help
+    assert menus == {"nl": ["help", "taal", "annuleer"], "en": ["help", "taal", "annuleer"]}  # setMyCommands
+    assert english_menu[0]["description"] == "what you can do here"
+    for text in (teacher_help, ib_help):
+        assert "Wat je hier kunt doen" in text
+        assert "/taal — Nederlands of Engels" in text and "/annuleer" in text
+    assert "Je rol: leerkracht bij De Regenboog" in teacher_help
+    assert "/signaal — een zorg over een leerling melden" in teacher_help
+    assert "/signalen" not in teacher_help
+    assert "Je rol: intern begeleider bij De Regenboog" in ib_help
+    assert "/signalen — nieuwe signalen van leerkrachten" in ib_help
+    assert "/signaal —" not in ib_help
+
+
+def test_registry_is_consistent() -> None:
+    names = [spec.name for spec in COMMANDS] + [alias for spec in COMMANDS for alias in spec.aliases]
+    assert len(names) == len(set(names))
+    assert all(spec.roles <= ROLES and spec.roles for spec in COMMANDS)
+    assert by_name("cancel") is by_name("annuleer")
+    assert [spec.name for spec in commands_for({"leerkracht"}, available=False)] == [
+        "signaal",
+        "zaak",
+        "mijn",
+    ]

@@ -1,0 +1,64 @@
+"""/taal switches between Dutch and English and is remembered across a restart."""
+
+from __future__ import annotations
+
+from bot.settings import Settings
+from flows.clock import FrozenClock
+from tests.harness import BotHarness
+
+INEKE = 1001
+
+
+async def test_taal_switches_and_persists_across_restart(settings: Settings, clock: FrozenClock) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        await h.register(INEKE, "ib", name="Ineke")
+
+        await h.send(INEKE, "/taal")
+        assert h.received(INEKE) == ["Kies je taal:"]
+        assert h.buttons(INEKE) == ["Nederlands", "English"]
+
+        await h.press(INEKE, "English")
+        assert h.received(INEKE) == ["I'll speak English with you from now on."]
+        await h.send(INEKE, "/help")
+        assert "What you can do here" in h.last(INEKE)
+
+        await h.restart()
+
+        await h.send(INEKE, "/help")
+        assert "What you can do here" in h.last(INEKE)
+        await h.send(INEKE, "what?")
+        assert h.last(INEKE) == "I didn't understand that. See /help for what you can do."
+
+        await h.send(INEKE, "/language")
+        await h.press(INEKE, "Nederlands")
+        assert h.last(INEKE) == "Ik spreek nu Nederlands met je."
+        member = await h.member(INEKE)
+        assert member is not None and member.language == "nl"
+
+
+async def test_cancel_clears_a_conversation(settings: Settings, clock: FrozenClock) -> None:
+    from bot.conversation import Conversation, get_conversation, set_conversation
+
+    async with BotHarness(settings, clock=clock) as h:
+        await h.register(INEKE, "leerkracht", name="Ineke")
+        await h.send(INEKE, "/annuleer")
+        assert h.last(INEKE) == "Er liep niets om te stoppen. Zie /help voor wat je kunt doen."
+
+        async with h.uow() as uow:
+            member = await uow.members.by_telegram_id(INEKE)
+            assert member is not None
+            set_conversation(member, Conversation("signaal", "pupil", {"class": "5b"}))
+            await uow.commit()
+        await h.restart()  # conversations live in the database
+
+        await h.send(INEKE, "/cancel")
+        assert h.last(INEKE) == "Gestopt. Je kunt opnieuw beginnen; zie /help."
+        member = await h.member(INEKE)
+        assert member is not None and get_conversation(member) is None
+
+
+async def test_a_stale_button_is_answered(settings: Settings, clock: FrozenClock) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        await h.register(INEKE, "ib")
+        await h.press(INEKE, data="gone:1")
+        assert h.callback_answers(INEKE) == ["Deze knop werkt niet meer."]

@@ -1,0 +1,66 @@
+"""Webhook mode: Telegram's secret header is required; /healthz answers after a database ping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import prepare
+from bot.emulator.server import RunningEmulator, start_emulator
+from bot.emulator.state import EmulatorState
+from bot.runner import StartupError, build_webhook_app
+from bot.settings import Settings
+
+TOKEN = "123456:" + "W" * 35
+SECRET = "s3cret-header-value"
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[RunningEmulator]:
+    running = await start_emulator(EmulatorState(), "127.0.0.1", 0)
+    yield running
+    await running.close()
+
+
+@pytest.fixture
+async def client(settings: Settings, emulator: RunningEmulator) -> AsyncIterator[TestClient]:
+    configured = settings.model_copy(
+        update={"telegram_bot_token": TOKEN, "webhook_secret": SECRET, "telegram_api_base": emulator.base_url}
+    )
+    runtime = await prepare(configured)
+    app = build_webhook_app(runtime, handle_in_background=False)
+    async with TestClient(TestServer(app)) as test_client:
+        yield test_client
+    await runtime.engine.dispose()
+
+
+async def test_updates_need_the_secret_header(client: TestClient, emulator: RunningEmulator) -> None:
+    update = emulator.state.user_sends(31, "hallo")  # a real update as Telegram would push it
+    path = "/telegram/webhook"
+
+    missing = await client.post(path, json=update)
+    wrong = await client.post(path, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+    assert (missing.status, wrong.status) == (401, 401)
+    assert emulator.state.bot_messages(31) == []
+
+    right = await client.post(path, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    assert right.status == 200
+    [reply] = emulator.state.bot_messages(31)
+    assert reply.text.startswith("Hallo! Zorgroute is alleen voor professionals")
+
+
+async def test_healthz(client: TestClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status == 200
+    assert await response.json() == {"status": "ok"}
+
+
+async def test_webhook_refuses_to_start_without_a_secret(settings: Settings) -> None:
+    runtime = await prepare(settings.model_copy(update={"telegram_bot_token": TOKEN}))
+    try:
+        with pytest.raises(StartupError, match="ZORGROUTE_WEBHOOK_SECRET"):
+            build_webhook_app(runtime)
+    finally:
+        await runtime.close()
