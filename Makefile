@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
-PYBABEL_KEYWORDS := -k _ -k __ -k gettext -k lazy_gettext -k N_
+PYBABEL_KEYWORDS := -k _ -k __ -k gettext -k lazy_gettext -k N_ -k t
 
 .PHONY: run test lint typecheck messages catalogs clean-venv
 

@@ -4,6 +4,8 @@ both build through `prepare()`, so tests exercise exactly what production runs."
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -18,14 +20,23 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import common_commands
 from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
+from bot.middlewares.cases import CaseServicesMiddleware
 from bot.middlewares.member import MemberMiddleware, StrangerGate
 from bot.middlewares.uow import UnitOfWorkMiddleware
+from bot.outbox.dispatcher import OutboxDispatcher
+from bot.outbox.senders import TelegramSender
 from bot.routers import build_root_router
+from bot.services.cases import EventLog
 from bot.services.secret import load_secret_key
+from bot.services.snapshot import case_snapshot
 from bot.settings import EMULATOR_BOT_USERNAME, EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
 from flows.clock import Clock, IdSource, RandomIds, SystemClock
+from flows.engine import Engine
+from flows.loader import parse_route
+from flows.registry import RouteRegistry, builtin_registry
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +62,9 @@ def build_dispatcher(
     clock: Clock,
     ids: IdSource,
     i18n: I18n,
+    engine: Engine,
+    outbox: OutboxDispatcher | None = None,
+    event_log: EventLog | None = None,
 ) -> Dispatcher:
     dp = Dispatcher(
         settings=settings,
@@ -58,6 +72,9 @@ def build_dispatcher(
         clock=clock,
         ids=ids,
         i18n=i18n,
+        engine=engine,
+        outbox=outbox,
+        event_log=event_log,
         secret_key=load_secret_key(settings.secret_key, settings.data_dir),
     )
     # Middleware order: a unit of work per update -> who is this -> their language -> strangers out.
@@ -68,6 +85,8 @@ def build_dispatcher(
     MemberI18nMiddleware(i18n, settings.locale).setup(dp)
     for observer in member_events:
         observer.outer_middleware(StrangerGate())
+    for observer in member_events:
+        observer.outer_middleware(CaseServicesMiddleware())
     dp.include_router(build_root_router())
     dp.startup.register(set_bot_commands)
     return dp
@@ -99,10 +118,23 @@ class Runtime:
     i18n: I18n
     bot: Bot
     dp: Dispatcher
+    flows: Engine
+    outbox: OutboxDispatcher
+    event_log: EventLog | None = None
 
     async def close(self) -> None:
+        self.outbox.stop()
         await self.bot.session.close()
         await self.engine.dispose()
+
+    async def follow_ups_due(self) -> int:
+        """Fire the follow-ups that are due now (a seam for the scheduler; see bot/followups)."""
+        return 0
+
+    async def final_cases(self) -> list[dict[str, object]]:
+        """Every case as plain data, for transcripts and golden files."""
+        async with UnitOfWork(self.sessionmaker) as uow:
+            return [case_snapshot(c) for c in await uow.cases.all()]
 
 
 async def prepare(
@@ -113,6 +145,7 @@ async def prepare(
     token: str | None = None,
     api_base: str | None = None,
     migrate: bool = True,
+    event_log: EventLog | None = None,
 ) -> Runtime:
     """Migrate the database and build engine, bot and dispatcher for `settings`."""
     if migrate:
@@ -121,11 +154,38 @@ async def prepare(
     sessionmaker = make_sessionmaker(engine)
     i18n = make_i18n(settings.locale)
     bot = build_bot(settings, token=token, api_base=api_base)
+    clock = clock or SystemClock()
+    flows = Engine(await load_routes(sessionmaker))
+    outbox = OutboxDispatcher(
+        sessionmaker,
+        {"telegram": TelegramSender(bot)},
+        i18n,
+        clock,
+        flows.routes,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        timezone=settings.timezone,
+    )
     dp = build_dispatcher(
         settings=settings,
         sessionmaker=sessionmaker,
-        clock=clock or SystemClock(),
+        clock=clock,
         ids=ids or RandomIds(),
         i18n=i18n,
+        engine=flows,
+        outbox=outbox,
+        event_log=event_log,
     )
-    return Runtime(settings=settings, engine=engine, sessionmaker=sessionmaker, i18n=i18n, bot=bot, dp=dp)
+    return Runtime(
+        settings=settings, engine=engine, sessionmaker=sessionmaker, i18n=i18n, bot=bot, dp=dp,
+        flows=flows, outbox=outbox, event_log=event_log,
+    )
+
+
+async def load_routes(sessionmaker: async_sessionmaker[AsyncSession]) -> RouteRegistry:
+    """The shipped route files, plus every older version a stored case still runs on."""
+    registry = builtin_registry()
+    async with UnitOfWork(sessionmaker) as uow:
+        for route_id, version, definition in await uow.cases.stored_routes():
+            if not registry.has(route_id, version):
+                registry.add(parse_route(definition, f"stored route {route_id} v{version}"), definition)
+    return registry

@@ -30,18 +30,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("annuleer", N_("cmd.annuleer"), EVERYONE, aliases=("cancel",)),
     CommandSpec("start", N_("cmd.start"), EVERYONE),
     # Later features: listed now so /help and role checks have one source of truth.
-    CommandSpec("signaal", N_("cmd.signaal"), frozenset({"leerkracht", "mentor"}), available=False),
+    CommandSpec("signaal", N_("cmd.signaal"), frozenset({"leerkracht", "mentor"})),
     CommandSpec(
-        "signalen", N_("cmd.signalen"), frozenset({"ib", "zorgcoordinator", "directie"}), available=False
+        "signalen", N_("cmd.signalen"), frozenset({"ib", "zorgcoordinator", "directie"})
     ),
     CommandSpec(
         "lijst",
         N_("cmd.lijst"),
         frozenset({"ib", "zorgcoordinator", "swv", "gs", "smw", "directie"}),
-        available=False,
     ),
-    CommandSpec("zaak", N_("cmd.zaak"), EVERYONE - {"admin"}, available=False),
-    CommandSpec("mijn", N_("cmd.mijn"), EVERYONE - {"admin"}, available=False),
+    CommandSpec("zaak", N_("cmd.zaak"), EVERYONE - {"admin"}),
+    CommandSpec("mijn", N_("cmd.mijn"), EVERYONE - {"admin"}),
 )
 
 

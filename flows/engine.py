@@ -39,7 +39,9 @@ class Engine:
         self.routes = routes
 
     # -- starting -------------------------------------------------------------------------------
-    def start(self, route_id: str, actor: Actor, *, ref: str, now: datetime, timezone: str = "Europe/Amsterdam") -> Result | ev.Refused:
+    def start(
+        self, route_id: str, actor: Actor, *, ref: str, now: datetime, timezone: str = "Europe/Amsterdam"
+    ) -> Result | ev.Refused:
         """Begin a case as a draft owned by `actor`, asking the first question of the start step."""
         route = self.routes.latest(route_id)
         allowed = policy.can_start(actor, route)
@@ -112,7 +114,9 @@ class Engine:
         case = case.with_(drafts={**case.drafts, actor.member_id: draft})
         return self._ask_next(route, case, actor, step, draft, now=now)
 
-    def _ask_next(self, route: Route, case: Case, actor: Actor, step: Step, draft: Draft, now: datetime | None = None) -> Result:
+    def _ask_next(
+        self, route: Route, case: Case, actor: Actor, step: Step, draft: Draft, now: datetime | None = None
+    ) -> Result:
         answered = set(draft.values)
         for field in step.fields:
             if field.id in answered or not _holds(field.when, draft.values, case):
@@ -128,14 +132,18 @@ class Engine:
         return self._submit(route, case, actor, step, draft.values, now)
 
     # -- submitting -----------------------------------------------------------------------------
-    def _submit(self, route: Route, case: Case, actor: Actor, step: Step, values: dict[str, Any], now: datetime) -> Result:
+    def _submit(
+        self, route: Route, case: Case, actor: Actor, step: Step, values: dict[str, Any], now: datetime
+    ) -> Result:
         transition = _choose(step.transitions, values, case)
         before = case
         events: list[ev.Event] = []
         case = case.with_(data={**case.data, step.id: values})
         pupil = next((values[f.id] for f in step.fields if f.kind == "pupil" and f.id in values), None)
         if pupil is not None:
-            case = case.with_(pupil=Pupil(id=pupil.get("id"), label=pupil["label"], number=pupil.get("number")))
+            case = case.with_(
+                pupil=Pupil(id=pupil.get("id"), label=pupil["label"], number=pupil.get("number"))
+            )
         if case.status == "draft":
             case = case.with_(status="open")
         target = transition.to
@@ -144,7 +152,15 @@ class Engine:
         # The guard looks at the case after this transition's own effects (which may record consent).
         if transition.requires_consent and not case.consent_given and "safety" not in case.flags:
             return Result(before, (ev.Refused(actor.member_id, "access.no_consent"),))
-        entry = TimelineEntry(now, actor.member_id, _acting_role(route, step, actor), step.id, "submitted", _summarise(step, values), target)
+        entry = TimelineEntry(
+            now,
+            actor.member_id,
+            _acting_role(route, step, actor),
+            step.id,
+            "submitted",
+            _summarise(step, values),
+            target,
+        )
         case = case.with_(timeline=(*case.timeline, entry), drafts=_drop_draft(case, actor.member_id))
         events.append(ev.Say(actor.member_id, "engine.submitted", {"step": step.title, "ref": case.ref}))
         if target is not None and case.is_open:
@@ -176,7 +192,9 @@ class Engine:
         follow_up = next((f for f in route.step(case.step).follow_ups if f.id == given.follow_up), None)
         if follow_up is None:
             return Result(case, ())
-        case, events = _apply(follow_up.effects, case, None, {}, now, follow_up.to or case.step, actions=follow_up.actions)
+        case, events = _apply(
+            follow_up.effects, case, None, {}, now, follow_up.to or case.step, actions=follow_up.actions
+        )
         entry = TimelineEntry(now, None, None, case.step, f"follow_up:{follow_up.id}", {}, follow_up.to)
         case = case.with_(timeline=(*case.timeline, entry))
         out = list(events)
@@ -233,7 +251,11 @@ def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetim
         return None, True
     if isinstance(given, inp.SetValue):
         if field.kind == "pupil" and isinstance(given.value, dict) and given.value.get("label"):
-            return {"id": given.value.get("id"), "label": str(given.value["label"]), "number": given.value.get("number")}, True
+            return {
+                "id": given.value.get("id"),
+                "label": str(given.value["label"]),
+                "number": given.value.get("number"),
+            }, True
         if field.kind == "date" and isinstance(given.value, str):
             try:
                 parsed = date.fromisoformat(given.value)
@@ -297,7 +319,15 @@ def _apply(
             if args["when_flag"] is not None and args["when_flag"] not in case.flags:
                 continue
             events.append(
-                ev.Notify(case.ref, args["roles"], args["message"], args["urgent"], member, target_step, tuple(args["actions"]) or actions)
+                ev.Notify(
+                    case.ref,
+                    args["roles"],
+                    args["message"],
+                    args["urgent"],
+                    member,
+                    target_step,
+                    tuple(args["actions"]) or actions,
+                )
             )
         elif kind == "set_priority":
             case = case.with_(priority=args)
@@ -309,7 +339,11 @@ def _apply(
             case = case.with_(counters={**case.counters, args: case.counters.get(args, 0) + 1})
         elif kind == "record_consent" and actor is not None:
             consent = Consent(
-                status=values[args["status"]], method=values[args["method"]], on=values[args["date"]], by_member=actor.member_id, recorded_at=now
+                status=values[args["status"]],
+                method=values[args["method"]],
+                on=values[args["date"]],
+                by_member=actor.member_id,
+                recorded_at=now,
             )
             case = case.with_(consent=consent)
         elif kind == "assign_regiehouder":
@@ -325,7 +359,9 @@ def _apply(
     return case, events
 
 
-def _enter(route: Route, case: Case, actor: Actor | None, step_id: str, now: datetime) -> tuple[Case, list[ev.Event]]:
+def _enter(
+    route: Route, case: Case, actor: Actor | None, step_id: str, now: datetime
+) -> tuple[Case, list[ev.Event]]:
     """Move the case to `step_id`: cancel the old step's follow-ups, run on_enter, schedule the new ones."""
     previous = case.step
     step = route.step(step_id)

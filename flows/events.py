@@ -92,4 +92,6 @@ class CaseClosed:
     outcome: str
 
 
-Event = Prompt | Summary | Say | Refused | Notify | ScheduleFollowUp | CancelFollowUps | StepEntered | CaseClosed
+Event = (
+    Prompt | Summary | Say | Refused | Notify | ScheduleFollowUp | CancelFollowUps | StepEntered | CaseClosed
+)

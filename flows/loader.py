@@ -45,13 +45,18 @@ class _Ctx:
     def fail(self, where: str, problem: str) -> RouteError:
         return RouteError(self.source, where, problem)
 
-    def mapping(self, value: Any, where: str, allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, Any]:
+    def mapping(
+        self, value: Any, where: str, allowed: Iterable[str], required: Iterable[str] = ()
+    ) -> dict[str, Any]:
         if not isinstance(value, Mapping):
             raise self.fail(where, f"expected a mapping, got {type(value).__name__}")
         allowed_set = set(allowed)
         unknown = sorted(set(value) - allowed_set)
         if unknown:
-            raise self.fail(where, f"unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(sorted(allowed_set))}")
+            raise self.fail(
+                where,
+                f"unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(sorted(allowed_set))}",
+            )
         missing = [k for k in required if k not in value]
         if missing:
             raise self.fail(where, f"missing key(s) {', '.join(missing)}")
@@ -89,7 +94,20 @@ def build_route(raw: Any, source: str) -> Route:
     top = ctx.mapping(
         raw,
         "route",
-        {"id", "version", "name", "region", "source", "school_kinds", "synonyms", "vot", "start", "steps", "actions", "settings"},
+        {
+            "id",
+            "version",
+            "name",
+            "region",
+            "source",
+            "school_kinds",
+            "synonyms",
+            "vot",
+            "start",
+            "steps",
+            "actions",
+            "settings",
+        },
         {"id", "version", "name", "start", "steps"},
     )
     route_id = ctx.ident(top["id"], "id")
@@ -154,7 +172,12 @@ def _condition(ctx: _Ctx, raw: Any, where: str) -> Condition:
                 counters.append((ctx.ident(name, f"{where}.counter_at_least"), int(n)))
         else:
             values = value if isinstance(value, list) else [value]
-            equals.append((ctx.ident(key, f"{where}.{key}"), tuple(str(v).lower() if isinstance(v, bool) else str(v) for v in values)))
+            equals.append(
+                (
+                    ctx.ident(key, f"{where}.{key}"),
+                    tuple(str(v).lower() if isinstance(v, bool) else str(v) for v in values),
+                )
+            )
     return Condition(tuple(equals), flags, not_flags, tuple(counters))
 
 
@@ -177,9 +200,13 @@ def _effects(ctx: _Ctx, raw: Any, where: str) -> tuple[Effect, ...]:
 
 def _effect_args(ctx: _Ctx, kind: str, args: Any, where: str) -> Any:
     if kind == "notify":
-        data = ctx.mapping(args, where, {"roles", "message", "urgent", "actions", "when_flag"}, {"roles", "message"})
+        data = ctx.mapping(
+            args, where, {"roles", "message", "urgent", "actions", "when_flag"}, {"roles", "message"}
+        )
         return {
-            "when_flag": None if data.get("when_flag") is None else ctx.ident(data["when_flag"], f"{where}.when_flag"),
+            "when_flag": None
+            if data.get("when_flag") is None
+            else ctx.ident(data["when_flag"], f"{where}.when_flag"),
             "roles": ctx.roles(data["roles"], f"{where}.roles"),
             "message": ctx.msgid(data["message"], f"{where}.message"),
             "urgent": bool(data.get("urgent", False)),
@@ -201,14 +228,24 @@ def _effect_args(ctx: _Ctx, kind: str, args: Any, where: str) -> Any:
 
 
 def _field(ctx: _Ctx, where: str, raw: Any) -> Field:
-    data = ctx.mapping(raw, where, {"id", "kind", "prompt", "options", "max_length", "optional", "when", "sensitive"}, {"id", "kind", "prompt"})
+    data = ctx.mapping(
+        raw,
+        where,
+        {"id", "kind", "prompt", "options", "max_length", "optional", "when", "sensitive"},
+        {"id", "kind", "prompt"},
+    )
     kind = data["kind"]
     if kind not in FIELD_KINDS:
         raise ctx.fail(where, f"unknown field kind {kind!r}; known: {', '.join(sorted(FIELD_KINDS))}")
     options: list[Option] = []
     for j, opt in enumerate(data.get("options", []) or []):
         o = ctx.mapping(opt, f"{where}.options[{j}]", {"value", "label"}, {"value", "label"})
-        options.append(Option(ctx.ident(str(o["value"]), f"{where}.options[{j}].value"), ctx.msgid(o["label"], f"{where}.options[{j}].label")))
+        options.append(
+            Option(
+                ctx.ident(str(o["value"]), f"{where}.options[{j}].value"),
+                ctx.msgid(o["label"], f"{where}.options[{j}].label"),
+            )
+        )
     if kind in ("choice", "multi") and not options:
         raise ctx.fail(where, f"a {kind} field needs options")
     if kind not in ("choice", "multi") and options:
@@ -242,7 +279,10 @@ def _follow_up(ctx: _Ctx, where: str, raw: Any) -> FollowUp:
     data = ctx.mapping(raw, where, {"id", "after", "effects", "to", "actions"}, {"id", "after"})
     after = str(data["after"]).strip().lower()
     if not _DURATION.match(after):
-        raise ctx.fail(f"{where}.after", f"{data['after']!r} is not a duration like '3 school days', '2 days' or '48 hours'")
+        raise ctx.fail(
+            f"{where}.after",
+            f"{data['after']!r} is not a duration like '3 school days', '2 days' or '48 hours'",
+        )
     return FollowUp(
         id=ctx.ident(data["id"], f"{where}.id"),
         after=after,
@@ -255,18 +295,27 @@ def _follow_up(ctx: _Ctx, where: str, raw: Any) -> FollowUp:
 def _step(ctx: _Ctx, step_id: str, raw: Any) -> Step:
     where = f"steps.{step_id}"
     data = ctx.mapping(
-        raw, where, {"actors", "title", "fields", "confirm", "transitions", "on_enter", "follow_ups", "terminal"}, {"actors", "title"}
+        raw,
+        where,
+        {"actors", "title", "fields", "confirm", "transitions", "on_enter", "follow_ups", "terminal"},
+        {"actors", "title"},
     )
     fields = tuple(_field(ctx, f"{where}.fields[{i}]", f) for i, f in enumerate(data.get("fields", []) or []))
     ids = [f.id for f in fields]
     if len(ids) != len(set(ids)):
         raise ctx.fail(f"{where}.fields", "field ids must be unique within a step")
-    transitions = tuple(_transition(ctx, f"{where}.transitions[{i}]", t) for i, t in enumerate(data.get("transitions", []) or []))
+    transitions = tuple(
+        _transition(ctx, f"{where}.transitions[{i}]", t)
+        for i, t in enumerate(data.get("transitions", []) or [])
+    )
     terminal = bool(data.get("terminal", False))
     if not terminal and not transitions:
         raise ctx.fail(where, "a step needs transitions unless it is terminal")
     if transitions and not transitions[-1].when.always:
-        raise ctx.fail(f"{where}.transitions", "the last transition must have no condition, so every answer leads somewhere")
+        raise ctx.fail(
+            f"{where}.transitions",
+            "the last transition must have no condition, so every answer leads somewhere",
+        )
     return Step(
         id=step_id,
         actors=ctx.roles(data["actors"], f"{where}.actors"),
@@ -275,7 +324,10 @@ def _step(ctx: _Ctx, step_id: str, raw: Any) -> Step:
         confirm=bool(data.get("confirm", False)),
         transitions=transitions,
         on_enter=_effects(ctx, data.get("on_enter"), f"{where}.on_enter"),
-        follow_ups=tuple(_follow_up(ctx, f"{where}.follow_ups[{i}]", f) for i, f in enumerate(data.get("follow_ups", []) or [])),
+        follow_ups=tuple(
+            _follow_up(ctx, f"{where}.follow_ups[{i}]", f)
+            for i, f in enumerate(data.get("follow_ups", []) or [])
+        ),
         terminal=terminal,
     )
 
@@ -310,7 +362,9 @@ def _check_references(ctx: _Ctx, route: Route) -> None:
         for i, f in enumerate(step.fields):
             for fid, _ in f.when.equals:
                 if fid not in [g.id for g in step.fields[:i]]:
-                    raise ctx.fail(f"{where}.fields[{i}].when", f"{fid!r} is not an earlier field of this step")
+                    raise ctx.fail(
+                        f"{where}.fields[{i}].when", f"{fid!r} is not an earlier field of this step"
+                    )
         for fu in step.follow_ups:
             if fu.to is not None and fu.to not in route.steps:
                 raise ctx.fail(f"{where}.follow_ups.{fu.id}.to", f"unknown step {fu.to!r}")
@@ -335,7 +389,9 @@ def _check_effect_fields(ctx: _Ctx, effects: tuple[Effect, ...], fields: set[str
         if eff.kind == "record_consent":
             for key in ("status", "method", "date"):
                 if eff.args[key] not in fields:
-                    raise ctx.fail(f"{where}.record_consent.{key}", f"unknown field {eff.args[key]!r} of this step")
+                    raise ctx.fail(
+                        f"{where}.record_consent.{key}", f"unknown field {eff.args[key]!r} of this step"
+                    )
 
 
 def _check_actions(ctx: _Ctx, route: Route, actions: tuple[str, ...], where: str) -> None:
@@ -366,7 +422,11 @@ def route_msgids(route: Route) -> set[str]:
         for f in step.fields:
             ids.add(f.prompt)
             ids.update(o.label for o in f.options)
-        effects = [*step.on_enter, *(e for t in step.transitions for e in t.effects), *(e for fu in step.follow_ups for e in fu.effects)]
+        effects = [
+            *step.on_enter,
+            *(e for t in step.transitions for e in t.effects),
+            *(e for fu in step.follow_ups for e in fu.effects),
+        ]
         ids.update(_effect_msgids(effects))
     for action in route.actions.values():
         ids.add(action.label)

@@ -49,6 +49,9 @@ class RouteRegistry:
     def current(self) -> list[Route]:
         return [self.latest(rid) for rid in self.ids()]
 
+    def has(self, route_id: str, version: int) -> bool:
+        return (route_id, version) in self._routes
+
     def __contains__(self, route_id: object) -> bool:
         return any(rid == route_id for rid, _ in self._routes)
 

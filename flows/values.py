@@ -27,7 +27,11 @@ def parse_pupil(text: str) -> dict[str, str | None]:
     if not match:
         raise ValueProblem("input.pupil_invalid")
     initials = re.sub(r"[.\s]", "", match["initials"]).upper()
-    group = match["group"].lower() if match["group"][0].isdigit() and len(match["group"]) <= 2 else match["group"].upper()
+    group = (
+        match["group"].lower()
+        if match["group"][0].isdigit() and len(match["group"]) <= 2
+        else match["group"].upper()
+    )
     return {"label": f"{initials} {group}", "number": match["number"], "id": None}
 
 

@@ -6,7 +6,14 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.repositories import InviteRepository, MemberRepository, SchoolRepository
+from storage.cipher import Cipher
+from storage.repositories import (
+    CaseRepository,
+    InviteRepository,
+    MemberRepository,
+    OutboxRepository,
+    SchoolRepository,
+)
 
 
 class UnitOfWork:
@@ -19,9 +26,12 @@ class UnitOfWork:
     schools: SchoolRepository
     members: MemberRepository
     invites: InviteRepository
+    cases: CaseRepository
+    outbox: OutboxRepository
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], cipher: Cipher | None = None) -> None:
         self._sessionmaker = sessionmaker
+        self._cipher = cipher
         self._committed = False
 
     async def __aenter__(self) -> UnitOfWork:
@@ -29,6 +39,8 @@ class UnitOfWork:
         self.schools = SchoolRepository(self.session)
         self.members = MemberRepository(self.session)
         self.invites = InviteRepository(self.session)
+        self.cases = CaseRepository(self.session, self._cipher)
+        self.outbox = OutboxRepository(self.session)
         self._committed = False
         return self
 

@@ -26,4 +26,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             data["uow"] = uow
             result = await handler(event, data)
             await uow.commit()
-            return result
+        # Notifications were written with the change; now that they are committed, send them.
+        outbox = data.get("outbox")
+        if outbox is not None:
+            outbox.kick()
+        return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.routers import cancel, fallback, help, language, private_only, registration
+from bot.routers import cancel, case_form, cases, fallback, help, language, private_only, registration, signal
 
 
 def build_root_router() -> Router:
@@ -18,8 +18,12 @@ def build_root_router() -> Router:
         cancel.build_router(),
         help.build_router(),
         language.build_router(),
-        # ... later feature routers go here ...
-        # 4. Catch-alls last: anything a member sends or presses that no feature handled.
+        # 4. Features, one router each.
+        signal.build_router(),
+        cases.build_router(),
+        # An open form takes the member's plain text as its answer, so it comes after every command.
+        case_form.build_router(),
+        # 5. Catch-alls last: anything a member sends or presses that no feature handled.
         fallback.build_router(),
     )
     return root

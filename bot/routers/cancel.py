@@ -8,6 +8,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.conversation import clear_conversation
+from bot.services.cases import CaseService
 from storage.models import Member
 
 
@@ -16,8 +17,10 @@ def build_router() -> Router:
     router.message.filter(F.chat.type == "private")
 
     @router.message(Command("annuleer", "cancel", "stop"))
-    async def cancel(message: Message, member: Member) -> None:
+    async def cancel(message: Message, member: Member, cases: CaseService) -> None:
+        # A case form is left through the engine, so a teacher's unconfirmed signal is dropped.
+        left = await cases.discard_open_form(member)
         previous = clear_conversation(member)
-        await message.answer(_("cancel.done") if previous else _("cancel.nothing"))
+        await message.answer(_("cancel.done") if left or previous else _("cancel.nothing"))
 
     return router

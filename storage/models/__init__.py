@@ -1,7 +1,20 @@
 """ORM models, one module per aggregate. Importing this package registers them all on Base.metadata."""
 
+from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.invite import Invite, InviteAttempt
 from storage.models.member import Member, MemberRole
+from storage.models.outbox import OutboxRow
 from storage.models.school import School
 
-__all__ = ["Invite", "InviteAttempt", "Member", "MemberRole", "School"]
+__all__ = [
+    "CaseRow",
+    "Invite",
+    "InviteAttempt",
+    "Member",
+    "MemberRole",
+    "OutboxRow",
+    "PupilRow",
+    "RouteVersionRow",
+    "School",
+    "TimelineRow",
+]

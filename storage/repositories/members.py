@@ -39,6 +39,16 @@ class MemberRepository:
         await self._session.flush()
         return added
 
+    async def with_roles(self, school_id: int, roles: Iterable[str]) -> Sequence[Member]:
+        """Members holding any of `roles` at the school (registered on Telegram or not), by id."""
+        wanted = list(roles)
+        query = (
+            select(Member)
+            .where(Member.roles.any((MemberRole.school_id == school_id) & MemberRole.role.in_(wanted)))
+            .order_by(Member.id)
+        )
+        return (await self._session.scalars(query)).all()
+
     async def list(self, *, school_id: int | None = None) -> Sequence[Member]:
         query = select(Member).order_by(Member.id)
         if school_id is not None:

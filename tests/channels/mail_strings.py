@@ -24,7 +24,7 @@ DUTCH = MailStrings(
     text="Casus Z-0042, OBS De Linde, AB gr5: de intake is afgerond. Open met /casus Z-0042. ë",
     html="<p>Casus <b>Z-0042</b>, OBS De Linde, AB gr5: de intake is afgerond. "
     "Open met <code>/casus Z-0042</code>. ë</p>",
-    summary="Overleg casus Z-0042 – café-ronde ë",  # noqa: RUF001 - non-ASCII on purpose
+    summary="Overleg casus Z-0042 – café-ronde ë",
     description="Multidisciplinair overleg casus Z-0042 (OBS De Linde, AB gr5). ë",
 )
 
@@ -34,6 +34,6 @@ ENGLISH = MailStrings(
     text="Case Z-0042, OBS De Linde, AB gr5: the intake is complete. Open with /casus Z-0042.",
     html="<p>Case <b>Z-0042</b>, OBS De Linde, AB gr5: the intake is complete. "
     "Open with <code>/casus Z-0042</code>.</p>",
-    summary="Meeting case Z-0042 – naïve café",  # noqa: RUF001 - non-ASCII on purpose
+    summary="Meeting case Z-0042 – naïve café",
     description="Multidisciplinary meeting case Z-0042 (OBS De Linde, AB gr5).",
 )

@@ -13,7 +13,7 @@ from bot.channels.ics import PRODID, build_invitation
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 
-def invite(**overrides: Any) -> bytes:  # noqa: ANN401 - overrides any keyword
+def invite(**overrides: Any) -> bytes:
     arguments: dict[str, Any] = {
         "uid": "meeting-7@zorgroute.example",
         "sequence": 2,
@@ -76,5 +76,5 @@ def test_same_input_gives_the_same_bytes() -> None:
     ids=["naive-start", "naive-now", "sequence", "uid", "duration", "method", "attendee"],
 )
 def test_invalid_input_is_refused(overrides: dict[str, Any]) -> None:
-    with pytest.raises(ValueError):  # noqa: PT011 - each case has its own message
+    with pytest.raises(ValueError):
         invite(**overrides)

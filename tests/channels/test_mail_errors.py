@@ -101,7 +101,7 @@ def test_security_setting_selects_the_tls_mode() -> None:
     assert (starttls["start_tls"], starttls["use_tls"]) == (True, False)
     implicit = smtp_options(replace(SETTINGS, security="tls", port=465), None)
     assert (implicit["start_tls"], implicit["use_tls"]) == (False, True)
-    with_auth = smtp_options(replace(SETTINGS, username="bot", password="s3cret"), None)  # noqa: S106
+    with_auth = smtp_options(replace(SETTINGS, username="bot", password="s3cret"), None)
     assert (with_auth["username"], with_auth["password"]) == ("bot", "s3cret")
     with pytest.raises(ValueError, match="together"):
         smtp_options(replace(SETTINGS, username="bot"), None)

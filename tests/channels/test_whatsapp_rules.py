@@ -89,6 +89,6 @@ def test_retry_after_only_in_seconds() -> None:
 
 
 def test_settings_do_not_show_secrets() -> None:
-    settings = WhatsAppSettings(phone_number_id="1", access_token="tok-123", app_secret="sec-456")  # noqa: S106
+    settings = WhatsAppSettings(phone_number_id="1", access_token="tok-123", app_secret="sec-456")
     assert "tok-123" not in repr(settings)
     assert "sec-456" not in repr(settings)

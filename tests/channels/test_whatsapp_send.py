@@ -125,7 +125,7 @@ async def test_meta_refusals_are_permanent(
 
 
 async def test_a_wrong_token_is_permanent(graph_api: FakeGraphApi) -> None:
-    settings = replace(whatsapp_settings(graph_api), access_token="expired")  # noqa: S106
+    settings = replace(whatsapp_settings(graph_api), access_token="expired")
     async with WhatsAppClient(settings) as client:
         with pytest.raises(PermanentError, match="code 190"):
             await client.send_template("+31612345678", "zorgroute_update", "nl", UPDATE)

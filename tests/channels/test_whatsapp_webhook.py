@@ -24,8 +24,8 @@ from bot.channels.whatsapp_webhook import (
 )
 from tests.channels.whatsapp_payloads import INBOUND, STATUSES
 
-APP_SECRET = "webhook-app-secret"  # noqa: S105 - a fake credential
-VERIFY_TOKEN = "verify-me"  # noqa: S105 - a fake credential
+APP_SECRET = "webhook-app-secret"
+VERIFY_TOKEN = "verify-me"
 
 
 def sign(body: bytes, key: str = APP_SECRET) -> str:

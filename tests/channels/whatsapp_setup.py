@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.channels.whatsapp import WhatsAppSettings
 from tests.fakes.graph_api import FakeGraphApi
 
-APP_SECRET = "test-app-secret"  # noqa: S105 - a fake credential
+APP_SECRET = "test-app-secret"
 
 
 def whatsapp_settings(api: FakeGraphApi, *, timeout: float = 2.0) -> WhatsAppSettings:

@@ -34,7 +34,7 @@ class FakeGraphApi:
         self,
         *,
         phone_number_id: str = "106540352242922",
-        access_token: str = "test-access-token",  # noqa: S107 - a fake credential
+        access_token: str = "test-access-token",
         version: str = "v21.0",
         faults: FaultPlan | None = None,
         templates: Mapping[str, int] | None = None,

@@ -31,7 +31,7 @@ class FaultPlan:
         fractions: dict[Fault, float] | None = None,
     ) -> None:
         self._script: deque[Fault | None] = deque(script)
-        self._rng = random.Random(seed)  # noqa: S311 - reproducibility, not security
+        self._rng = random.Random(seed)
         self._fractions = dict(fractions or {})
         if sum(self._fractions.values()) > 1.0 or any(f < 0 for f in self._fractions.values()):
             raise ValueError("fault fractions must be >= 0 and sum to at most 1")

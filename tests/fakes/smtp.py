@@ -47,7 +47,7 @@ class RecordingHandler:
     refuse_data: str | None = None
     received: list[ReceivedMail] = field(default_factory=list)
 
-    async def handle_RCPT(  # noqa: N802 - name fixed by aiosmtpd
+    async def handle_RCPT(
         self,
         server: SMTP,
         session: Session,
@@ -60,7 +60,7 @@ class RecordingHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(  # noqa: N802 - name fixed by aiosmtpd
+    async def handle_DATA(
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
         if self.refuse_data is not None:

@@ -70,26 +70,48 @@ def test_safety_makes_first_priority_and_notifies_three_roles(engine: Engine) ->
 
 def test_consent_required_before_vot_list_except_safety(engine: Engine) -> None:
     opened = signal(engine)
-    r = run(engine, opened, IB, inp.Open("ib_beoordeling"), inp.Choose("ib_beoordeling", "decision", "extern"))
+    r = run(
+        engine, opened, IB, inp.Open("ib_beoordeling"), inp.Choose("ib_beoordeling", "decision", "extern")
+    )
     assert r.case.step == "toestemming"
     refused = run(
-        engine, r, IB, inp.Open("toestemming"), inp.Choose("toestemming", "method", "telefoon"),
-        inp.Choose("toestemming", "result", "refused"), inp.Answer("20-11-2026"), inp.Confirm("toestemming"),
+        engine,
+        r,
+        IB,
+        inp.Open("toestemming"),
+        inp.Choose("toestemming", "method", "telefoon"),
+        inp.Choose("toestemming", "result", "refused"),
+        inp.Answer("20-11-2026"),
+        inp.Confirm("toestemming"),
     )
     assert refused.case.step == "plan_op_maat" and refused.case.consent is not None
     assert refused.case.consent.status == "refused"
 
     urgent = signal(engine, safety="ja")
-    r = run(engine, urgent, IB, inp.Open("ib_beoordeling"), inp.Choose("ib_beoordeling", "decision", "extern"))
+    r = run(
+        engine, urgent, IB, inp.Open("ib_beoordeling"), inp.Choose("ib_beoordeling", "decision", "extern")
+    )
     assert r.case.step == "vot_lijst" and r.case.consent is None
 
 
 def test_three_unreachable_attempts_flag_the_family(engine: Engine) -> None:
-    r = run(engine, signal(engine), IB, inp.Open("ib_beoordeling"), inp.Choose("ib_beoordeling", "decision", "extern"))
+    r = run(
+        engine,
+        signal(engine),
+        IB,
+        inp.Open("ib_beoordeling"),
+        inp.Choose("ib_beoordeling", "decision", "extern"),
+    )
     for attempt in range(3):
         r = run(
-            engine, r, IB, inp.Open("toestemming"), inp.Choose("toestemming", "method", "telefoon"),
-            inp.Choose("toestemming", "result", "unreachable"), inp.Answer("23-11"), inp.Confirm("toestemming"),
+            engine,
+            r,
+            IB,
+            inp.Open("toestemming"),
+            inp.Choose("toestemming", "method", "telefoon"),
+            inp.Choose("toestemming", "result", "unreachable"),
+            inp.Answer("23-11"),
+            inp.Confirm("toestemming"),
         )
         assert ("non_responsive" in r.case.flags) == (attempt == 2)
     assert r.case.step == "toestemming"
@@ -111,8 +133,15 @@ def test_stale_wrong_role_and_other_school_are_refused_without_change(engine: En
 def test_over_long_text_is_refused(engine: Engine) -> None:
     started = engine.start("vlaardingen", TEACHER, ref="Z-0002", now=NOW)
     assert isinstance(started, Result)
-    r = run(engine, started, TEACHER, inp.Answer("CD 3"), inp.Choose("signaal", "area", "zorg"),
-            inp.Toggle("signaal", "observations", "leren"), inp.Done("signaal", "observations"))
+    r = run(
+        engine,
+        started,
+        TEACHER,
+        inp.Answer("CD 3"),
+        inp.Choose("signaal", "area", "zorg"),
+        inp.Toggle("signaal", "observations", "leren"),
+        inp.Done("signaal", "observations"),
+    )
     result = engine.advance(r.case, TEACHER, inp.Answer("x" * 501), NOW)
     assert result.case is r.case
     assert result.events == (ev.Refused(TEACHER.member_id, "input.too_long", {"max": 500, "length": 501}),)
@@ -126,28 +155,75 @@ def test_a_full_name_is_not_a_pupil_label(engine: Engine) -> None:
 
 
 def test_follow_ups_are_scheduled_and_void_after_the_case_moves(engine: Engine) -> None:
-    r = run(engine, signal(engine), IB, inp.Open("ib_beoordeling"), inp.Choose("ib_beoordeling", "decision", "extern"))
+    r = run(
+        engine,
+        signal(engine),
+        IB,
+        inp.Open("ib_beoordeling"),
+        inp.Choose("ib_beoordeling", "decision", "extern"),
+    )
     scheduled = [e for e in r.events if isinstance(e, ev.ScheduleFollowUp)]
     assert [s.follow_up for s in scheduled] == ["consent_reminder", "consent_escalation"]
-    due = engine.advance(r.case, None, inp.Timeout("consent_reminder", "toestemming"), NOW + timedelta(days=3))
-    assert [e.message for e in due.events if isinstance(e, ev.Notify)] == ["vlaardingen.notify.consent_pending"]
+    due = engine.advance(
+        r.case, None, inp.Timeout("consent_reminder", "toestemming"), NOW + timedelta(days=3)
+    )
+    assert [e.message for e in due.events if isinstance(e, ev.Notify)] == [
+        "vlaardingen.notify.consent_pending"
+    ]
     moved = run(
-        engine, r, IB, inp.Open("toestemming"), inp.Choose("toestemming", "method", "telefoon"),
-        inp.Choose("toestemming", "result", "given"), inp.Answer("23-11-2026"), inp.Confirm("toestemming"),
+        engine,
+        r,
+        IB,
+        inp.Open("toestemming"),
+        inp.Choose("toestemming", "method", "telefoon"),
+        inp.Choose("toestemming", "result", "given"),
+        inp.Answer("23-11-2026"),
+        inp.Confirm("toestemming"),
     )
     void = engine.advance(moved.case, None, inp.Timeout("consent_reminder", "toestemming"), NOW)
     assert void.events == () and void.case is moved.case
 
 
 def test_the_happy_path_reaches_the_end(engine: Engine) -> None:
-    r = run(engine, signal(engine), IB, inp.Open("ib_beoordeling"), inp.Choose("ib_beoordeling", "decision", "extern"))
-    r = run(engine, r, IB, inp.Open("toestemming"), inp.Choose("toestemming", "method", "telefoon"),
-            inp.Choose("toestemming", "result", "given"), inp.Answer("23-11-2026"), inp.Confirm("toestemming"))
+    r = run(
+        engine,
+        signal(engine),
+        IB,
+        inp.Open("ib_beoordeling"),
+        inp.Choose("ib_beoordeling", "decision", "extern"),
+    )
+    r = run(
+        engine,
+        r,
+        IB,
+        inp.Open("toestemming"),
+        inp.Choose("toestemming", "method", "telefoon"),
+        inp.Choose("toestemming", "result", "given"),
+        inp.Answer("23-11-2026"),
+        inp.Confirm("toestemming"),
+    )
     assert r.case.consent_given and r.case.step == "vot_lijst"
     r = run(engine, r, SWV, inp.Open("vot_lijst"), inp.Done("vot_lijst", "note"), inp.Confirm("vot_lijst"))
-    r = run(engine, r, GS, inp.Open("gs_check"), inp.Choose("gs_check", "known", "nee"), inp.Confirm("gs_check"))
-    r = run(engine, r, GS, inp.Open("gs_contact"), inp.Choose("gs_contact", "channel", "telefoon"),
-            inp.Choose("gs_contact", "reached", "ja"), inp.Answer("Moeder gesproken"), inp.Confirm("gs_contact"))
-    r = run(engine, r, GS, inp.Open("gs_resultaat"), inp.Choose("gs_resultaat", "sufficient", "voldoende"), inp.Confirm("gs_resultaat"))
+    r = run(
+        engine, r, GS, inp.Open("gs_check"), inp.Choose("gs_check", "known", "nee"), inp.Confirm("gs_check")
+    )
+    r = run(
+        engine,
+        r,
+        GS,
+        inp.Open("gs_contact"),
+        inp.Choose("gs_contact", "channel", "telefoon"),
+        inp.Choose("gs_contact", "reached", "ja"),
+        inp.Answer("Moeder gesproken"),
+        inp.Confirm("gs_contact"),
+    )
+    r = run(
+        engine,
+        r,
+        GS,
+        inp.Open("gs_resultaat"),
+        inp.Choose("gs_resultaat", "sufficient", "voldoende"),
+        inp.Confirm("gs_resultaat"),
+    )
     assert r.case.status == "closed" and r.case.step == "afgerond"
     assert any(isinstance(e, ev.CaseClosed) for e in r.events)

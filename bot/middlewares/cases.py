@@ -1,0 +1,34 @@
+"""Puts the case services into each update's data, built from the injected engine, clock and ids and
+the update's unit of work and language — so handlers stay a few lines and hold no globals."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+
+from bot.render.presenter import Presenter
+from bot.render.text import Translator
+from bot.services.cases import CaseService
+from bot.services.reads import CaseReader
+
+
+class CaseServicesMiddleware(BaseMiddleware):
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if data.get("member") is not None:
+            settings, engine, clock, uow = data["settings"], data["engine"], data["clock"], data["uow"]
+            t = Translator(data["i18n"], data["i18n"].current_locale, settings.timezone)
+            data["t"] = t
+            data["cases"] = CaseService(
+                uow, engine, clock, data["ids"], settings.timezone, data.get("event_log")
+            )
+            data["reader"] = CaseReader(uow, engine)
+            data["presenter"] = Presenter(t, engine, uow, clock.now())
+        return await handler(event, data)

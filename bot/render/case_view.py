@@ -1,0 +1,127 @@
+"""The case as a VOT member sees it in /zaak: summary, what was recorded, and the timeline."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import ActionCb, CaseCb, OpenCb
+from bot.i18n import N_, ROLE_NAMES
+from bot.render.form import Rendered, header
+from bot.render.text import Translator
+from flows.case import Case
+from flows.policy import Actor, can_act, can_do_action
+from flows.route import Route
+
+TIMELINE_SHOWN = 15  # the newest entries; Telegram messages stop at 4096 characters
+
+STATUS = {
+    "draft": N_("case.status_draft"),
+    "open": N_("case.status_open"),
+    "closed": N_("case.status_closed"),
+    "cancelled": N_("case.status_cancelled"),
+}
+CONSENT = {
+    "given": N_("case.consent_given"),
+    "refused": N_("case.consent_refused"),
+    "unreachable": N_("case.consent_unreachable"),
+}
+FLAGS = {"safety": N_("case.flag_safety"), "non_responsive": N_("case.flag_non_responsive")}
+ENTRIES = {"submitted": N_("case.entry_submitted"), "cancelled": N_("case.entry_cancelled")}
+
+
+def render_case(t: Translator, route: Route, case: Case, actor: Actor, school_name: str) -> Rendered:
+    step = route.step(case.step)
+    lines = [
+        header(t, case)
+        + html.escape(school_name)
+        + " · "
+        + html.escape(route.name.get(t.locale, route.name["nl"]))
+    ]
+    lines.append(t("case.status", status=STATUS[case.status], step=step.title))
+    if case.flags:
+        lines.append(t("case.flags", flags=", ".join(t.raw(FLAGS.get(f, f)) for f in sorted(case.flags))))
+    if case.consent is not None:
+        lines.append(
+            t(
+                "case.consent",
+                status=CONSENT.get(case.consent.status, case.consent.status),
+                on=t.date(case.consent.on),
+            )
+        )
+    if case.regiehouder:
+        lines.append(t("case.regiehouder", role=ROLE_NAMES.get(case.regiehouder, case.regiehouder)))
+    recorded = _recorded(t, route, case)
+    if recorded:
+        lines.append("\n" + t("case.recorded") + "\n" + "\n".join(recorded))
+    lines.append("\n" + t("case.timeline"))
+    for entry in case.timeline[-TIMELINE_SHOWN:]:
+        who = t.raw(ROLE_NAMES[entry.role]) if entry.role in ROLE_NAMES else t("case.system")
+        what = t.raw(route.steps[entry.step].title) if entry.step in route.steps else entry.step
+        action = _action_label(t, route, entry.action)
+        lines.append(f"• {t.datetime(entry.at)} — {who}: {what} ({action})")
+    return "\n".join(lines)[:4000], _buttons(t, route, case, actor)
+
+
+def _recorded(t: Translator, route: Route, case: Case) -> list[str]:
+    out: list[str] = []
+    for step_id, values in case.data.items():
+        step = route.steps.get(step_id)
+        if step is None:
+            continue
+        for field in step.fields:
+            value: Any = values.get(field.id)
+            if value in (None, [], ""):
+                continue
+            labels = {o.value: o.label for o in field.options}
+            if field.kind == "choice":
+                shown = t.raw(labels.get(value, value))
+            elif field.kind == "multi":
+                shown = ", ".join(t.raw(labels.get(v, v)) for v in value)
+            elif field.kind == "date":
+                shown = t.date(value)
+            elif field.kind == "pupil":
+                shown = html.escape(value["label"])
+            else:
+                shown = html.escape(str(value))
+            out.append(f"• <i>{t.raw(field.prompt)}</i> {shown}")
+    return out
+
+
+def _action_label(t: Translator, route: Route, action: str) -> str:
+    if action.startswith("action:") and action[7:] in route.actions:
+        return t.raw(route.actions[action[7:]].label)
+    if action.startswith("follow_up:"):
+        return t("case.entry_follow_up")
+    return t.raw(ENTRIES.get(action, action))
+
+
+def _buttons(t: Translator, route: Route, case: Case, actor: Actor) -> InlineKeyboardMarkup | None:
+    kb = InlineKeyboardBuilder()
+    if can_act(actor, case, route, case.step):
+        kb.row(
+            InlineKeyboardButton(
+                text=t("case.work_on", step=route.step(case.step).title),
+                callback_data=OpenCb(ref=case.ref, step=case.step).pack(),
+            )
+        )
+    for action in route.actions.values():
+        if can_do_action(actor, case, route, action, case.step):
+            kb.row(
+                InlineKeyboardButton(
+                    text=t.raw(action.label),
+                    callback_data=ActionCb(ref=case.ref, step=case.step, action=action.id).pack(),
+                )
+            )
+    kb.row(InlineKeyboardButton(text=t("case.refresh"), callback_data=CaseCb(ref=case.ref).pack()))
+    return kb.as_markup()
+
+
+def case_button(case: Case, t: Translator, route: Route) -> InlineKeyboardButton:
+    mark = "❗ " if case.priority == "first" else ""
+    pupil = case.pupil.label if case.pupil else "—"
+    label = f"{mark}{case.ref} · {pupil} — {t.raw(route.step(case.step).title)}"
+    return InlineKeyboardButton(text=label[:64], callback_data=CaseCb(ref=case.ref).pack())

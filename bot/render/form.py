@@ -1,0 +1,97 @@
+"""Engine events for the actor (prompts, summaries, replies, refusals) → Telegram text and keyboards."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import FormCb
+from bot.render.text import Translator
+from flows import events as ev
+from flows.case import Case, Pupil
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+# Quick answers for a date question, in weeks from today: the usual evaluation horizons.
+DATE_SHORTCUTS_WEEKS = (2, 4, 6)
+
+
+def header(t: Translator, case: Case | None, step_title: str | None = None) -> str:
+    if case is None:
+        return ""
+    label = f" · {html.escape(case.pupil.label)}" if case.pupil else ""
+    urgent = "❗ " if case.priority == "first" else ""
+    title = f" — {t.raw(step_title)}" if step_title else ""
+    return f"{urgent}<b>{case.ref}{label}</b>{title}\n"
+
+
+def render_prompt(
+    t: Translator, case: Case | None, step_title: str, prompt: ev.Prompt, *, today: date, pupils: list[Pupil]
+) -> Rendered:
+    text = header(t, case, step_title) + t.raw(prompt.message)
+    kb = InlineKeyboardBuilder()
+
+    def cb(op: str, v: str = "") -> str:
+        return FormCb(ref=prompt.case_ref, step=prompt.step, field=prompt.field, op=op, v=v).pack()
+
+    if prompt.kind == "choice":
+        for i, (_, label) in enumerate(prompt.options):
+            kb.row(InlineKeyboardButton(text=t.raw(label), callback_data=cb("c", str(i))))
+    elif prompt.kind == "multi":
+        for i, (value, label) in enumerate(prompt.options):
+            mark = "✅ " if value in prompt.selected else "▫️ "
+            kb.row(InlineKeyboardButton(text=mark + t.raw(label), callback_data=cb("t", str(i))))
+        kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=cb("d")))
+        text += "\n<i>" + t("form.hint_multi") + "</i>"
+    elif prompt.kind == "text":
+        text += "\n<i>" + t("form.hint_text", max=prompt.max_length) + "</i>"
+    elif prompt.kind == "date":
+        text += "\n<i>" + t("form.hint_date") + "</i>"
+        kb.row(InlineKeyboardButton(text=t("form.today"), callback_data=cb("v", today.strftime("%Y%m%d"))))
+        for weeks in DATE_SHORTCUTS_WEEKS:
+            day = today + timedelta(weeks=weeks)
+            kb.add(
+                InlineKeyboardButton(
+                    text=t("form.in_weeks", n=weeks), callback_data=cb("v", day.strftime("%Y%m%d"))
+                )
+            )
+    elif prompt.kind == "pupil":
+        text += "\n<i>" + t("form.hint_pupil") + "</i>"
+        for pupil in pupils:
+            shown = pupil.label + (f" ({pupil.number})" if pupil.number else "")
+            kb.row(InlineKeyboardButton(text=shown, callback_data=cb("p", str(pupil.id))))
+    if prompt.optional and prompt.kind != "multi":
+        kb.row(InlineKeyboardButton(text=t("form.skip"), callback_data=cb("d")))
+    kb.row(InlineKeyboardButton(text=t("form.cancel"), callback_data=cb("x")))
+    return text, kb.as_markup()
+
+
+def render_summary(t: Translator, case: Case | None, step_title: str, summary: ev.Summary) -> Rendered:
+    lines = [header(t, case, step_title) + t("form.summary_intro")]
+    for prompt, kind, value in summary.values:
+        if kind in ("choice", "multi"):
+            shown = ", ".join(t.raw(v) for v in value.split(","))
+        elif kind == "date":
+            shown = t.date(value)
+        else:
+            shown = html.escape(value)
+        lines.append(f"• <i>{t.raw(prompt)}</i>\n   {shown}")
+    kb = InlineKeyboardBuilder()
+    kb.row(
+        InlineKeyboardButton(
+            text=t("form.confirm"),
+            callback_data=FormCb(ref=summary.case_ref, step=summary.step, field="-", op="ok").pack(),
+        ),
+        InlineKeyboardButton(
+            text=t("form.cancel"),
+            callback_data=FormCb(ref=summary.case_ref, step=summary.step, field="-", op="x").pack(),
+        ),
+    )
+    return "\n".join(lines), kb.as_markup()
+
+
+def render_reply(t: Translator, event: ev.Say | ev.Refused) -> str:
+    return t(event.message, **event.params)

@@ -1,0 +1,51 @@
+"""Translating message ids with parameters, at the edge, in one member's language."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+from babel.dates import format_date, format_datetime
+
+_MSGID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+
+
+class Translator:
+    """`t("engine.submitted", step="vlaardingen.step.signaal", ref="Z-0001")` → text in `locale`.
+
+    A parameter that is itself a message id is translated too (the engine passes step titles and
+    option labels as ids). Every other parameter is HTML-escaped: it may be something a member typed.
+    """
+
+    def __init__(self, i18n: I18n, locale: str, timezone: str = "Europe/Amsterdam") -> None:
+        self.i18n, self.locale, self.tz = i18n, locale, ZoneInfo(timezone)
+
+    def __call__(self, msgid: str, **params: Any) -> str:
+        text = self.i18n.gettext(msgid, locale=self.locale)
+        if not params:
+            return text
+        return text.format(**{k: self.param(v) for k, v in params.items()})
+
+    def raw(self, msgid: str) -> str:
+        return self.i18n.gettext(msgid, locale=self.locale)
+
+    def param(self, value: Any) -> str:
+        if isinstance(value, str) and _MSGID.match(value):
+            return self.raw(value)
+        if isinstance(value, datetime):
+            return self.datetime(value)
+        if isinstance(value, date):
+            return self.date(value)
+        return html.escape(str(value))
+
+    def date(self, value: date | str) -> str:
+        if isinstance(value, str):
+            value = date.fromisoformat(value)
+        return format_date(value, format="long", locale=self.locale)
+
+    def datetime(self, value: datetime) -> str:
+        return format_datetime(value.astimezone(self.tz), format="d MMM y HH:mm", locale=self.locale)

@@ -1,0 +1,119 @@
+"""Looking at cases: /zaak <ref>, /mijn, /signalen, /lijst, and the buttons that open a case,
+start work on its step, or take a case action. Every read and press goes through the access policy."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+from bot.callbacks import ActionCb, CaseCb, OpenCb
+from bot.render.case_view import case_button, render_case
+from bot.render.presenter import Presenter
+from bot.render.text import Translator
+from bot.routers.replies import send_outcome
+from bot.services.cases import CaseService, Outcome
+from bot.services.reads import CaseReader, Seen
+from flows import inputs as inp
+from storage.models import Member
+from storage.uow import UnitOfWork
+
+LIST_LIMIT = 30  # buttons per list message; more is unreadable on a phone
+
+
+async def _show(
+    target: Message, reader: CaseReader, uow: UnitOfWork, member: Member, ref: str, t: Translator
+) -> None:
+    seen = await reader.one(member, ref)
+    if isinstance(seen, str):
+        await target.answer(t(seen))
+        return
+    school = await uow.schools.get(seen.case.school_id)
+    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, school.name if school else "")
+    await target.answer(text, reply_markup=keyboard)
+
+
+async def _list(message: Message, items: list[Seen], t: Translator, title: str, empty: str) -> None:
+    if not items:
+        await message.answer(t(empty))
+        return
+    rows = [[case_button(s.case, t, s.route)] for s in items[:LIST_LIMIT]]
+    more = t("list.more", n=len(items) - LIST_LIMIT) if len(items) > LIST_LIMIT else ""
+    await message.answer(
+        t(title, n=len(items)) + more, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+def build_router() -> Router:
+    router = Router(name="cases")
+    router.message.filter(F.chat.type == "private")
+
+    @router.message(Command("zaak", "case"))
+    async def show(
+        message: Message,
+        command: CommandObject,
+        member: Member,
+        reader: CaseReader,
+        uow: UnitOfWork,
+        t: Translator,
+    ) -> None:
+        if not command.args:
+            await message.answer(t("case.usage"))
+            return
+        await _show(message, reader, uow, member, command.args, t)
+
+    @router.message(Command("mijn", "mine"))
+    async def mine(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
+        await _list(message, await reader.waiting_for(member), t, "list.mine", "list.mine_empty")
+
+    @router.message(Command("signalen", "signals"))
+    async def signals(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
+        await _list(message, await reader.visible(member), t, "list.signals", "list.signals_empty")
+
+    @router.message(Command("lijst", "list"))
+    async def vot_list(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
+        await _list(message, await reader.vot_list(member), t, "list.vot", "list.vot_empty")
+
+    @router.callback_query(CaseCb.filter())
+    async def open_case(
+        query: CallbackQuery,
+        callback_data: CaseCb,
+        member: Member,
+        reader: CaseReader,
+        uow: UnitOfWork,
+        t: Translator,
+    ) -> None:
+        await query.answer()
+        if isinstance(query.message, Message):
+            await _show(query.message, reader, uow, member, callback_data.ref, t)
+
+    @router.callback_query(OpenCb.filter())
+    async def work_on(
+        query: CallbackQuery, callback_data: OpenCb, member: Member, cases: CaseService, presenter: Presenter
+    ) -> None:
+        await _act(
+            query, presenter, await cases.advance(member, callback_data.ref, inp.Open(callback_data.step))
+        )
+
+    @router.callback_query(ActionCb.filter())
+    async def action(
+        query: CallbackQuery,
+        callback_data: ActionCb,
+        member: Member,
+        cases: CaseService,
+        presenter: Presenter,
+    ) -> None:
+        given = inp.DoAction(callback_data.action, callback_data.step)
+        await _act(query, presenter, await cases.advance(member, callback_data.ref, given))
+
+    return router
+
+
+async def _act(query: CallbackQuery, presenter: Presenter, outcome: Outcome) -> None:
+    if outcome.refused:
+        rendered = await presenter.render(outcome.case, outcome.events)
+        await query.answer((rendered[0][0] if rendered else "")[:200], show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await send_outcome(query.message, presenter, outcome)

@@ -1,0 +1,88 @@
+"""/signaal: a teacher starts a signal about a pupil (the route's start step, asked as a form)."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.callbacks import SchoolCb
+from bot.render.presenter import Presenter
+from bot.render.text import Translator
+from bot.routers.replies import send_outcome
+from bot.services.actors import actor_at
+from bot.services.cases import CaseService
+from flows.engine import Engine
+from flows.policy import can_start
+from storage.models import Member
+from storage.uow import UnitOfWork
+
+DEFAULT_ROUTE = "vlaardingen"
+
+
+async def _starting_schools(member: Member, uow: UnitOfWork, engine: Engine) -> list[tuple[int, str, str]]:
+    """(school id, name, route id) for every school where the member may start its route."""
+    out = []
+    for school_id in sorted({r.school_id for r in member.roles}):
+        school = await uow.schools.get(school_id)
+        if school is None:
+            continue
+        route_id = school.route_id or DEFAULT_ROUTE
+        if can_start(actor_at(member, school_id), engine.routes.latest(route_id)):
+            out.append((school_id, school.name, route_id))
+    return out
+
+
+def build_router() -> Router:
+    router = Router(name="signal")
+    router.message.filter(F.chat.type == "private")
+
+    @router.message(Command("signaal", "signal"))
+    async def start(
+        message: Message,
+        member: Member,
+        uow: UnitOfWork,
+        engine: Engine,
+        cases: CaseService,
+        presenter: Presenter,
+        t: Translator,
+    ) -> None:
+        schools = await _starting_schools(member, uow, engine)
+        if not schools:
+            await message.answer(t("access.wrong_role"))
+        elif len(schools) == 1:
+            school_id, _, route_id = schools[0]
+            await send_outcome(message, presenter, await cases.start(member, school_id, route_id))
+        else:
+            rows = [
+                [InlineKeyboardButton(text=name, callback_data=SchoolCb(school=sid).pack())]
+                for sid, name, _ in schools
+            ]
+            await message.answer(
+                t("signal.pick_school"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+            )
+
+    @router.callback_query(SchoolCb.filter())
+    async def school_picked(
+        query: CallbackQuery,
+        callback_data: SchoolCb,
+        member: Member,
+        uow: UnitOfWork,
+        engine: Engine,
+        cases: CaseService,
+        presenter: Presenter,
+        t: Translator,
+    ) -> None:
+        allowed = {sid: route for sid, _, route in await _starting_schools(member, uow, engine)}
+        if callback_data.school not in allowed or not isinstance(query.message, Message):
+            await query.answer(t("access.not_found"), show_alert=True)
+            return
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await send_outcome(
+            query.message,
+            presenter,
+            await cases.start(member, callback_data.school, allowed[callback_data.school]),
+        )
+
+    return router

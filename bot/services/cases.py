@@ -1,0 +1,134 @@
+"""Carrying one input through the engine: load the case, ask the engine, store the new case, its
+timeline and its notifications in the same unit of work, and hand the actor's events back to render.
+
+This is the only place that turns engine events into side effects, so every router shares it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.conversation import Conversation, clear_conversation, get_conversation, set_conversation
+from bot.services.actors import actor_at
+from bot.services.notify import queue_notifications
+from flows import events as ev
+from flows import inputs as inp
+from flows.case import Case
+from flows.clock import Clock, IdSource
+from flows.engine import Engine, Result
+from flows.policy import Actor
+from storage.models import Member
+from storage.uow import UnitOfWork
+
+CONVERSATION = "case"  # a member's open form: {"ref": …}
+
+# Every engine event with its case reference, in order: filled only when a transcript asks for it.
+EventLog = list[tuple[str, ev.Event]]
+
+
+@dataclass
+class Outcome:
+    """What the actor should see: the events addressed to them, and the case they concern."""
+
+    case: Case | None
+    events: list[ev.Event] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return any(isinstance(e, ev.Refused) for e in self.events)
+
+
+class CaseService:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        engine: Engine,
+        clock: Clock,
+        ids: IdSource,
+        timezone: str,
+        event_log: EventLog | None = None,
+    ) -> None:
+        self.uow, self.engine, self.clock, self.ids, self.timezone = uow, engine, clock, ids, timezone
+        self.event_log = event_log
+
+    async def start(self, member: Member, school_id: int, route_id: str) -> Outcome:
+        now = self.clock.now()
+        actor = actor_at(member, school_id)
+        # One open signal form at a time: a new /signaal replaces an unfinished draft.
+        await self.discard_open_form(member)
+        started = self.engine.start(route_id, actor, ref=self.ids.case_ref(), now=now, timezone=self.timezone)
+        if isinstance(started, ev.Refused):
+            return Outcome(None, [started])
+        route = self.engine.routes.get(route_id)
+        definition = self.engine.routes.definition(route.id, route.version)
+        if definition is not None:
+            await self.uow.cases.remember_route(route.id, route.version, definition, now)
+        return await self._store(member, actor, None, started)
+
+    async def advance(self, member: Member, ref: str, given: inp.Input) -> Outcome:
+        case = await self.uow.cases.get(ref)
+        if case is None:
+            return Outcome(None, [ev.Refused(member.id, "access.not_found")])
+        actor = actor_at(member, case.school_id)
+        result = self.engine.advance(case, actor, given, self.clock.now())
+        if result.refused:
+            self._log(case.ref, result.events)
+            return Outcome(case, [e for e in result.events if _for(e, member.id)])
+        return await self._store(member, actor, case, result)
+
+    async def timeout(self, ref: str, step: str, follow_up: str) -> Result | None:
+        """A due follow-up re-enters the engine as a timeout input (no actor)."""
+        case = await self.uow.cases.get(ref)
+        if case is None:
+            return None
+        result = self.engine.advance(case, None, inp.Timeout(follow_up, step), self.clock.now())
+        if result.case is case:
+            return result
+        await self._persist(None, case, result)
+        return result
+
+    async def discard_open_form(self, member: Member) -> Outcome | None:
+        """Leave the member's open form, if any (used by /annuleer and a new /signaal)."""
+        current = get_conversation(member)
+        if current is None or current.name != CONVERSATION:
+            return None
+        clear_conversation(member)
+        ref = str(current.data.get("ref", ""))
+        case = await self.uow.cases.get(ref)
+        if case is None:
+            return None
+        result = self.engine.advance(case, actor_at(member, case.school_id), inp.Discard(), self.clock.now())
+        await self._persist(member.id, case, result)
+        return Outcome(result.case, [e for e in result.events if _for(e, member.id)])
+
+    async def _store(self, member: Member, actor: Actor, before: Case | None, result: Result) -> Outcome:
+        saved = await self._persist(member.id, before, result)
+        if member.id in saved.drafts:
+            set_conversation(
+                member, Conversation(CONVERSATION, saved.drafts[member.id].step, {"ref": saved.ref})
+            )
+        else:
+            current = get_conversation(member)
+            if current is not None and current.name == CONVERSATION and current.data.get("ref") == saved.ref:
+                clear_conversation(member)
+        return Outcome(saved, [e for e in result.events if _for(e, member.id)])
+
+    async def _persist(self, actor_id: int | None, before: Case | None, result: Result) -> Case:
+        now = self.clock.now()
+        known = len(before.timeline) if before is not None else 0
+        appended = result.case.timeline[known:]
+        saved = await self.uow.cases.save(result.case, now, appended)
+        self._log(saved.ref, result.events)
+        route = self.engine.routes.get(saved.route_id, saved.route_version)
+        await queue_notifications(
+            self.uow, route, saved, result.events, now=now, event_seq=len(saved.timeline)
+        )
+        return saved
+
+    def _log(self, ref: str, events: tuple[ev.Event, ...]) -> None:
+        if self.event_log is not None:
+            self.event_log.extend((ref, e) for e in events)
+
+
+def _for(event: ev.Event, member_id: int) -> bool:
+    return isinstance(event, ev.Prompt | ev.Summary | ev.Say | ev.Refused) and event.member == member_id

@@ -1,0 +1,39 @@
+"""A case as plain, stable data: what golden files and `zorgroute simulate` show as "the final case"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.case import Case
+
+
+def case_snapshot(case: Case) -> dict[str, Any]:
+    return {
+        "ref": case.ref,
+        "route": f"{case.route_id}@{case.route_version}",
+        "status": case.status,
+        "step": case.step,
+        "priority": case.priority,
+        "pupil": case.pupil.label if case.pupil else None,
+        "flags": sorted(case.flags),
+        "consent": None
+        if case.consent is None
+        else {"status": case.consent.status, "method": case.consent.method, "on": case.consent.on},
+        "regiehouder": case.regiehouder,
+        "assigned": dict(sorted(case.assigned.items())),
+        "counters": dict(sorted(case.counters.items())),
+        "outcome": case.outcome,
+        "data": case.data,
+        "timeline": [
+            {
+                "at": e.at.isoformat(),
+                "member": e.member_id,
+                "role": e.role,
+                "step": e.step,
+                "action": e.action,
+                "summary": e.summary,
+                "to": e.to_step,
+            }
+            for e in case.timeline
+        ],
+    }

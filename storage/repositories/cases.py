@@ -1,0 +1,224 @@
+"""Cases: the mapping between the engine's immutable `Case` and its rows. Never commits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
+from storage.cipher import Cipher, PlainCipher
+from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession, cipher: Cipher | None = None) -> None:
+        self.session = session
+        self.cipher = cipher or PlainCipher()
+
+    # -- reading ------------------------------------------------------------------------------
+    async def get(self, ref: str) -> Case | None:
+        row = await self.session.scalar(select(CaseRow).where(CaseRow.ref == ref))
+        return None if row is None else await self._to_case(row)
+
+    async def get_by_id(self, case_id: int) -> Case | None:
+        row = await self.session.get(CaseRow, case_id)
+        return None if row is None else await self._to_case(row)
+
+    async def all(self) -> list[Case]:
+        rows = await self.session.scalars(select(CaseRow).order_by(CaseRow.id))
+        return [await self._to_case(r) for r in rows]
+
+    async def list_open(self, school_ids: Sequence[int]) -> list[Case]:
+        """Open cases of these schools, first priority first, then oldest first."""
+        if not school_ids:
+            return []
+        rows = await self.session.scalars(
+            select(CaseRow)
+            .where(CaseRow.school_id.in_(school_ids), CaseRow.status == "open")
+            .order_by(CaseRow.priority.desc(), CaseRow.created_at, CaseRow.id)
+        )
+        return [await self._to_case(r, with_timeline=False) for r in rows]
+
+    async def drafts_of(self, member_id: int) -> list[Case]:
+        rows = await self.session.scalars(
+            select(CaseRow)
+            .where(CaseRow.created_by == member_id, CaseRow.status == "draft")
+            .order_by(CaseRow.id)
+        )
+        return [await self._to_case(r, with_timeline=False) for r in rows]
+
+    async def recent_pupils(self, school_id: int, limit: int = 8) -> list[Pupil]:
+        rows = await self.session.scalars(
+            select(PupilRow).where(PupilRow.school_id == school_id).order_by(PupilRow.id.desc()).limit(limit)
+        )
+        return [Pupil(r.id, r.label, r.number) for r in rows]
+
+    async def pupil(self, school_id: int, pupil_id: int) -> Pupil | None:
+        row = await self.session.get(PupilRow, pupil_id)
+        if row is None or row.school_id != school_id:
+            return None
+        return Pupil(row.id, row.label, row.number)
+
+    # -- writing ------------------------------------------------------------------------------
+    async def save(self, case: Case, now: datetime, appended: Sequence[TimelineEntry] = ()) -> Case:
+        """Insert or update the case and append `appended` to its timeline (append-only: entries already
+        stored are never rewritten). Returns the case with its ids."""
+        pupil = await self._ensure_pupil(case, now)
+        case = case.with_(pupil=pupil)
+        row = None if case.id is None else await self.session.get(CaseRow, case.id)
+        if row is None:
+            row = CaseRow(
+                ref=case.ref, school_id=case.school_id, created_at=case.created_at, created_by=case.created_by
+            )
+            self.session.add(row)
+            known = 0
+        else:
+            known = (
+                await self.session.scalar(
+                    select(func.count()).select_from(TimelineRow).where(TimelineRow.case_id == row.id)
+                )
+                or 0
+            )
+        row.route_id, row.route_version, row.step = case.route_id, case.route_version, case.step
+        row.status, row.priority, row.timezone = case.status, case.priority, case.timezone
+        row.pupil_id = pupil.id if pupil else None
+        row.updated_at, row.step_entered_at = now, case.step_entered_at
+        if not case.is_open and row.closed_at is None:
+            row.closed_at = now
+        row.state = _state(case)
+        row.content = self.cipher.seal(json.dumps(_content(case), sort_keys=True))
+        await self.session.flush()
+        for seq, entry in enumerate(appended, start=known):
+            self.session.add(
+                TimelineRow(
+                    case_id=row.id,
+                    seq=seq,
+                    at=entry.at,
+                    member_id=entry.member_id,
+                    role=entry.role,
+                    step=entry.step,
+                    action=entry.action,
+                    summary=entry.summary,
+                    to_step=entry.to_step,
+                )
+            )
+        await self.session.flush()
+        return case.with_(id=row.id)
+
+    async def _ensure_pupil(self, case: Case, now: datetime) -> Pupil | None:
+        pupil = case.pupil
+        if pupil is None or pupil.id is not None:
+            return pupil
+        existing = await self.session.scalar(
+            select(PupilRow).where(
+                PupilRow.school_id == case.school_id,
+                PupilRow.label == pupil.label,
+                PupilRow.number.is_(None) if pupil.number is None else PupilRow.number == pupil.number,
+            )
+        )
+        row = existing or PupilRow(
+            school_id=case.school_id, label=pupil.label, number=pupil.number, created_at=now
+        )
+        if existing is None:
+            self.session.add(row)
+            await self.session.flush()
+        return Pupil(row.id, row.label, row.number)
+
+    async def remember_route(self, route_id: str, version: int, definition: str, now: datetime) -> None:
+        """Keep the route definition a case starts on (once per version)."""
+        if await self.session.get(RouteVersionRow, (route_id, version)) is None:
+            digest = hashlib.sha256(definition.encode()).hexdigest()
+            self.session.add(
+                RouteVersionRow(
+                    route_id=route_id, version=version, definition=definition, sha256=digest, stored_at=now
+                )
+            )
+            await self.session.flush()
+
+    async def stored_routes(self) -> list[tuple[str, int, str]]:
+        rows = await self.session.scalars(select(RouteVersionRow))
+        return [(r.route_id, r.version, r.definition) for r in rows]
+
+    # -- mapping ------------------------------------------------------------------------------
+    async def _to_case(self, row: CaseRow, with_timeline: bool = True) -> Case:
+        state = row.state or {}
+        content = json.loads(self.cipher.open(row.content)) if row.content else {}
+        pupil = None
+        if row.pupil_id is not None:
+            p = await self.session.get(PupilRow, row.pupil_id)
+            pupil = Pupil(p.id, p.label, p.number) if p else None
+        timeline: tuple[TimelineEntry, ...] = ()
+        if with_timeline:
+            entries = await self.session.scalars(
+                select(TimelineRow).where(TimelineRow.case_id == row.id).order_by(TimelineRow.seq)
+            )
+            timeline = tuple(
+                TimelineEntry(e.at, e.member_id, e.role, e.step, e.action, dict(e.summary or {}), e.to_step)
+                for e in entries
+            )
+        consent = state.get("consent")
+        return Case(
+            id=row.id,
+            ref=row.ref,
+            school_id=row.school_id,
+            route_id=row.route_id,
+            route_version=row.route_version,
+            step=row.step,
+            status=cast(Status, row.status),
+            created_by=row.created_by or 0,
+            created_at=row.created_at,
+            timezone=row.timezone,
+            priority=cast(Priority, row.priority),
+            pupil=pupil,
+            flags=frozenset(state.get("flags", [])),
+            data=content.get("data", {}),
+            drafts={
+                int(m): Draft(d["step"], d.get("values", {}), d.get("pending"))
+                for m, d in content.get("drafts", {}).items()
+            },
+            consent=None
+            if consent is None
+            else Consent(
+                consent["status"],
+                consent["method"],
+                consent["on"],
+                consent["by_member"],
+                datetime.fromisoformat(consent["recorded_at"]),
+            ),
+            regiehouder=state.get("regiehouder"),
+            assigned={k: int(v) for k, v in state.get("assigned", {}).items()},
+            counters={k: int(v) for k, v in state.get("counters", {}).items()},
+            outcome=state.get("outcome"),
+            step_entered_at=row.step_entered_at,
+            timeline=timeline,
+        )
+
+
+def _state(case: Case) -> dict[str, Any]:
+    consent = None
+    if case.consent is not None:
+        consent = {**asdict(case.consent), "recorded_at": case.consent.recorded_at.isoformat()}
+    return {
+        "flags": sorted(case.flags),
+        "counters": case.counters,
+        "consent": consent,
+        "assigned": case.assigned,
+        "regiehouder": case.regiehouder,
+        "outcome": case.outcome,
+    }
+
+
+def _content(case: Case) -> dict[str, Any]:
+    return {
+        "data": case.data,
+        "drafts": {
+            str(m): {"step": d.step, "values": d.values, "pending": d.pending} for m, d in case.drafts.items()
+        },
+    }

@@ -1,0 +1,81 @@
+"""The outbox: notifications waiting to be sent. Never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.claims import claim_due
+from storage.models.outbox import OutboxRow
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        *,
+        key: str,
+        member_id: int,
+        channel: str,
+        kind: str,
+        payload: dict[str, Any],
+        now: datetime,
+        case_id: int | None = None,
+        urgent: bool = False,
+        due_at: datetime | None = None,
+    ) -> OutboxRow | None:
+        """Queue one message; a key that is already queued is ignored (the same event twice)."""
+        if await self.session.scalar(select(OutboxRow.id).where(OutboxRow.key == key)) is not None:
+            return None
+        row = OutboxRow(
+            key=key,
+            member_id=member_id,
+            channel=channel,
+            kind=kind,
+            payload=payload,
+            case_id=case_id,
+            urgent=urgent,
+            status="pending",
+            attempts=0,
+            due_at=due_at or now,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def claim(
+        self, *, worker: str, now: datetime, lease: timedelta, limit: int = 50
+    ) -> list[OutboxRow]:
+        ids = await claim_due(self.session, OutboxRow, worker=worker, now=now, lease=lease, limit=limit)
+        if not ids:
+            return []
+        rows = await self.session.scalars(
+            select(OutboxRow).where(OutboxRow.id.in_(ids)).order_by(OutboxRow.due_at, OutboxRow.id)
+        )
+        return list(rows)
+
+    async def get(self, row_id: int) -> OutboxRow | None:
+        return await self.session.get(OutboxRow, row_id)
+
+    async def next_due(self) -> datetime | None:
+        return await self.session.scalar(
+            select(OutboxRow.due_at).where(OutboxRow.status == "pending").order_by(OutboxRow.due_at).limit(1)
+        )
+
+    async def list(self, *, failed_only: bool = False, limit: int = 200) -> Sequence[OutboxRow]:
+        query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        if failed_only:
+            query = query.where(OutboxRow.status == "dead")
+        return list(await self.session.scalars(query))
+
+    async def pending_count(self) -> int:
+        return len(
+            list(await self.session.scalars(select(OutboxRow.id).where(OutboxRow.status == "pending")))
+        )
