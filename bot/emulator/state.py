@@ -81,6 +81,7 @@ class EmulatorState:
         self.webhook: WebhookConfig | None = None
         self.faults.install(FaultPlan())
         self.counters = Stats()
+        self._open_roster_chats()
         self._publish({"type": "reset"})
 
     # -- users act -------------------------------------------------------------------
@@ -228,13 +229,21 @@ class EmulatorState:
 
     # -- the browser page: who plays, what left by other channels, and the clock -------
     def set_roster(self, people: Iterable[Person]) -> None:
-        """The demo members the page shows a pane for, in the order given."""
+        """The demo members the page shows a pane for, in the order given; opens their private chats."""
         roster = list(people)
         ids = [p.user_id for p in roster]
         if len(ids) != len(set(ids)):
             raise ValueError(f"roster has a user_id twice: {sorted(ids)}")
         self._roster = roster
+        self._open_roster_chats()
         self._publish({"type": "roster", "people": [person_view(p) for p in roster]})
+
+    def _open_roster_chats(self) -> None:
+        # As if every demo member had pressed Start: the bot can notify someone who never wrote,
+        # which Telegram refuses ("chat not found") for a stranger. No update is queued.
+        for person in self._roster:
+            user = self._meet_user(person.user_id, person.name, None, person.language)
+            self._chat_for(person.user_id, "private", user)
 
     def roster(self) -> list[Person]:
         return list(self._roster)

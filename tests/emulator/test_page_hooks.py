@@ -42,6 +42,16 @@ async def test_roster_survives_reset_and_is_published(state: EmulatorState) -> N
         state.set_roster([ANNA, ANNA])
 
 
+async def test_roster_members_can_be_written_to_before_they_write(state: EmulatorState) -> None:
+    state.set_roster([ANNA, BRAM])
+    assert [c["first_name"] for c in state.chats()] == ["Anna de Vries", "Bram Jansen"]
+    assert state.updates.pending_count == 0  # opening a chat is not an update the bot sees
+    sent = state.user_sends(102, "/start")
+    assert sent["message"]["from"]["language_code"] == "en"
+    state.reset()
+    assert len(state.chats()) == 2 and state.messages(102) == []
+
+
 async def test_external_deliveries_are_kept_published_and_reset(
     state: EmulatorState, clock: FrozenClock
 ) -> None:
