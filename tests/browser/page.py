@@ -10,13 +10,13 @@ import os
 import re
 from pathlib import Path
 
-from playwright.async_api import Browser, Locator, Page, Playwright, expect
+from playwright.async_api import Browser, Locator, Page, Playwright, ViewportSize, expect
 
 CHROMIUM = os.environ.get("ZORGROUTE_CHROMIUM", "/usr/bin/chromium")
 # --no-sandbox: CI containers run as root without user namespaces; the pages are our own, on loopback.
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-VIEWPORT = {"width": 1600, "height": 900}
+VIEWPORT: ViewportSize = {"width": 1600, "height": 900}  # the size the page is designed to read at
 TIMEOUT_MS = 5000  # generous for a loaded CI machine; a passing step takes milliseconds
 
 

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 from aiogram import Bot, Dispatcher
-from playwright.async_api import expect
 
 from bot.emulator import EmulatorState, Person, RunningEmulator
 
@@ -14,6 +13,11 @@ from .conftest import ANNA, BRAM, CAS, OpenPage
 
 if TYPE_CHECKING:
     from .page import EmulatorPage
+
+# Imported this way so a machine without Playwright reports a skip with the fix, not a collection error.
+expect = pytest.importorskip(
+    "playwright.async_api", reason="playwright is not installed (pip install playwright)"
+).expect
 
 pytestmark = pytest.mark.asyncio
 
