@@ -94,6 +94,8 @@ async def test_keyboard_only_reaches_a_pane_and_sends(
     await button.focus()
     await keyboard.press("Enter")  # a real <button>: Enter presses it
     await expect(button).not_to_have_attribute("aria-busy", "true")  # answered, even without a toast
+    await bram.input.focus()  # the picture shows the focus ring a keyboard user follows
+    await page.screenshot("keyboard")
 
 
 async def test_bot_markup_is_sanitised(emulator: RunningEmulator, bot: Bot, open_page: OpenPage) -> None:
@@ -134,7 +136,9 @@ async def test_one_tab_per_demo_school(
     await page.select_school("CBS De Regenboog")
     await expect(page.pane(dirk.name).section).to_be_visible()
     await expect(page.pane(ANNA.name).section).to_be_hidden()
+    await expect(page.pane(CAS.name).section).to_have_count(0)  # off the roster, nothing said: no pane
     await page.pane(dirk.name).send("/start")
     await page.pane(dirk.name).expect_text("Welkom, Dirk Smit.")
+    await page.screenshot("schools")
     await page.select_school("OBS De Vlinder")
     await expect(page.pane(ANNA.name).section).to_be_visible()

@@ -22,6 +22,7 @@ const STRINGS = {
   emptyRoster: "Nog geen demoleden. Start de bot met `make run`; de chats verschijnen vanzelf.",
   paneLabel: (name, roles) => `Chat van ${name} (${roles})`,
   otherChats: "Overige chats",
+  noRoles: "buiten de demo",
   messagesLabel: (name) => `Berichten van en aan ${name}`,
   inputLabel: (name) => `Bericht als ${name}`,
   send: "Verstuur",
@@ -152,7 +153,7 @@ class Pane {
     this.versions = new Map(); // message_id → edits
     this.toastTimer = null;
     const id = person.user_id;
-    const roles = person.roles.length ? person.roles.join(", ") : "—";
+    const roles = person.roles.length ? person.roles.join(", ") : STRINGS.noRoles;
     this.log = el("div", {
       class: "messages", role: "log", "aria-live": "polite", "aria-label": STRINGS.messagesLabel(person.name),
       tabindex: "0",
@@ -407,7 +408,11 @@ class App {
     const [chats, external, clock] = await Promise.all([
       api("GET", "/control/chats"), api("GET", "/control/external"), api("GET", "/control/clock"),
     ]);
-    for (const chat of chats.chats) if (chat.type === "private") this.paneFor(chat.id, chat.first_name);
+    // Someone off the roster only gets a pane once their chat has something in it: the roster
+    // opens chats for its members, and a member dropped from it should not leave an empty pane.
+    for (const chat of chats.chats) {
+      if (chat.type === "private" && chat.message_count > 0) this.paneFor(chat.id, chat.first_name);
+    }
     await Promise.all([...this.panes.values()].map(async (pane) => {
       const history = await api("GET", `/control/chats/${pane.chatId}/messages`);
       for (const message of history.messages) pane.upsert(message);
