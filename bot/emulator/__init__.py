@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from bot.emulator.clock import ClockHandler, ClockNotWired, ClockReader, parse_step
 from bot.emulator.faults import FaultKind, FaultPlan, Stats
-from bot.emulator.models import Button, CallbackAnswer, ChatMessage, UploadedFile
+from bot.emulator.models import (
+    Button,
+    CallbackAnswer,
+    ChatMessage,
+    ExternalDelivery,
+    Person,
+    UploadedFile,
+)
 from bot.emulator.server import RunningEmulator, build_app, start_emulator
 from bot.emulator.state import EmulatorState
 
@@ -11,12 +19,18 @@ __all__ = [
     "Button",
     "CallbackAnswer",
     "ChatMessage",
+    "ClockHandler",
+    "ClockNotWired",
+    "ClockReader",
     "EmulatorState",
+    "ExternalDelivery",
     "FaultKind",
     "FaultPlan",
+    "Person",
     "RunningEmulator",
     "Stats",
     "UploadedFile",
     "build_app",
+    "parse_step",
     "start_emulator",
 ]

@@ -9,8 +9,10 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.emulator.clock import ClockNotWired
 from bot.emulator.faults import FaultPlan
-from bot.emulator.state import EmulatorState
+from bot.emulator.models import Person
+from bot.emulator.state import EmulatorState, external_view, person_view
 from bot.emulator.wire import message_view
 
 # Event-stream queues still open, so a stopping server can end them at once.
@@ -33,6 +35,12 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
     app.router.add_post("/control/reset", routes.reset)
     app.router.add_get("/control/stats", routes.stats)
     app.router.add_post("/control/faults", routes.faults)
+    app.router.add_get("/control/roster", routes.roster)
+    app.router.add_post("/control/roster", routes.set_roster)
+    app.router.add_get("/control/external", routes.external)
+    app.router.add_post("/control/external", routes.record_external)
+    app.router.add_get("/control/clock", routes.clock)
+    app.router.add_post("/control/clock", routes.advance_clock)
 
 
 class _ControlRoutes:
@@ -138,6 +146,61 @@ class _ControlRoutes:
         return web.json_response({"ok": True})
 
 
+    # -- what the browser page needs beyond the chats ------------------------------------
+    async def roster(self, request: web.Request) -> web.Response:
+        people = self._state.roster()
+        schools = list(dict.fromkeys(p.school for p in people))  # first-seen order, no repeats
+        return web.json_response({"people": [person_view(p) for p in people], "schools": schools})
+
+    async def set_roster(self, request: web.Request) -> web.Response:
+        """Body: {"people": [{"user_id", "name", "roles", "school", "language"?}, ...]}."""
+        body = await _json_body(request)
+        try:
+            people = [_person(raw) for raw in body["people"]]
+            self._state.set_roster(people)
+        except (KeyError, TypeError, ValueError) as error:
+            return _problem(400, f"bad roster: {error!r}")
+        return web.json_response({"ok": True, "count": len(people)})
+
+    async def external(self, request: web.Request) -> web.Response:
+        return web.json_response({"external": [external_view(d) for d in self._state.externals()]})
+
+    async def record_external(self, request: web.Request) -> web.Response:
+        """The same as state.record_external, for trying the outbox pane by hand."""
+        body = await _json_body(request)
+        try:
+            to_user = body.get("to_user_id")
+            delivery = self._state.record_external(
+                str(body["channel"]),
+                None if to_user is None else int(to_user),
+                str(body.get("address", "")),
+                str(body.get("subject", "")),
+                str(body["text"]),
+                dict(body.get("meta") or {}),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            return _problem(400, f"bad external delivery: {error!r}")
+        return web.json_response(external_view(delivery))
+
+    async def clock(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {"now": self._state.clock_now().isoformat(), "can_advance": self._state.can_advance_clock}
+        )
+
+    async def advance_clock(self, request: web.Request) -> web.Response:
+        """Body: {"advance": "+1d"}; answers the handler's result with "now" and "step"."""
+        body = await _json_body(request)
+        step = body.get("advance")
+        if not isinstance(step, str):
+            return _problem(400, 'body must be {"advance": "+1d"} (or +30m, +2h, +1w)')
+        try:
+            return web.json_response(await self._state.advance_clock(step))
+        except ClockNotWired as error:
+            return _problem(501, str(error))
+        except ValueError as error:
+            return _problem(400, str(error))
+
+
 async def _end_event_streams(app: web.Application) -> None:
     for queue in app[SSE_QUEUES]:
         queue.put_nowait(_CLOSING)
@@ -151,6 +214,19 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(text='{"error": "body must be a JSON object"}')
     return body
+
+
+def _person(raw: dict[str, Any]) -> Person:
+    roles = raw.get("roles", [])
+    if not isinstance(roles, list):
+        raise TypeError("roles must be a list of strings")
+    return Person(
+        int(raw["user_id"]),
+        str(raw["name"]),
+        [str(r) for r in roles],
+        str(raw.get("school", "")),
+        str(raw.get("language", "nl")),
+    )
 
 
 def _pick(body: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:

@@ -91,3 +91,28 @@ class WebhookConfig:
     max_connections: int = 40
     last_error_date: datetime | None = None
     last_error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A demo member the browser gives a chat pane; their private chat id is their user id."""
+
+    user_id: int
+    name: str
+    roles: list[str]
+    school: str
+    language: str = "nl"
+
+
+@dataclass(frozen=True)
+class ExternalDelivery:
+    """What would have gone out by e-mail or WhatsApp; the emulator keeps it for the outbox pane."""
+
+    delivery_id: int
+    channel: str
+    to_user_id: int | None
+    address: str
+    subject: str
+    text: str
+    meta: dict[str, Any]
+    at: datetime

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.emulator.bot_route import bot_api_handler
 from bot.emulator.control import add_control_routes
-from bot.emulator.index import index_page
+from bot.emulator.index import WEB_DIR, index_page
 from bot.emulator.state import EmulatorState
 from bot.emulator.webhook import WebhookPusher
 
@@ -26,6 +26,8 @@ def build_app(state: EmulatorState, *, token: str | None = None) -> web.Applicat
     app = web.Application(client_max_size=_MAX_BODY)
     # Named so the browser UI can take over "/" without touching the rest.
     app.router.add_get("/", index_page, name="index")
+    # The page's own files: plain static files, no build step, nothing fetched from the internet.
+    app.router.add_static("/web/", WEB_DIR, name="web")
     app.router.add_route("*", "/bot{token}/{method}", bot_api_handler(state, token))
     add_control_routes(app, state)
     app.cleanup_ctx.append(_webhook_delivery(state))

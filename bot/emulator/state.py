@@ -8,17 +8,20 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.emulator.clock import ClockHandler, ClockNotWired, ClockReader, parse_step
 from bot.emulator.faults import FaultInjector, FaultPlan, Stats
 from bot.emulator.history import ChatLog
 from bot.emulator.models import (
     Button,
     CallbackAnswer,
     ChatMessage,
+    ExternalDelivery,
+    Person,
     UploadedFile,
     WebhookConfig,
 )
@@ -57,6 +60,10 @@ class EmulatorState:
         self.counters = Stats()
         self._subscribers: set[asyncio.Queue[dict[str, Any]]] = set()
         self.updates = UpdateQueue()
+        # Wiring from the bot runner, not conversation state: reset() keeps these.
+        self._roster: list[Person] = []
+        self._clock_handler: ClockHandler | None = None
+        self._clock_reader: ClockReader | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -69,10 +76,12 @@ class EmulatorState:
         self._answers: dict[int, list[CallbackAnswer]] = {}
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._files: dict[str, UploadedFile] = {}
+        self._external: list[ExternalDelivery] = []
         self._serial = 0
         self.webhook: WebhookConfig | None = None
         self.faults.install(FaultPlan())
         self.counters = Stats()
+        self._open_roster_chats()
         self._publish({"type": "reset"})
 
     # -- users act -------------------------------------------------------------------
@@ -217,6 +226,77 @@ class EmulatorState:
 
     def stats(self) -> Stats:
         return replace(self.counters)
+
+    # -- the browser page: who plays, what left by other channels, and the clock -------
+    def set_roster(self, people: Iterable[Person]) -> None:
+        """The demo members the page shows a pane for, in the order given; opens their private chats."""
+        roster = list(people)
+        ids = [p.user_id for p in roster]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"roster has a user_id twice: {sorted(ids)}")
+        self._roster = roster
+        self._open_roster_chats()
+        self._publish({"type": "roster", "people": [person_view(p) for p in roster]})
+
+    def _open_roster_chats(self) -> None:
+        # As if every demo member had pressed Start: the bot can notify someone who never wrote,
+        # which Telegram refuses ("chat not found") for a stranger. No update is queued.
+        for person in self._roster:
+            user = self._meet_user(person.user_id, person.name, None, person.language)
+            self._chat_for(person.user_id, "private", user)
+
+    def roster(self) -> list[Person]:
+        return list(self._roster)
+
+    def record_external(
+        self,
+        channel: str,
+        to_user_id: int | None,
+        address: str,
+        subject: str,
+        text: str,
+        meta: dict[str, Any] | None = None,
+    ) -> ExternalDelivery:
+        """Keep what would have gone out by e-mail or WhatsApp (channel "email" / "whatsapp")."""
+        self._serial += 1
+        delivery = ExternalDelivery(
+            self._serial, channel, to_user_id, address, subject, text, dict(meta or {}), self._now()
+        )
+        self._external.append(delivery)
+        self._publish({"type": "external", **external_view(delivery)})
+        return delivery
+
+    def externals(self) -> list[ExternalDelivery]:
+        return list(self._external)
+
+    def set_clock_handler(self, handler: ClockHandler | None) -> None:
+        """`await handler("+1d")` moves the bot's clock and fires what is due; returns e.g. {"fired": 2}."""
+        self._clock_handler = handler
+
+    def set_clock_reader(self, reader: ClockReader | None) -> None:
+        """Where the page reads the emulated time; without one, the emulator's own `now`."""
+        self._clock_reader = reader
+
+    def clock_now(self) -> datetime:
+        return (self._clock_reader or self._now)()
+
+    @property
+    def can_advance_clock(self) -> bool:
+        return self._clock_handler is not None
+
+    async def advance_clock(self, step: str) -> dict[str, Any]:
+        """Validate the step, run the handler, publish `{"type": "clock", "now": ...}` and return it."""
+        parse_step(step)  # refuse nonsense before the bot's handler sees it
+        if self._clock_handler is None:
+            raise ClockNotWired(
+                "no clock handler: the bot runner must call state.set_clock_handler(...) to move time"
+            )
+        result = dict(await self._clock_handler(step))
+        # The reader is the truth for the header; a handler may leave "now" out.
+        result.setdefault("now", self.clock_now().isoformat())
+        result["step"] = step
+        self._publish({"type": "clock", **result})
+        return result
 
     # -- the Bot API methods record through these -------------------------------------
     def chat_log(self, chat_ref: int | str) -> ChatLog | None:
@@ -389,3 +469,11 @@ def _answer_view(answer: CallbackAnswer) -> dict[str, Any]:
         "text": answer.text,
         "show_alert": answer.show_alert,
     }
+
+
+def person_view(person: Person) -> dict[str, Any]:
+    return asdict(person)
+
+
+def external_view(delivery: ExternalDelivery) -> dict[str, Any]:
+    return {**asdict(delivery), "at": delivery.at.isoformat()}
