@@ -255,7 +255,7 @@ def _effect(effect: Effect) -> tuple[Any, ...]:
 
 
 def graph(route: Route) -> dict[str, Any]:
-    """What PO and VO must share: every step, field, transition and effect, VO's roles and msgids mapped to PO's."""
+    """What PO and VO must share: steps, fields, transitions, effects (VO roles and msgids mapped to PO's)."""
     out: dict[str, Any] = {
         "start": (route.start.command, _roles(route.start.roles), route.start.step),
         "vot": _roles(route.vot),
