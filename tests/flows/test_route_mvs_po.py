@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from route_driver import NOW, actor, fill, notified, said, scheduled, start
 
 from flows import events as ev
 from flows import inputs as inp
 from flows.engine import Engine, Result
 from flows.registry import builtin_registry
-
-from route_driver import NOW, actor, fill, notified, said, scheduled, start
 
 TEACHER = actor(1, "leerkracht")
 IB = actor(2, "ib")
