@@ -4,6 +4,7 @@ lookup for tests and for regenerating docs/routes-other.md (where the bot would 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -11,6 +12,7 @@ import yaml
 PENDING = Path(__file__).resolve().parents[2] / "locales" / "pending"
 
 
+@cache  # read once per test run; callers must not mutate it
 def pending_texts() -> dict[str, dict[str, str]]:
     texts: dict[str, dict[str, str]] = {}
     for path in sorted(PENDING.glob("*.yaml")):

@@ -6,10 +6,7 @@ import re
 from functools import cache
 
 import pytest
-from pending_texts import PENDING
-from pending_texts import pending_texts as _pending_texts
-
-pending_texts = cache(_pending_texts)
+from pending_texts import PENDING, pending_texts
 
 from flows.loader import route_msgids
 from flows.registry import builtin_registry
