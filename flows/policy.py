@@ -1,8 +1,9 @@
 """The one access policy. Every command and every button press asks it; nothing else decides access.
 
 Need-to-know: a case is visible to the members of the case's school who sit in the route's VOT, to
-whoever created it, to members assigned to it, and to the roles its current step waits on. Acting on a step needs one of the step's roles (or
-their synonyms, e.g. zorgcoördinator for IB-er in VO) or an assignment. A case at another school is
+whoever created it, to members assigned to it, and to the roles its current step waits on. Acting on a
+step needs one of the step's roles (or their synonyms, e.g. zorgcoördinator for IB-er in VO) or an
+assignment. A case at another school is
 answered exactly like a case that does not exist, so nobody learns that it does.
 """
 

@@ -14,7 +14,7 @@ from flows.route import Route
 
 NEW_ROUTES = ("rotterdam_po", "rotterdam_vo", "mvs_po", "smwplus")
 # Keys of locales/pending/*.yaml that no route names: the route maps' own texts.
-DRAWING_PREFIXES = ("routekaart.",)
+DRAWING_PREFIXES = ("routekaart.", "role.")
 
 
 @cache
