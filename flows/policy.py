@@ -1,8 +1,9 @@
 """The one access policy. Every command and every button press asks it; nothing else decides access.
 
 Need-to-know: a case is visible to the members of the case's school who sit in the route's VOT, to
-whoever created it, and to members assigned to it. Acting on a step needs one of the step's roles (or
-their synonyms, e.g. zorgcoördinator for IB-er in VO) or an assignment. A case at another school is
+whoever created it, to members assigned to it, and to the roles its current step waits on. Acting on a
+step needs one of the step's roles (or their synonyms, e.g. zorgcoördinator for IB-er in VO) or an
+assignment. A case at another school is
 answered exactly like a case that does not exist, so nobody learns that it does.
 """
 
@@ -56,7 +57,19 @@ def can_view(actor: Actor, case: Case, route: Route) -> Decision:
         return ALLOW
     if actor.roles & route.expand(route.vot):
         return ALLOW
+    if _waits_on(actor, case, route):
+        return ALLOW
     return NOT_FOUND
+
+
+def _waits_on(actor: Actor, case: Case, route: Route) -> bool:
+    """The open case's current step needs one of `actor`'s roles: e.g. the wijkteamleider a referral was just
+    sent to, who sits in no school VOT. Without this they would be notified of a case they cannot open. Once
+    the case moves on they keep access only through an assignment (`assign_actor`), so need-to-know holds."""
+    if not case.is_open:
+        return False
+    step = route.steps.get(case.step)
+    return step is not None and not step.terminal and bool(actor.roles & route.expand(step.actors))
 
 
 def can_act(actor: Actor, case: Case, route: Route, step_id: str) -> Decision:

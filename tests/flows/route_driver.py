@@ -1,0 +1,78 @@
+"""A small driver for route tests: fill in a step the way a member would, prompt by prompt.
+
+It answers whatever the engine asks next from a dict of answers, so a test reads like the form a
+member fills in (field id → answer) rather than a list of low-level inputs, and it fails loudly when
+the engine asks for a field the test did not expect.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flows import events as ev
+from flows import inputs as inp
+from flows.engine import Engine, Result
+from flows.policy import Actor
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+SCHOOL = 10
+Answers = dict[str, Any]
+
+
+def actor(member_id: int, *roles: str, school: int = SCHOOL) -> Actor:
+    return Actor(member_id, school, frozenset(roles))
+
+
+def _answer_prompts(engine: Engine, result: Result, who: Actor, answers: Answers) -> Result:
+    step = result.case.step
+    while (prompt := next((e for e in result.events if isinstance(e, ev.Prompt)), None)) is not None:
+        if prompt.field not in answers:
+            raise AssertionError(f"step {step} asked for {prompt.field!r}, which the test does not answer")
+        value = answers[prompt.field]
+        given: list[inp.Input]
+        if value is None:
+            given = [inp.Done(step, prompt.field)]
+        elif prompt.kind == "choice":
+            given = [inp.Choose(step, prompt.field, str(value))]
+        elif prompt.kind == "multi":
+            given = [*(inp.Toggle(step, prompt.field, v) for v in value), inp.Done(step, prompt.field)]
+        else:
+            given = [inp.Answer(str(value))]
+        for item in given:
+            result = engine.advance(result.case, who, item, NOW)
+            assert not result.refused, (step, prompt.field, result.events)
+    return result
+
+
+def start(engine: Engine, route_id: str, who: Actor, answers: Answers, ref: str = "Z-0001") -> Result:
+    """Start a case and submit its first step."""
+    started = engine.start(route_id, who, ref=ref, now=NOW)
+    assert isinstance(started, Result), started
+    result = _answer_prompts(engine, started, who, answers)
+    return _confirm(engine, result, who)
+
+
+def fill(engine: Engine, result: Result, who: Actor, answers: Answers) -> Result:
+    """Open the case's current step as `who`, answer its fields and submit it."""
+    opened = engine.advance(result.case, who, inp.Open(result.case.step), NOW)
+    assert not opened.refused, opened.events
+    return _confirm(engine, _answer_prompts(engine, opened, who, answers), who)
+
+
+def _confirm(engine: Engine, result: Result, who: Actor) -> Result:
+    if any(isinstance(e, ev.Summary) for e in result.events):
+        return engine.advance(result.case, who, inp.Confirm(result.case.step), NOW)
+    return result
+
+
+def notified(result: Result) -> list[tuple[tuple[str, ...], str]]:
+    return [(e.roles, e.message) for e in result.events if isinstance(e, ev.Notify)]
+
+
+def said(result: Result) -> list[str]:
+    return [e.message for e in result.events if isinstance(e, ev.Say)]
+
+
+def scheduled(result: Result) -> list[str]:
+    return [e.follow_up for e in result.events if isinstance(e, ev.ScheduleFollowUp)]
