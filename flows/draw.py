@@ -18,6 +18,41 @@ from xml.sax.saxutils import escape, quoteattr
 from flows.calendar.duration import parse_duration
 from flows.route import Condition, Route, Step, Transition
 
+
+def N_(msgid: str) -> str:
+    """Marks a message id for extraction (`make messages`); the caller's `labels` translates it."""
+    return msgid
+
+
+# Every message id the maps use, some built from a flag or unit name at run time, so the catalogs keep them.
+MSGIDS = (
+    N_("routekaart.actions"),
+    N_("routekaart.attempt"),
+    N_("routekaart.duration.days"),
+    N_("routekaart.duration.hours"),
+    N_("routekaart.duration.school_days"),
+    N_("routekaart.flag.multi_problem"),
+    N_("routekaart.flag.non_responsive"),
+    N_("routekaart.flag.oza"),
+    N_("routekaart.flag.refusal"),
+    N_("routekaart.flag.safety"),
+    N_("routekaart.flag.stagnation"),
+    N_("routekaart.flag.verwijsindex"),
+    N_("routekaart.flag.verzuim"),
+    N_("routekaart.legend"),
+    N_("routekaart.legend_action"),
+    N_("routekaart.legend_decision"),
+    N_("routekaart.legend_end"),
+    N_("routekaart.legend_follow_up"),
+    N_("routekaart.legend_next"),
+    N_("routekaart.legend_step"),
+    N_("routekaart.not"),
+    N_("routekaart.otherwise"),
+    N_("routekaart.title"),
+    N_("routekaart.with_consent"),
+)
+
+
 Labels = Callable[[str], str]
 NodeKind = Literal["step", "decision", "terminal"]
 EdgeKind = Literal["transition", "follow_up", "action"]

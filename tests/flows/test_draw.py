@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from pending_texts import labels, pending_texts
+from catalog_texts import catalog_texts, labels
 
 from flows import draw
 from flows.registry import builtin_registry
@@ -87,7 +87,7 @@ def test_every_text_a_map_asks_for_exists(route_id: str) -> None:
 
     draw.svg(route(route_id), record)
     draw.mermaid(route(route_id), record)
-    assert not sorted(m for m in asked if m not in pending_texts())
+    assert not sorted(m for m in asked if m not in catalog_texts())
 
 
 def test_a_school_specific_role_name_comes_through_labels() -> None:

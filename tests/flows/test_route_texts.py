@@ -6,15 +6,13 @@ import re
 from functools import cache
 
 import pytest
-from pending_texts import PENDING, pending_texts
+from catalog_texts import catalog_texts
 
 from flows.loader import route_msgids
 from flows.registry import builtin_registry
 from flows.route import Route
 
 NEW_ROUTES = ("rotterdam_po", "rotterdam_vo", "mvs_po", "smwplus")
-# Keys of locales/pending/*.yaml that no route names: the route maps' own texts.
-DRAWING_PREFIXES = ("routekaart.", "role.")
 
 
 @cache
@@ -24,25 +22,18 @@ def route(route_id: str) -> Route:
 
 @pytest.mark.parametrize("route_id", NEW_ROUTES)
 def test_every_msgid_has_dutch_and_english(route_id: str) -> None:
-    texts = pending_texts()
+    texts = catalog_texts()
     missing = sorted(m for m in route_msgids(route(route_id)) if m not in texts)
     assert not missing
     for msgid in route_msgids(route(route_id)):
         assert set(texts[msgid]) == {"nl", "en"} and all(v.strip() for v in texts[msgid].values()), msgid
 
 
-def test_no_pending_text_is_stale() -> None:
-    used = set().union(*(route_msgids(route(r)) for r in NEW_ROUTES))
-    stale = sorted(m for m in pending_texts() if m not in used and not m.startswith(DRAWING_PREFIXES))
-    assert not stale
-
-
 def test_texts_have_no_placeholders_the_engine_does_not_fill() -> None:
     # Notify and prompt texts get no parameters; a stray {name} would crash str.format at the edge.
-    for msgid, by_language in pending_texts().items():
-        if msgid.startswith(DRAWING_PREFIXES):
-            continue
-        for text in by_language.values():
+    used = set().union(*(route_msgids(route(r)) for r in NEW_ROUTES))
+    for msgid in used:
+        for text in catalog_texts()[msgid].values():
             assert not re.search(r"\{[a-z_]*\}", text), (msgid, text)
 
 
@@ -67,13 +58,3 @@ def test_ids_fit_telegram_button_data(route_id: str) -> None:
             for option in field.options:
                 # A prefix, the case ref, step, field and value must fit Telegram's 64 bytes.
                 assert len(f"c:Z-ABCDEF:{step.id}:{field.id}:{option.value}".encode()) <= 64
-
-
-def test_pending_files_are_where_the_lead_expects_them() -> None:
-    assert {p.stem for p in PENDING.glob("*.yaml")} >= {
-        "rotterdam",
-        "rotterdam_po",
-        "rotterdam_vo",
-        "mvs_po",
-        "smwplus",
-    }
