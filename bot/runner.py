@@ -23,6 +23,19 @@ class StartupError(Exception):
     """The bot cannot start with these settings (one line)."""
 
 
+def start_background(runtime: Runtime) -> list[asyncio.Task[None]]:
+    """The work that runs beside the updates: the outbox dispatcher (it also sends what an earlier run
+    left behind, so a restart loses nothing)."""
+    return [asyncio.create_task(runtime.outbox.run(), name="outbox")]
+
+
+async def stop_background(runtime: Runtime, tasks: list[asyncio.Task[None]]) -> None:
+    runtime.outbox.stop()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def _log_ready(started: float) -> Any:
     async def ready() -> None:
         log.info("zorgroute is ready (cold start %.2fs)", time.perf_counter() - started)
@@ -57,10 +70,12 @@ async def run_polling(settings: Settings, *, started: float | None = None) -> No
         _log_emulator_howto(emulator.base_url)
     runtime = await prepare(settings, token=token, api_base=api_base)
     runtime.dp.startup.register(_log_ready(started))
+    background = start_background(runtime)
     try:
         # aiogram stops polling gracefully on SIGINT/SIGTERM.
         await runtime.dp.start_polling(runtime.bot, handle_signals=True)
     finally:
+        await stop_background(runtime, background)
         await runtime.close()
         if emulator is not None:
             await emulator.close()
@@ -115,6 +130,7 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
     runtime.dp.startup.register(_set_webhook)
     runtime.dp.startup.register(_log_ready(started))
     app = build_webhook_app(runtime)
+    background = start_background(runtime)
     runner = web.AppRunner(app)
     await runner.setup()
     stop = asyncio.Event()
@@ -128,7 +144,8 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
         log.info("shutting down")
     finally:
         await runner.cleanup()
-        await runtime.engine.dispose()
+        await stop_background(runtime, background)
+        await runtime.close()
 
 
 async def run_emulator(settings: Settings, host: str, port: int) -> None:

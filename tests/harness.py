@@ -131,6 +131,10 @@ class BotHarness:
 
     async def _handled(self, update: dict[str, Any]) -> None:
         await self.state.wait_consumed(int(update["update_id"]))
+        # The update's notifications are committed; deliver them now, in order, instead of racing
+        # the background loop (which the harness does not run).
+        assert self.runtime is not None
+        await self.runtime.outbox.drain()
         if self.errors:
             error, self.errors = self.errors[0], []
             raise AssertionError(f"the bot failed on update {update['update_id']}") from error
