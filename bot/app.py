@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -41,6 +43,10 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 __all__ = ["EMULATOR_BOT_USERNAME", "EMULATOR_TOKEN", "Runtime", "build_bot", "build_dispatcher", "prepare"]
+
+# record(channel, to_user_id, address, subject, text, meta): where e-mail and WhatsApp deliveries go
+# instead of the internet (the emulator's outbox pane in the demo).
+Capture = Callable[[str, int | None, str, str, str, dict[str, Any]], object]
 
 
 def build_bot(settings: Settings, *, token: str | None = None, api_base: str | None = None) -> Bot:
@@ -121,6 +127,7 @@ class Runtime:
     flows: Engine
     outbox: OutboxDispatcher
     event_log: EventLog | None = None
+    capture: Capture | None = None  # set in the demo; the e-mail/WhatsApp senders hand deliveries to it
 
     async def close(self) -> None:
         self.outbox.stop()
@@ -146,8 +153,10 @@ async def prepare(
     api_base: str | None = None,
     migrate: bool = True,
     event_log: EventLog | None = None,
+    capture: Capture | None = None,
 ) -> Runtime:
-    """Migrate the database and build engine, bot and dispatcher for `settings`."""
+    """Migrate the database and build engine, bot and dispatcher for `settings`. `capture`, when
+    given, receives e-mail and WhatsApp deliveries instead of SMTP and the WhatsApp API."""
     if migrate:
         await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
@@ -177,7 +186,7 @@ async def prepare(
     )
     return Runtime(
         settings=settings, engine=engine, sessionmaker=sessionmaker, i18n=i18n, bot=bot, dp=dp,
-        flows=flows, outbox=outbox, event_log=event_log,
+        flows=flows, outbox=outbox, event_log=event_log, capture=capture,
     )
 
 

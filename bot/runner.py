@@ -14,7 +14,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import Runtime, prepare
-from bot.settings import EMULATOR_TOKEN, Settings
+from bot.settings import Settings
 
 log = logging.getLogger("zorgroute")
 
@@ -56,19 +56,17 @@ def _log_emulator_howto(base_url: str) -> None:
 
 
 async def run_polling(settings: Settings, *, started: float | None = None) -> None:
-    """Long polling; `started` is the perf_counter() at process start, for the cold-start log line."""
+    """Long polling; `started` is the perf_counter() at process start, for the cold-start log line.
+    Without a token: the built-in emulator with the demo page (bot/demo.py)."""
     started = time.perf_counter() if started is None else started
-    emulator = None
-    token: str | None = None
-    api_base: str | None = None
+    demo = None
     if settings.uses_emulator:
-        from bot.emulator.server import start_emulator  # only needed without a token
-        from bot.emulator.state import EmulatorState
+        from bot.demo import start_demo  # only needed without a token
 
-        emulator = await start_emulator(EmulatorState(), settings.emulator_host, settings.emulator_port)
-        token, api_base = EMULATOR_TOKEN, emulator.base_url
-        _log_emulator_howto(emulator.base_url)
-    runtime = await prepare(settings, token=token, api_base=api_base)
+        demo = await start_demo(settings)
+        runtime = demo.runtime
+    else:
+        runtime = await prepare(settings)
     runtime.dp.startup.register(_log_ready(started))
     background = start_background(runtime)
     try:
@@ -76,9 +74,7 @@ async def run_polling(settings: Settings, *, started: float | None = None) -> No
         await runtime.dp.start_polling(runtime.bot, handle_signals=True)
     finally:
         await stop_background(runtime, background)
-        await runtime.close()
-        if emulator is not None:
-            await emulator.close()
+        await (demo.close() if demo is not None else runtime.close())
 
 
 def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) -> web.Application:

@@ -37,6 +37,28 @@ class FrozenClock:
         self.current = moment.astimezone(UTC)
 
 
+class OffsetClock:
+    """Another clock plus an offset that only grows: the demo runs in real time, yet its clock
+    control can jump ahead to the moment follow-ups fall due."""
+
+    def __init__(self, base: Clock) -> None:
+        self._base = base
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return self._base.now() + self._offset
+
+    @property
+    def offset(self) -> timedelta:
+        return self._offset
+
+    def advance(self, delta: timedelta) -> None:
+        # Forward only: follow-ups that fired cannot be taken back (see bot/emulator/clock.py).
+        if delta < timedelta(0):
+            raise ValueError("OffsetClock only moves forward")
+        self._offset += delta
+
+
 class IdSource(Protocol):
     def case_ref(self) -> str:
         """A new, unguessable-enough, human-typable case reference."""

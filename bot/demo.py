@@ -1,0 +1,256 @@
+"""The demo world behind `make run` without a token: a demo school per shipped route, one member per
+role the route uses, and the emulator's page wired to the real bot (roster, clock, e-mail/WhatsApp pane).
+
+Only the emulator path of `bot/runner.py` calls `start_demo`; with a real token nothing here runs, so
+no demo school or member ever reaches a production database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import Capture, Runtime, prepare
+from bot.emulator import ClockHandler, EmulatorState, Person, RunningEmulator, parse_step, start_emulator
+from bot.settings import EMULATOR_TOKEN, Settings
+from flows.clock import Clock, IdSource, OffsetClock, SystemClock
+from flows.registry import RouteRegistry
+from flows.roles import RoleId
+from flows.route import Effect, Route
+from storage.models import Member, School
+from storage.uow import UnitOfWork
+
+log = logging.getLogger("zorgroute")
+
+# Demo members get Telegram ids far from real ones: 900000 + school id * 100 + n (n < 100).
+DEMO_USER_BASE = 900_000
+_BLOCK = 100
+
+# Short place names for the school names ("Demo Vlaardingen (PO)"); a new route falls back to its id.
+_PLACES = {
+    "vlaardingen": "Vlaardingen",
+    "rotterdam_po": "Rotterdam",
+    "rotterdam_vo": "Rotterdam",
+    "mvs_po": "MVS",
+    "smwplus": "SMWplus",
+}
+
+# Demo people are data (like names an admin types into an invite), not UI text: no catalog entry.
+# Each role has a first name per demo school, so every pane on the page has a name of its own.
+_ROLE_LABELS: dict[RoleId, str] = {
+    "leerkracht": "leerkracht",
+    "mentor": "mentor",
+    "ib": "IB-er",
+    "zorgcoordinator": "zorgcoördinator",
+    "directie": "directie",
+    "swv": "SWV-er",
+    "gs": "gezinsspecialist",
+    "smw": "SMW-er",
+    "wijkteam": "wijkteam",
+    "wijkteamleider": "wijkteamleider",
+    "jgc": "gezinscoach",
+    "jv": "jeugdverpleegkundige",
+    "gedragswetenschapper": "gedragswetenschapper",
+    "leerplicht": "leerplicht",
+    "admin": "beheerder",
+}
+_FIRST_NAMES: dict[RoleId, tuple[str, ...]] = {
+    "leerkracht": ("Juf Anna", "Meester Bas", "Juf Carmen", "Meester Dirk", "Juf Esra", "Meester Finn"),
+    "mentor": ("Meneer Tim", "Mevrouw Lieke", "Meneer Omar", "Mevrouw Iris", "Meneer Joost", "Mevrouw Sara"),
+    "ib": ("Mark", "Ineke", "Samira", "Ruud", "Hanneke", "Koen"),
+    "zorgcoordinator": ("Fatima", "Gert", "Marloes", "Hakan", "Wendy", "Pieter"),
+    "directie": ("Ellen", "Hans", "Yvonne", "Karim", "Monique", "Frank"),
+    "swv": ("Sanne", "Jeroen", "Aylin", "Bart", "Judith", "Niels"),
+    "gs": ("Youssef", "Marieke", "Thijs", "Nadia", "Erik", "Petra"),
+    "smw": ("Lotte", "Ahmed", "Femke", "Stijn", "Zeynep", "Rob"),
+    "wijkteam": ("Kees", "Anouk", "Bilal", "Mirjam", "Sven", "Ilse"),
+    "wijkteamleider": ("Ingrid", "Mohamed", "Carla", "Wouter", "Dewi", "Henk"),
+    "jgc": ("Noor", "Jasper", "Leila", "Maarten", "Sophie", "Emre"),
+    "jv": ("Daan", "Marit", "Rachid", "Esther", "Ties", "Yara"),
+    "gedragswetenschapper": ("Eva", "Arjen", "Selin", "Michiel", "Roos", "Tom"),
+    "leerplicht": ("Peter", "Saskia", "Jamal", "Linda", "Gijs", "Nicole"),
+    "admin": ("Beheerder",),
+}
+
+
+# -- which school, which people ---------------------------------------------------------------------
+def demo_school_name(route: Route) -> str:
+    place = _PLACES.get(route.id, route.id)
+    return f"Demo {place} ({route.school_kinds[0].upper()})"
+
+
+def route_roles(route: Route) -> list[RoleId]:
+    """Every role the route acts or notifies with, plus `directie`, in the order a case meets them
+    (so the page shows the teacher first, then the IB-er, …)."""
+    roles: list[RoleId] = list(route.start.roles)
+    for step in route.steps.values():
+        roles.extend(step.actors)
+    for action in route.actions.values():
+        roles.extend(action.roles)
+    for step in route.steps.values():
+        roles.extend(_notified(step.on_enter))
+        for transition in step.transitions:
+            roles.extend(_notified(transition.effects))
+        for follow_up in step.follow_ups:
+            roles.extend(_notified(follow_up.effects))
+    for action in route.actions.values():
+        roles.extend(_notified(action.effects))
+    roles.extend(route.vot)
+    roles.append("directie")  # every school has one; the route's escalations end there
+    return list(dict.fromkeys(roles))
+
+
+def _notified(effects: Iterable[Effect]) -> list[RoleId]:
+    return [role for e in effects if e.kind == "notify" for role in e.args.get("roles", ())]
+
+
+def demo_display_name(role: RoleId, school_index: int) -> str:
+    names = _FIRST_NAMES.get(role, (f"Demo {role}",))
+    return f"{names[school_index % len(names)]} ({_ROLE_LABELS.get(role, role)})"
+
+
+def _block(school_id: int) -> range:
+    start = DEMO_USER_BASE + school_id * _BLOCK
+    return range(start, start + _BLOCK)
+
+
+# -- seeding -------------------------------------------------------------------------------------------
+async def seed_demo(
+    sessionmaker: async_sessionmaker[AsyncSession], registry: RouteRegistry, now: datetime
+) -> list[Person]:
+    """Make sure every shipped route has its demo school and members; returns the page's roster.
+
+    Idempotent: a second `make run` on the same database finds the schools by name and route and the
+    members by (school, role) inside the school's id block, and only adds what a new route file needs.
+    """
+    async with UnitOfWork(sessionmaker) as uow:
+        roster: list[Person] = []
+        for index, route in enumerate(registry.current()):
+            school = await _demo_school(uow, route, now)
+            members = await _demo_members(uow, school, route_roles(route), index, now)
+            roster.extend(_person(member, school) for member in members)
+        await uow.commit()
+    return roster
+
+
+async def _demo_school(uow: UnitOfWork, route: Route, now: datetime) -> School:
+    name = demo_school_name(route)
+    for school in await uow.schools.list():
+        if school.name == name and school.route_id == route.id:
+            return school
+    return await uow.schools.add(name=name, kind=route.school_kinds[0], route_id=route.id, now=now)
+
+
+async def _demo_members(
+    uow: UnitOfWork, school: School, roles: list[RoleId], school_index: int, now: datetime
+) -> list[Member]:
+    block = _block(school.id)
+    # Only members in the school's demo block count: a real IB-er someone invited to the demo
+    # school is not the demo's IB-er.
+    present = [m for m in await uow.members.list(school_id=school.id) if m.telegram_user_id in block]
+    by_role = {r.role: m for m in present for r in m.roles if r.school_id == school.id}
+    for position, role in enumerate(roles, start=1):
+        if role in by_role:
+            continue
+        member = await uow.members.add(
+            telegram_user_id=await _free_id(uow, block, block.start + position),
+            display_name=demo_display_name(role, school_index),
+            language="nl",
+            now=now,
+        )
+        await uow.members.add_roles(member, school.id, [role])
+        by_role[role] = member
+    return sorted(dict.fromkeys(by_role.values()), key=lambda m: m.telegram_user_id or 0)
+
+
+async def _free_id(uow: UnitOfWork, block: range, wanted: int) -> int:
+    # `wanted` keeps ids stable on a fresh database; when a changed route file reorders its roles the
+    # id may be taken, so the next free one in the block is used instead.
+    for candidate in (wanted, *block[1:]):
+        if await uow.members.by_telegram_id(candidate) is None:
+            return candidate
+    raise RuntimeError(f"no free demo user id left in {block.start}..{block.stop - 1}")
+
+
+def _person(member: Member, school: School) -> Person:
+    assert member.telegram_user_id is not None  # demo members are registered by construction
+    roles = [r.role for r in member.roles if r.school_id == school.id]
+    return Person(member.telegram_user_id, member.display_name, roles, school.name, member.language)
+
+
+# -- wiring the page to the bot -----------------------------------------------------------------------
+def demo_capture(state: EmulatorState) -> Capture:
+    """Where e-mail and WhatsApp deliveries go in the demo: the page's outbox pane, never the internet.
+    `prepare()` keeps it as `runtime.capture` for the channel senders."""
+    return state.record_external
+
+
+def clock_handler(runtime: Runtime, clock: OffsetClock) -> ClockHandler:
+    """The page's "+1 dag": move the bot's clock, fire what fell due, deliver it before answering (so
+    the panes show the reminders right after the header moves)."""
+
+    async def advance(step: str) -> dict[str, Any]:
+        clock.advance(parse_step(step))
+        fired = await runtime.follow_ups_due()
+        await runtime.outbox.drain()
+        return {"fired": fired}
+
+    return advance
+
+
+@dataclass
+class Demo:
+    """What `run_polling` holds in emulator mode; close() stops the bot and then the emulator."""
+
+    runtime: Runtime
+    emulator: RunningEmulator
+    clock: OffsetClock
+    roster: list[Person]
+
+    async def close(self) -> None:
+        await self.runtime.close()
+        await self.emulator.close()
+
+
+async def start_demo(
+    settings: Settings, *, base_clock: Clock | None = None, ids: IdSource | None = None
+) -> Demo:
+    """The emulator with its page, the bot built against it on an offset clock, the demo seeded.
+
+    `base_clock` is real time unless a test fixes it; the page's clock buttons add to it."""
+    if not settings.uses_emulator:
+        raise RuntimeError("the demo runs only against the built-in emulator (TELEGRAM_BOT_TOKEN is set)")
+    clock = OffsetClock(base_clock or SystemClock())
+    state = EmulatorState(now=clock.now)  # message dates follow the same clock as the bot
+    emulator = await start_emulator(state, settings.emulator_host, settings.emulator_port)
+    runtime: Runtime | None = None
+    try:
+        runtime = await prepare(
+            settings, clock=clock, ids=ids, token=EMULATOR_TOKEN, api_base=emulator.base_url,
+            capture=demo_capture(state),
+        )
+        roster = await seed_demo(runtime.sessionmaker, runtime.flows.routes, clock.now())
+    except BaseException:
+        if runtime is not None:
+            await runtime.close()
+        await emulator.close()
+        raise
+    state.set_roster(roster)
+    state.set_clock_handler(clock_handler(runtime, clock))
+    state.set_clock_reader(clock.now)
+    _log_demo(emulator.base_url, roster)
+    return Demo(runtime, emulator, clock, roster)
+
+
+def _log_demo(base_url: str, roster: list[Person]) -> None:
+    log.info("no TELEGRAM_BOT_TOKEN: the bot talks to the built-in Bot API emulator")
+    log.info("open %s in your browser: a chat pane per demo member, a clock to jump ahead", base_url)
+    for school in dict.fromkeys(p.school for p in roster):
+        people = ", ".join(p.name for p in roster if p.school == school)
+        log.info("  %s: %s", school, people)
+    log.info("control API for scripts: curl -s %s/ (usage)", base_url)
