@@ -4,8 +4,8 @@ prove the same path works as deployed (invites, polling, the outbox after commit
 
 from __future__ import annotations
 
-from flows.clock import FrozenClock
 from bot.settings import Settings
+from flows.clock import FrozenClock
 from tests.harness import BotHarness
 
 JUF, IB, SWV, GS, DIRECTIE = 501, 502, 503, 504, 505

@@ -12,7 +12,7 @@ from bot.i18n import N_
 from bot.render.case_view import case_button, render_case
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
-from bot.routers.replies import send_outcome
+from bot.routers.replies import answer_press, send_outcome
 from bot.services.cases import CaseService, Outcome
 from bot.services.reads import CaseReader, Seen
 from flows import inputs as inp
@@ -111,10 +111,5 @@ def build_router() -> Router:
 
 
 async def _act(query: CallbackQuery, presenter: Presenter, outcome: Outcome) -> None:
-    if outcome.refused:
-        rendered = await presenter.render(outcome.case, outcome.events)
-        await query.answer((rendered[0][0] if rendered else "")[:200], show_alert=True)
-        return
-    await query.answer()
-    if isinstance(query.message, Message):
+    if await answer_press(query, presenter, outcome) and isinstance(query.message, Message):
         await send_outcome(query.message, presenter, outcome)
