@@ -120,6 +120,8 @@ def _block(school_id: int) -> range:
 
 
 # -- seeding -------------------------------------------------------------------------------------------
+FIRST_ROUTE = "vlaardingen"
+
 async def seed_demo(
     sessionmaker: async_sessionmaker[AsyncSession], registry: RouteRegistry, now: datetime
 ) -> list[Person]:
@@ -130,7 +132,10 @@ async def seed_demo(
     """
     async with UnitOfWork(sessionmaker) as uow:
         roster: list[Person] = []
-        for index, route in enumerate(registry.current()):
+        # The index (stable per route) numbers the members; Vlaardingen comes first so the page opens on
+        # the route the README walks through.
+        numbered = sorted(enumerate(registry.current()), key=lambda pair: pair[1].id != FIRST_ROUTE)
+        for index, route in numbered:
             school = await _demo_school(uow, route, now)
             members = await _demo_members(uow, school, route_roles(route), index, now)
             roster.extend(_person(member, school) for member in members)
