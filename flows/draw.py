@@ -178,8 +178,8 @@ def _follow_up_label(follow_up: FollowUp, labels: Labels) -> str:
         text = labels(f"routekaart.duration.{duration.unit.value}").format(n=duration.amount)
     notified: list[str] = []
     for effect in follow_up.effects:
-        if getattr(effect, "kind", None) == "notify":
-            notified.extend(r for r in effect.args["roles"] if r not in notified)  # type: ignore[attr-defined]
+        if effect.kind == "notify":
+            notified.extend(r for r in effect.args["roles"] if r not in notified)
     if notified:
         text += " → " + ", ".join(labels(f"role.{r}") for r in notified)
     return text
