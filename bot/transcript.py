@@ -101,6 +101,7 @@ async def run_transcript(transcript: Transcript, database_url: str) -> dict[str,
         seen = {
             (uid, m.message_id): (m.text, m.edits) for uid in ids.values() for m in state.bot_messages(uid)
         }
+        answered = {uid: len(state.callback_answers(uid)) for uid in ids.values()}
         for step in transcript.steps:
             record = StepRecord(step)
             if "clock" in step:
@@ -129,6 +130,14 @@ async def run_transcript(transcript: Transcript, database_url: str) -> dict[str,
                     if seen.get(key) != now_seen:
                         fresh.append(_message_json(m))
                         seen[key] = now_seen
+                # The short answer to a button press (a toast, or an alert for a refusal).
+                answers = state.callback_answers(user_id)
+                fresh.extend(
+                    {"alert" if a.show_alert else "toast": a.text}
+                    for a in answers[answered[user_id] :]
+                    if a.text
+                )
+                answered[user_id] = len(answers)
                 if fresh:
                     record.received[name] = fresh
             records.append(record)

@@ -16,13 +16,8 @@ from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from flows.calendar.duration import parse_duration
+from flows.msgids import N_
 from flows.route import Condition, FollowUp, Route, Step, Transition
-
-
-def N_(msgid: str) -> str:
-    """Marks a message id for extraction (`make messages`); the caller's `labels` translates it."""
-    return msgid
-
 
 # Every message id the maps use, some built from a flag or unit name at run time, so the catalogs keep them.
 MSGIDS = (

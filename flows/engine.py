@@ -15,6 +15,7 @@ from flows import events as ev
 from flows import inputs as inp
 from flows import policy
 from flows.case import Case, Consent, Draft, Pupil, TimelineEntry
+from flows.msgids import N_
 from flows.policy import Actor, Decision
 from flows.registry import RouteRegistry
 from flows.route import Condition, Effect, Field, FollowUp, Route, Step, Transition
@@ -151,7 +152,7 @@ class Engine:
         events.extend(effect_events)
         # The guard looks at the case after this transition's own effects (which may record consent).
         if transition.requires_consent and not case.consent_given and "safety" not in case.flags:
-            return Result(before, (ev.Refused(actor.member_id, "access.no_consent"),))
+            return Result(before, (ev.Refused(actor.member_id, N_("access.no_consent")),))
         entry = TimelineEntry(
             now,
             actor.member_id,
@@ -162,7 +163,7 @@ class Engine:
             target,
         )
         case = case.with_(timeline=(*case.timeline, entry), drafts=_drop_draft(case, actor.member_id))
-        events.append(ev.Say(actor.member_id, "engine.submitted", {"step": step.title, "ref": case.ref}))
+        events.append(ev.Say(actor.member_id, N_("engine.submitted"), {"step": step.title, "ref": case.ref}))
         if target is not None and case.is_open:
             case, move_events = _enter(route, case, actor, target, now)
             events.extend(move_events)
@@ -180,7 +181,9 @@ class Engine:
         entry = TimelineEntry(now, actor.member_id, role, case.step, f"action:{action.id}", {}, action.to)
         case = case.with_(timeline=(*case.timeline, entry))
         out = list(events)
-        out.append(ev.Say(actor.member_id, "engine.action_done", {"action": action.label, "ref": case.ref}))
+        out.append(
+            ev.Say(actor.member_id, N_("engine.action_done"), {"action": action.label, "ref": case.ref})
+        )
         if action.to is not None and action.to != case.step and case.is_open:
             case, move_events = _enter(route, case, actor, action.to, now)
             out.extend(move_events)
@@ -207,14 +210,14 @@ class Engine:
 
     def _discard(self, case: Case, actor: Actor, now: datetime) -> Result:
         if actor.member_id not in case.drafts:
-            return Result(case, (ev.Say(actor.member_id, "engine.nothing_to_cancel"),))
+            return Result(case, (ev.Say(actor.member_id, N_("engine.nothing_to_cancel")),))
         drafts = _drop_draft(case, actor.member_id)
         if case.status == "draft" and case.created_by == actor.member_id:
             entry = TimelineEntry(now, actor.member_id, None, case.step, "cancelled", {})
             case = case.with_(status="cancelled", drafts=drafts, timeline=(*case.timeline, entry))
         else:
             case = case.with_(drafts=drafts)
-        return Result(case, (ev.Say(actor.member_id, "engine.cancelled"),))
+        return Result(case, (ev.Say(actor.member_id, N_("engine.cancelled")),))
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -235,21 +238,21 @@ def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetim
     options = {o.value for o in field.options}
     if isinstance(given, inp.Choose):
         if field.kind != "choice" or given.value not in options:
-            raise ValueProblem("input.use_buttons")
+            raise ValueProblem(N_("input.use_buttons"))
         return given.value, True
     if isinstance(given, inp.Toggle):
         if field.kind != "multi" or given.value not in options:
-            raise ValueProblem("input.use_buttons")
+            raise ValueProblem(N_("input.use_buttons"))
         chosen = list(current or [])
         chosen = [v for v in chosen if v != given.value] if given.value in chosen else [*chosen, given.value]
         return [o.value for o in field.options if o.value in chosen], False
     if isinstance(given, inp.Done):
         if field.kind == "multi":
             if not current and not field.optional:
-                raise ValueProblem("input.pick_at_least_one")
+                raise ValueProblem(N_("input.pick_at_least_one"))
             return list(current or []), True
         if not field.optional:
-            raise ValueProblem("input.required")
+            raise ValueProblem(N_("input.required"))
         return None, True
     if isinstance(given, inp.SetValue):
         if field.kind == "pupil" and isinstance(given.value, dict) and given.value.get("label"):
@@ -262,24 +265,24 @@ def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetim
             try:
                 parsed = date.fromisoformat(given.value)
             except ValueError as exc:
-                raise ValueProblem("input.date_invalid") from exc
+                raise ValueProblem(N_("input.date_invalid")) from exc
             return check_date(parsed, _local_today(case, now)).isoformat(), True
-        raise ValueProblem("input.use_buttons")
+        raise ValueProblem(N_("input.use_buttons"))
     if isinstance(given, inp.Answer):
         text = given.text.strip()
         if field.kind in ("choice", "multi"):
-            raise ValueProblem("input.use_buttons")
+            raise ValueProblem(N_("input.use_buttons"))
         if not text:
-            raise ValueProblem("input.required")
+            raise ValueProblem(N_("input.required"))
         if field.kind == "text":
             if len(text) > field.max_length:
-                raise ValueProblem("input.too_long", max=field.max_length, length=len(text))
+                raise ValueProblem(N_("input.too_long"), max=field.max_length, length=len(text))
             return text, True
         if field.kind == "date":
             return parse_date(text, _local_today(case, now)).isoformat(), True
         if field.kind == "pupil":
             return parse_pupil(text), True
-    raise ValueProblem("input.use_buttons")
+    raise ValueProblem(N_("input.use_buttons"))
 
 
 def _holds(cond: Condition, values: dict[str, Any], case: Case) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.case import Case
+from flows.msgids import N_
 from flows.roles import RoleId
 from flows.route import Action, Route
 
@@ -35,10 +36,10 @@ class Decision:
 
 
 ALLOW = Decision(True)
-NOT_FOUND = Decision(False, "access.not_found")
-WRONG_ROLE = Decision(False, "access.wrong_role")
-STALE = Decision(False, "access.stale")
-CLOSED = Decision(False, "access.closed")
+NOT_FOUND = Decision(False, N_("access.not_found"))
+WRONG_ROLE = Decision(False, N_("access.wrong_role"))
+STALE = Decision(False, N_("access.stale"))
+CLOSED = Decision(False, N_("access.closed"))
 
 
 def can_start(actor: Actor, route: Route) -> Decision:

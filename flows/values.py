@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from flows.msgids import N_
+
 # Initials (1–4 letters, dots allowed) + group (PO "5", "5b", "gr 5", "groep 5"; VO class "2A", "3hv1"),
 # optionally the school's own pupil number. Anything longer than initials is refused: no names here.
 _PUPIL = re.compile(
@@ -25,7 +27,7 @@ class ValueProblem(ValueError):
 def parse_pupil(text: str) -> dict[str, str | None]:
     match = _PUPIL.match(text)
     if not match:
-        raise ValueProblem("input.pupil_invalid")
+        raise ValueProblem(N_("input.pupil_invalid"))
     initials = re.sub(r"[.\s]", "", match["initials"]).upper()
     group = (
         match["group"].lower()
@@ -49,7 +51,7 @@ def parse_date(text: str, today: date) -> date:
         else:
             dmy = _DMY.match(text)
             if not dmy:
-                raise ValueProblem("input.date_invalid")
+                raise ValueProblem(N_("input.date_invalid"))
             day, month = int(dmy[1]), int(dmy[2])
             if dmy[3]:
                 year = int(dmy[3])
@@ -60,11 +62,11 @@ def parse_date(text: str, today: date) -> date:
     except ValueError as exc:
         if isinstance(exc, ValueProblem):
             raise
-        raise ValueProblem("input.date_invalid") from exc
+        raise ValueProblem(N_("input.date_invalid")) from exc
     return check_date(result, today)
 
 
 def check_date(value: date, today: date) -> date:
     if abs(value - today) > MAX_DATE_DISTANCE:
-        raise ValueProblem("input.date_out_of_range")
+        raise ValueProblem(N_("input.date_out_of_range"))
     return value

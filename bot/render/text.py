@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from aiogram.utils.i18n import I18n
 from babel.dates import format_date, format_datetime
 
 _MSGID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+log = logging.getLogger(__name__)
 
 
 class Translator:
@@ -25,13 +27,17 @@ class Translator:
         self.i18n, self.locale, self.tz = i18n, locale, ZoneInfo(timezone)
 
     def __call__(self, msgid: str, **params: Any) -> str:
-        text = self.i18n.gettext(msgid, locale=self.locale)
+        text = self.raw(msgid)
         if not params:
             return text
         return text.format(**{k: self.param(v) for k, v in params.items()})
 
     def raw(self, msgid: str) -> str:
-        return self.i18n.gettext(msgid, locale=self.locale)
+        text = self.i18n.gettext(msgid, locale=self.locale)
+        if text == msgid and _MSGID.match(msgid):
+            # A member would see the bare id: the catalogs lack it (see `make messages`).
+            log.warning("no %s translation for %r", self.locale, msgid)
+        return text
 
     def param(self, value: Any) -> str:
         if isinstance(value, str) and _MSGID.match(value):

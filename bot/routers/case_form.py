@@ -14,7 +14,7 @@ from bot.callbacks import FormCb
 from bot.conversation import InConversation, get_conversation
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
-from bot.routers.replies import send_outcome
+from bot.routers.replies import answer_press, send_outcome
 from bot.services.cases import CONVERSATION, CaseService, Outcome
 from flows import inputs as inp
 from flows.engine import Engine
@@ -98,14 +98,9 @@ def build_router() -> Router:
 async def _answer_press(
     query: CallbackQuery, presenter: Presenter, outcome: Outcome, *, toggled: bool
 ) -> None:
+    if not await answer_press(query, presenter, outcome) or not isinstance(query.message, Message):
+        return
     rendered = await presenter.render(outcome.case, outcome.events)
-    if outcome.refused:
-        # A short alert, and the message stays as it was: nothing changed.
-        await query.answer((rendered[0][0] if rendered else "")[:200], show_alert=True)
-        return
-    await query.answer()
-    if not isinstance(query.message, Message):
-        return
     if toggled and rendered:
         text, keyboard = rendered[0]
         await query.message.edit_text(text, reply_markup=keyboard)

@@ -8,10 +8,11 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import ActionCb, CaseCb, OpenCb
+from bot.i18n import N_
 from bot.render.case_view import case_button, render_case
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
-from bot.routers.replies import send_outcome
+from bot.routers.replies import answer_press, send_outcome
 from bot.services.cases import CaseService, Outcome
 from bot.services.reads import CaseReader, Seen
 from flows import inputs as inp
@@ -38,7 +39,7 @@ async def _list(message: Message, items: list[Seen], t: Translator, title: str, 
         await message.answer(t(empty))
         return
     rows = [[case_button(s.case, t, s.route)] for s in items[:LIST_LIMIT]]
-    more = t("list.more", n=len(items) - LIST_LIMIT) if len(items) > LIST_LIMIT else ""
+    more = t(N_("list.more"), n=len(items) - LIST_LIMIT) if len(items) > LIST_LIMIT else ""
     await message.answer(
         t(title, n=len(items)) + more, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
     )
@@ -64,15 +65,15 @@ def build_router() -> Router:
 
     @router.message(Command("mijn", "mine"))
     async def mine(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
-        await _list(message, await reader.waiting_for(member), t, "list.mine", "list.mine_empty")
+        await _list(message, await reader.waiting_for(member), t, N_("list.mine"), N_("list.mine_empty"))
 
     @router.message(Command("signalen", "signals"))
     async def signals(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
-        await _list(message, await reader.visible(member), t, "list.signals", "list.signals_empty")
+        await _list(message, await reader.visible(member), t, N_("list.signals"), N_("list.signals_empty"))
 
     @router.message(Command("lijst", "list"))
     async def vot_list(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
-        await _list(message, await reader.vot_list(member), t, "list.vot", "list.vot_empty")
+        await _list(message, await reader.vot_list(member), t, N_("list.vot"), N_("list.vot_empty"))
 
     @router.callback_query(CaseCb.filter())
     async def open_case(
@@ -110,10 +111,5 @@ def build_router() -> Router:
 
 
 async def _act(query: CallbackQuery, presenter: Presenter, outcome: Outcome) -> None:
-    if outcome.refused:
-        rendered = await presenter.render(outcome.case, outcome.events)
-        await query.answer((rendered[0][0] if rendered else "")[:200], show_alert=True)
-        return
-    await query.answer()
-    if isinstance(query.message, Message):
+    if await answer_press(query, presenter, outcome) and isinstance(query.message, Message):
         await send_outcome(query.message, presenter, outcome)

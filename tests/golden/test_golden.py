@@ -6,19 +6,25 @@ Rewrite them only on purpose — `pytest tests/golden --update-golden` — and r
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.transcript import Transcript, run_transcript
 
 HERE = Path(__file__).parent
+# A bare message id on a line of its own means a text is missing from the catalogs.
+RAW_MSGID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$", re.MULTILINE)
 TRANSCRIPTS = sorted(HERE.glob("*/*.yaml"))
 
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 async def test_transcript_matches_golden(path: Path, database_url: str, update_golden: bool) -> None:
     record = await run_transcript(Transcript.load(path), database_url)
+    untranslated = [text for text in _texts(record) if RAW_MSGID.search(text)]
+    assert not untranslated, f"texts missing from the catalogs: {untranslated}"
     rendered = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     golden = path.with_suffix(".golden.json")
     if update_golden and "sqlite" in database_url:
@@ -32,3 +38,13 @@ def test_every_shipped_route_has_golden_transcripts() -> None:
 
     covered = {Transcript.load(p).route for p in TRANSCRIPTS}
     assert set(builtin_registry().ids()) <= covered
+
+
+def _texts(record: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for step in record["steps"]:
+        for messages in step["received"].values():
+            for message in messages:
+                out.extend(str(v) for k, v in message.items() if k in ("text", "alert", "toast"))
+                out.extend(b for row in message.get("buttons", []) for b in row)
+    return out
