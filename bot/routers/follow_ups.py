@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.callbacks import SnoozeCb
 from bot.followups.agenda import AgendaItem, agenda_for
 from bot.followups.snooze import snooze
+from bot.i18n import N_
 from bot.render.case_view import case_button
 from bot.render.text import Translator
 from flows.clock import Clock
@@ -23,7 +24,7 @@ AGENDA_LIMIT = 30
 
 def _line(t: Translator, item: AgendaItem) -> str:
     pupil = item.case.pupil.label if item.case.pupil else "—"
-    msgid = "agenda.overdue" if item.follow_up.overdue else "agenda.item"
+    msgid = N_("agenda.overdue") if item.follow_up.overdue else N_("agenda.item")
     return t(
         msgid,
         when=t.datetime(item.follow_up.due_at),
