@@ -20,6 +20,14 @@ class AgendaItem:
     case: Case
     route: Route
 
+    @property
+    def what(self) -> str:
+        """The msgid that says what falls due: the follow-up's own message, else the step's title."""
+        step = self.route.step(self.follow_up.step)
+        found = next((f for f in step.follow_ups if f.id == self.follow_up.follow_up), None)
+        notify = next((e for e in found.effects if e.kind == "notify"), None) if found else None
+        return str(notify.args["message"]) if notify is not None else step.title
+
 
 async def agenda_for(uow: UnitOfWork, engine: Engine, member: Member) -> list[AgendaItem]:
     items: list[AgendaItem] = []

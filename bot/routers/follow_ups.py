@@ -31,6 +31,7 @@ def _line(t: Translator, item: AgendaItem) -> str:
         ref=item.case.ref,
         pupil=pupil,
         step=item.route.step(item.follow_up.step).title,
+        what=item.what,
     )
 
 
