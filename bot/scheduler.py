@@ -35,6 +35,7 @@ def build_scheduler(
         IntervalTrigger(seconds=claim_every, timezone=timezone),
         id="follow_ups",
         next_run_time=datetime.now(UTC),  # at once: what fell due during a restart goes out now
+        **JOB_DEFAULTS,
     )
     return scheduler
 
