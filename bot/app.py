@@ -21,6 +21,9 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import common_commands
+from bot.followups.build import build_follow_ups
+from bot.followups.digest import DigestService
+from bot.followups.runner import FollowUpRunner
 from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
 from bot.middlewares.cases import CaseServicesMiddleware
 from bot.middlewares.member import MemberMiddleware, StrangerGate
@@ -128,6 +131,8 @@ class Runtime:
     outbox: OutboxDispatcher
     event_log: EventLog | None = None
     capture: Capture | None = None  # set in the demo; the e-mail/WhatsApp senders hand deliveries to it
+    follow_ups: FollowUpRunner | None = None
+    digests: DigestService | None = None
 
     async def close(self) -> None:
         self.outbox.stop()
@@ -135,8 +140,9 @@ class Runtime:
         await self.engine.dispose()
 
     async def follow_ups_due(self) -> int:
-        """Fire the follow-ups that are due now (a seam for the scheduler; see bot/followups)."""
-        return 0
+        """Fire the follow-ups that are due now (the scheduler's claim; transcripts and the demo clock
+        call it after moving time)."""
+        return 0 if self.follow_ups is None else await self.follow_ups.run_due()
 
     async def final_cases(self) -> list[dict[str, object]]:
         """Every case as plain data, for transcripts and golden files."""
@@ -184,9 +190,13 @@ async def prepare(
         outbox=outbox,
         event_log=event_log,
     )
+    follow_ups, digests = build_follow_ups(
+        settings, sessionmaker, flows, clock, ids or RandomIds(), outbox, event_log
+    )
     return Runtime(
         settings=settings, engine=engine, sessionmaker=sessionmaker, i18n=i18n, bot=bot, dp=dp,
         flows=flows, outbox=outbox, event_log=event_log, capture=capture,
+        follow_ups=follow_ups, digests=digests,
     )
 
 

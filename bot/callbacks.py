@@ -46,3 +46,11 @@ class SchoolCb(CallbackData, prefix="s"):
     """Pick the school to start a signal at (members with the role at several schools)."""
 
     school: int
+
+
+class SnoozeCb(CallbackData, prefix="u"):
+    """Put off a reminder: `follow_up` of `step` is due again two school days from now."""
+
+    ref: str
+    step: str
+    follow_up: str

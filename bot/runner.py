@@ -14,6 +14,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import Runtime, prepare
+from bot.followups.build import start_scheduler
 from bot.settings import Settings
 
 log = logging.getLogger("zorgroute")
@@ -26,7 +27,7 @@ class StartupError(Exception):
 def start_background(runtime: Runtime) -> list[asyncio.Task[None]]:
     """The work that runs beside the updates: the outbox dispatcher (it also sends what an earlier run
     left behind, so a restart loses nothing)."""
-    return [asyncio.create_task(runtime.outbox.run(), name="outbox")]
+    return [asyncio.create_task(runtime.outbox.run(), name="outbox"), *start_scheduler(runtime)]
 
 
 async def stop_background(runtime: Runtime, tasks: list[asyncio.Task[None]]) -> None:

@@ -17,13 +17,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flows.calendar.duration import parse_duration
 from flows.msgids import N_
-from flows.route import Condition, Route, Step, Transition
+from flows.route import Condition, FollowUp, Route, Step, Transition
 
 # Every message id the maps use, some built from a flag or unit name at run time, so the catalogs keep them.
 MSGIDS = (
     N_("routekaart.actions"),
     N_("routekaart.attempt"),
     N_("routekaart.duration.days"),
+    N_("routekaart.on_date"),
     N_("routekaart.duration.hours"),
     N_("routekaart.duration.school_days"),
     N_("routekaart.flag.multi_problem"),
@@ -105,7 +106,7 @@ def build_map(route: Route, labels: Labels, language: str = "nl") -> RouteMap:
         edges.extend(_transition_edges(step, labels))
         for fu in step.follow_ups:
             edges.append(
-                Edge(step.id, fu.to or step.id, _follow_up_label(fu.after, fu.effects, labels), "follow_up")
+                Edge(step.id, fu.to or step.id, _follow_up_label(fu, labels), "follow_up")
             )
     actions = tuple(ActionBox(a.id, labels(a.label), names(a.roles), a.to) for a in route.actions.values())
     edges.extend(Edge(a.id, a.target, "", "action") for a in actions if a.target)
@@ -164,13 +165,16 @@ def _condition_label(step: Step, cond: Condition, labels: Labels) -> str:
     return " + ".join(parts)
 
 
-def _follow_up_label(after: str, effects: tuple[object, ...], labels: Labels) -> str:
-    duration = parse_duration(after)
-    text = labels(f"routekaart.duration.{duration.unit.value}").format(n=duration.amount)
+def _follow_up_label(follow_up: FollowUp, labels: Labels) -> str:
+    if follow_up.after is None:
+        text = labels("routekaart.on_date")
+    else:
+        duration = parse_duration(follow_up.after)
+        text = labels(f"routekaart.duration.{duration.unit.value}").format(n=duration.amount)
     notified: list[str] = []
-    for effect in effects:
-        if getattr(effect, "kind", None) == "notify":
-            notified.extend(r for r in effect.args["roles"] if r not in notified)  # type: ignore[attr-defined]
+    for effect in follow_up.effects:
+        if effect.kind == "notify":
+            notified.extend(r for r in effect.args["roles"] if r not in notified)
     if notified:
         text += " → " + ", ".join(labels(f"role.{r}") for r in notified)
     return text

@@ -18,7 +18,7 @@ from flows.case import Case, Consent, Draft, Pupil, TimelineEntry
 from flows.msgids import N_
 from flows.policy import Actor, Decision
 from flows.registry import RouteRegistry
-from flows.route import Condition, Effect, Field, Route, Step, Transition
+from flows.route import Condition, Effect, Field, FollowUp, Route, Step, Transition
 from flows.values import ValueProblem, check_date, parse_date, parse_pupil
 
 
@@ -198,6 +198,8 @@ class Engine:
         case, events = _apply(
             follow_up.effects, case, None, {}, now, follow_up.to or case.step, actions=follow_up.actions
         )
+        # A reminder names its follow-up, so the edge can offer to postpone it and to open the step.
+        events = [replace(e, follow_up=follow_up.id) if isinstance(e, ev.Notify) else e for e in events]
         entry = TimelineEntry(now, None, None, case.step, f"follow_up:{follow_up.id}", {}, follow_up.to)
         case = case.with_(timeline=(*case.timeline, entry))
         out = list(events)
@@ -378,8 +380,23 @@ def _enter(
         case = case.with_(status="closed", outcome=case.outcome or step_id)
         events.append(ev.CaseClosed(case.ref, case.outcome or step_id))
     elif case.is_open:
-        events.extend(ev.ScheduleFollowUp(case.ref, step_id, f.id, f.after) for f in step.follow_ups)
+        events.extend(_schedule(case, step_id, f) for f in step.follow_ups if _schedulable(case, f))
     return case, events
+
+
+def _schedulable(case: Case, follow_up: FollowUp) -> bool:
+    # A date the route names but nobody recorded (an optional field left empty) sets no deadline.
+    if follow_up.on_date is None:
+        return True
+    step_id, field_id = follow_up.on_date
+    return bool(case.data.get(step_id, {}).get(field_id))
+
+
+def _schedule(case: Case, step_id: str, follow_up: FollowUp) -> ev.ScheduleFollowUp:
+    on = None
+    if follow_up.on_date is not None:
+        on = str(case.data[follow_up.on_date[0]][follow_up.on_date[1]])
+    return ev.ScheduleFollowUp(case.ref, step_id, follow_up.id, follow_up.after, on, follow_up.at)
 
 
 def _acting_role(route: Route, step: Step, actor: Actor) -> str | None:

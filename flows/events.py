@@ -63,14 +63,21 @@ class Notify:
     exclude: int | None = None  # the actor, who already knows
     step: str | None = None  # the step the recipients can act on, for an "open" button
     actions: tuple[str, ...] = ()  # case actions offered as buttons
+    follow_up: str | None = None  # set when a due follow-up says it: the edge offers snooze and open
 
 
 @dataclass(frozen=True)
 class ScheduleFollowUp:
+    """Set a deadline on `step`. The engine reads no calendar: it passes either a duration (`after`,
+    counted from now) or a local date (`on`, ISO); the edge resolves it to UTC with the school's calendar
+    (`at` is the local wall-clock time it lands on, if the route names one)."""
+
     case_ref: str
     step: str
     follow_up: str
-    after: str  # a duration string for the calendar at the edge
+    after: str | None = None  # a duration string for the calendar at the edge
+    on: str | None = None  # an ISO local date a step recorded
+    at: str | None = None  # "HH:MM" local
 
 
 @dataclass(frozen=True)

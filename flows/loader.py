@@ -29,6 +29,8 @@ from flows.route import (
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _MSGID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _DURATION = re.compile(r"^\d+\s*(school ?days?|schooldagen|schooldag|days?|dagen|dag|hours?|uur|sd|d|h)$")
+_HOURS = re.compile(r"^\d+\s*(hours?|uur|h)$")
+_AT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class RouteError(ValueError):
@@ -276,19 +278,38 @@ def _transition(ctx: _Ctx, where: str, raw: Any) -> Transition:
 
 
 def _follow_up(ctx: _Ctx, where: str, raw: Any) -> FollowUp:
-    data = ctx.mapping(raw, where, {"id", "after", "effects", "to", "actions"}, {"id", "after"})
-    after = str(data["after"]).strip().lower()
-    if not _DURATION.match(after):
-        raise ctx.fail(
-            f"{where}.after",
-            f"{data['after']!r} is not a duration like '3 school days', '2 days' or '48 hours'",
-        )
+    data = ctx.mapping(raw, where, {"id", "after", "on_date", "at", "effects", "to", "actions"}, {"id"})
+    if ("after" in data) == ("on_date" in data):
+        raise ctx.fail(where, "a follow-up needs either 'after' (a duration) or 'on_date' (step.field)")
+    after = None
+    if "after" in data:
+        after = str(data["after"]).strip().lower()
+        if not _DURATION.match(after):
+            raise ctx.fail(
+                f"{where}.after",
+                f"{data['after']!r} is not a duration like '3 school days', '2 days' or '48 hours'",
+            )
+    on_date = None
+    if "on_date" in data:
+        parts = str(data["on_date"]).split(".")
+        if len(parts) != 2:
+            raise ctx.fail(f"{where}.on_date", f"{data['on_date']!r} is not a date field like 'step.field'")
+        on_date = (ctx.ident(parts[0], f"{where}.on_date"), ctx.ident(parts[1], f"{where}.on_date"))
+    at = None
+    if data.get("at") is not None:
+        at = str(data["at"])
+        if not _AT.match(at):
+            raise ctx.fail(f"{where}.at", f"{at!r} is not a local time like '09:00'")
+        if after is not None and _HOURS.match(after):
+            raise ctx.fail(f"{where}.at", "a duration in hours is elapsed time and lands on no local time")
     return FollowUp(
         id=ctx.ident(data["id"], f"{where}.id"),
         after=after,
         effects=_effects(ctx, data.get("effects"), f"{where}.effects"),
         to=None if data.get("to") is None else ctx.ident(data["to"], f"{where}.to"),
         actions=tuple(data.get("actions", ()) or ()),
+        on_date=on_date,
+        at=at,
     )
 
 
@@ -369,6 +390,8 @@ def _check_references(ctx: _Ctx, route: Route) -> None:
             if fu.to is not None and fu.to not in route.steps:
                 raise ctx.fail(f"{where}.follow_ups.{fu.id}.to", f"unknown step {fu.to!r}")
             _check_actions(ctx, route, fu.actions, f"{where}.follow_ups.{fu.id}.actions")
+            if fu.on_date is not None:
+                _check_date_field(ctx, route, fu.on_date, f"{where}.follow_ups.{fu.id}.on_date")
         for eff in (*step.on_enter, *(e for t in step.transitions for e in t.effects)):
             if eff.kind == "notify":
                 _check_actions(ctx, route, eff.args["actions"], f"{where}.notify.actions")
@@ -392,6 +415,15 @@ def _check_effect_fields(ctx: _Ctx, effects: tuple[Effect, ...], fields: set[str
                     raise ctx.fail(
                         f"{where}.record_consent.{key}", f"unknown field {eff.args[key]!r} of this step"
                     )
+
+
+def _check_date_field(ctx: _Ctx, route: Route, ref: tuple[str, str], where: str) -> None:
+    step_id, field_id = ref
+    if step_id not in route.steps:
+        raise ctx.fail(where, f"unknown step {step_id!r}")
+    found = route.steps[step_id].field(field_id)
+    if found is None or found.kind != "date":
+        raise ctx.fail(where, f"{step_id}.{field_id} is not a date field")
 
 
 def _check_actions(ctx: _Ctx, route: Route, actions: tuple[str, ...], where: str) -> None:

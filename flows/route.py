@@ -82,14 +82,17 @@ class Transition:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """A deadline on a step: `after` a duration from entering the step, its effects run (as a timeout
-    input) unless the case has left the step. `to` optionally moves the case."""
+    """A deadline on a step: `after` a duration from entering the step, or `on_date` a date a step
+    recorded ("plan_op_maat.evaluation"), its effects run (as a timeout input) unless the case has left
+    the step. `to` optionally moves the case. Exactly one of `after` and `on_date` is set."""
 
     id: str
-    after: str  # a duration string, e.g. "3 school days" (resolved by the calendar at the edge)
+    after: str | None  # a duration string, e.g. "3 school days" (resolved by the calendar at the edge)
     effects: tuple[Effect, ...] = ()
     to: str | None = None
     actions: tuple[str, ...] = ()  # case actions offered as buttons on the reminder
+    on_date: tuple[str, str] | None = None  # (step id, date field id) whose recorded value is the day
+    at: str | None = None  # local wall-clock time "HH:MM" the deadline lands on (not for hours)
 
 
 @dataclass(frozen=True)

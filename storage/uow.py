@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.cipher import Cipher
 from storage.repositories import (
     CaseRepository,
+    FollowUpRepository,
     InviteRepository,
     MemberRepository,
     OutboxRepository,
@@ -28,6 +29,7 @@ class UnitOfWork:
     invites: InviteRepository
     cases: CaseRepository
     outbox: OutboxRepository
+    follow_ups: FollowUpRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], cipher: Cipher | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -41,6 +43,7 @@ class UnitOfWork:
         self.invites = InviteRepository(self.session)
         self.cases = CaseRepository(self.session, self._cipher)
         self.outbox = OutboxRepository(self.session)
+        self.follow_ups = FollowUpRepository(self.session)
         self._committed = False
         return self
 

@@ -19,7 +19,8 @@ from aiogram.exceptions import (
 )
 
 from bot.channels.errors import PermanentError, RetryableError
-from bot.render.notification import notification_keyboard, notification_text
+from bot.render.digest import digest_keyboard, digest_text
+from bot.render.notification import may_act_on, notification_keyboard, notification_text
 from bot.render.text import Translator
 from flows.route import Route
 from storage.models import Member
@@ -48,12 +49,16 @@ class TelegramSender:
         if chat_id is None:
             raise PermanentError("member has no Telegram account")
         payload = delivery.row.payload
+        if delivery.row.kind == "digest":
+            text, markup = digest_text(delivery.t, payload, delivery.school_name), digest_keyboard(payload)
+        else:
+            school_id = payload.get("school_id")
+            roles = frozenset(r.role for r in delivery.member.roles if r.school_id == school_id)
+            may_act = may_act_on(delivery.route, roles, payload.get("step"))
+            text = notification_text(delivery.t, payload, delivery.school_name)
+            markup = notification_keyboard(delivery.t, payload, delivery.route, may_act=may_act)
         try:
-            sent = await self.bot.send_message(
-                chat_id,
-                notification_text(delivery.t, payload, delivery.school_name),
-                reply_markup=notification_keyboard(delivery.t, payload, delivery.route),
-            )
+            sent = await self.bot.send_message(chat_id, text, reply_markup=markup)
         except TelegramRetryAfter as exc:
             raise RetryableError("telegram 429", retry_after=float(exc.retry_after)) from exc
         except (TelegramServerError, TelegramNetworkError) as exc:

@@ -9,7 +9,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ActionCb, CaseCb
+from bot.callbacks import ActionCb, CaseCb, OpenCb, SnoozeCb
 from bot.render.text import Translator
 from flows.route import Route
 
@@ -23,12 +23,22 @@ def notification_text(t: Translator, payload: dict[str, Any], school_name: str) 
 
 
 def notification_keyboard(
-    t: Translator, payload: dict[str, Any], route: Route | None
+    t: Translator, payload: dict[str, Any], route: Route | None, *, may_act: bool = False
 ) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     ref = payload["case_ref"]
     kb.row(InlineKeyboardButton(text=t("notify.open"), callback_data=CaseCb(ref=ref).pack()))
     step = payload.get("step")
+    follow_up = payload.get("follow_up")
+    if follow_up and step and may_act:
+        # A reminder to someone who can do the work: start on it at once, or put it off.
+        kb.row(
+            InlineKeyboardButton(text=t("followup.work_on"), callback_data=OpenCb(ref=ref, step=step).pack()),
+            InlineKeyboardButton(
+                text=t("followup.snooze"),
+                callback_data=SnoozeCb(ref=ref, step=step, follow_up=follow_up).pack(),
+            ),
+        )
     for action_id in payload.get("actions") or ():
         if route is not None and action_id in route.actions and step:
             label = t.raw(route.actions[action_id].label)
@@ -38,3 +48,11 @@ def notification_keyboard(
                 )
             )
     return kb.as_markup()
+
+
+def may_act_on(route: Route | None, roles: frozenset[str], step: str | None) -> bool:
+    """Whether holders of `roles` work on `step`: only they get a reminder's open and snooze buttons
+    (a press is checked again anyway)."""
+    if route is None or step is None or step not in route.steps:
+        return False
+    return bool(roles & route.expand(route.step(step).actors))

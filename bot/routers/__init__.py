@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.routers import cancel, case_form, cases, fallback, help, language, private_only, registration, signal
+from bot.routers import (
+    cancel,
+    case_form,
+    cases,
+    fallback,
+    follow_ups,
+    help,
+    language,
+    private_only,
+    registration,
+    signal,
+)
 
 
 def build_root_router() -> Router:
@@ -21,6 +32,7 @@ def build_root_router() -> Router:
         # 4. Features, one router each.
         signal.build_router(),
         cases.build_router(),
+        follow_ups.build_router(),
         # An open form takes the member's plain text as its answer, so it comes after every command.
         case_form.build_router(),
         # 5. Catch-alls last: anything a member sends or presses that no feature handled.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.conversation import Conversation, clear_conversation, get_conversation, set_conversation
 from bot.services.actors import actor_at
+from bot.services.follow_ups import record_follow_ups
 from bot.services.notify import queue_notifications
 from flows import events as ev
 from flows import inputs as inp
@@ -123,6 +124,7 @@ class CaseService:
         await queue_notifications(
             self.uow, route, saved, result.events, now=now, event_seq=len(saved.timeline)
         )
+        await record_follow_ups(self.uow, route, saved, result.events, now=now)
         return saved
 
     def _log(self, ref: str, events: tuple[ev.Event, ...]) -> None:

@@ -49,6 +49,7 @@ async def queue_notifications(
                         "step": event.step,
                         "actions": list(event.actions),
                         "urgent": event.urgent,
+                        "follow_up": event.follow_up,
                     },
                 )
                 queued += row is not None

@@ -1,6 +1,7 @@
 """ORM models, one module per aggregate. Importing this package registers them all on Base.metadata."""
 
 from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
+from storage.models.follow_up import FollowUpRow
 from storage.models.invite import Invite, InviteAttempt
 from storage.models.member import Member, MemberRole
 from storage.models.outbox import OutboxRow
@@ -8,6 +9,7 @@ from storage.models.school import School
 
 __all__ = [
     "CaseRow",
+    "FollowUpRow",
     "Invite",
     "InviteAttempt",
     "Member",

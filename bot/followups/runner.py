@@ -1,0 +1,82 @@
+"""Fires due follow-ups: claim a batch (a lease, committed), then per row one unit of work that marks it
+fired and carries the timeout through the engine (CaseService.timeout), whose notifications go into the
+outbox in the same transaction. A worker that dies mid-fire leaves its lease to expire; the next claim
+fires the row once. Several workers never fire a row twice (see FollowUpRepository.mark_fired)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.cases import CaseService, EventLog
+from flows.clock import Clock, IdSource
+from flows.engine import Engine
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class FollowUpRunner:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        engine: Engine,
+        clock: Clock,
+        ids: IdSource,
+        *,
+        worker: str,
+        timezone: str = "Europe/Amsterdam",
+        lease: timedelta = timedelta(seconds=60),
+        batch: int = 100,
+        event_log: EventLog | None = None,
+        on_fired: Callable[[], None] | None = None,
+    ) -> None:
+        self.sessionmaker, self.engine, self.clock, self.ids = sessionmaker, engine, clock, ids
+        self.worker, self.timezone, self.lease, self.batch = worker, timezone, lease, batch
+        self.event_log, self.on_fired = event_log, on_fired
+
+    async def run_due(self) -> int:
+        """Fire every follow-up due now; returns how many fired."""
+        fired = 0
+        while ids := await self.claim():
+            for row_id in ids:
+                fired += await self.fire(row_id)
+        if fired and self.on_fired is not None:
+            self.on_fired()  # their notifications are committed: send them now
+        return fired
+
+    async def claim(self) -> list[int]:
+        async with UnitOfWork(self.sessionmaker) as uow:
+            ids = await uow.follow_ups.claim(
+                worker=self.worker, now=self.clock.now(), lease=self.lease, limit=self.batch
+            )
+            await uow.commit()
+        return ids
+
+    async def fire(self, row_id: int) -> bool:
+        try:
+            async with UnitOfWork(self.sessionmaker) as uow:
+                row = await uow.follow_ups.get(row_id)
+                if row is None:
+                    return False
+                case_id, step, follow_up = row.case_id, row.step, row.follow_up
+                # First: from here on this transaction owns the row, or another worker already fired it.
+                if not await uow.follow_ups.mark_fired(row_id, worker=self.worker, now=self.clock.now()):
+                    return False
+                case = await uow.cases.get_by_id(case_id)
+                if case is not None:
+                    service = CaseService(
+                        uow, self.engine, self.clock, self.ids, self.timezone, self.event_log
+                    )
+                    await service.timeout(case.ref, step, follow_up)
+                await uow.commit()
+                return True
+        except Exception:  # one broken case must not stop the others; the lease retries it later
+            log.exception("follow-up %s failed", row_id)
+            async with UnitOfWork(self.sessionmaker) as uow:
+                await uow.follow_ups.failed(row_id, worker=self.worker)
+                await uow.commit()
+            return False

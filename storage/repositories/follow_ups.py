@@ -1,0 +1,153 @@
+"""Follow-ups: deadlines on a case's step, claimed by due time. Never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.claims import claim_due
+from storage.models.case import CaseRow
+from storage.models.follow_up import FollowUpRow
+
+
+@dataclass(frozen=True)
+class OpenFollowUp:
+    """A follow-up whose case still sits on its step: upcoming (pending) or overdue (fired)."""
+
+    id: int
+    case_id: int
+    case_ref: str
+    school_id: int
+    step: str
+    follow_up: str
+    due_at: datetime
+    status: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "fired"
+
+
+class FollowUpRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def schedule(
+        self, *, case_id: int, step: str, follow_up: str, due_at: datetime, now: datetime
+    ) -> FollowUpRow:
+        row = FollowUpRow(
+            case_id=case_id,
+            step=step,
+            follow_up=follow_up,
+            due_at=due_at,
+            status="pending",
+            attempts=0,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def cancel_for_step(self, case_id: int, step: str) -> int:
+        """The case left `step` (or re-entered it): its pending follow-ups will never fire."""
+        result = await self.session.execute(
+            update(FollowUpRow)
+            .where(FollowUpRow.case_id == case_id, FollowUpRow.step == step, FollowUpRow.status == "pending")
+            .values(status="cancelled", claimed_by=None, claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def claim(self, *, worker: str, now: datetime, lease: timedelta, limit: int = 100) -> list[int]:
+        """Ids of due rows now leased to `worker` (the caller commits before firing them)."""
+        return await claim_due(self.session, FollowUpRow, worker=worker, now=now, lease=lease, limit=limit)
+
+    async def mark_fired(self, row_id: int, *, worker: str, now: datetime) -> bool:
+        """Take the row from pending to fired if `worker` still holds it. Run in the transaction that
+        applies the timeout: the row lock (PostgreSQL) or the single writer (SQLite) makes a second
+        firing impossible, even for a worker whose lease ran out meanwhile."""
+        result = await self.session.execute(
+            update(FollowUpRow)
+            .where(
+                FollowUpRow.id == row_id, FollowUpRow.status == "pending", FollowUpRow.claimed_by == worker
+            )
+            .values(
+                status="fired",
+                fired_at=now,
+                attempts=FollowUpRow.attempts + 1,
+                claimed_by=None,
+                claimed_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def failed(self, row_id: int, *, worker: str) -> None:
+        """Firing raised: count the attempt; the lease still runs, so it is retried after it expires."""
+        await self.session.execute(
+            update(FollowUpRow)
+            .where(FollowUpRow.id == row_id, FollowUpRow.claimed_by == worker)
+            .values(attempts=FollowUpRow.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def get(self, row_id: int) -> FollowUpRow | None:
+        return await self.session.get(FollowUpRow, row_id)
+
+    async def latest(self, case_id: int, step: str, follow_up: str) -> FollowUpRow | None:
+        """The newest not-cancelled row of this follow-up on this step (what a reminder refers to)."""
+        return await self.session.scalar(
+            select(FollowUpRow)
+            .where(
+                FollowUpRow.case_id == case_id,
+                FollowUpRow.step == step,
+                FollowUpRow.follow_up == follow_up,
+                FollowUpRow.status != "cancelled",
+            )
+            .order_by(FollowUpRow.id.desc())
+            .limit(1)
+        )
+
+    async def snooze(self, row: FollowUpRow, due_at: datetime) -> None:
+        """Fire (again) at `due_at`: a fired reminder becomes pending once more."""
+        row.status, row.due_at, row.fired_at = "pending", due_at, None
+        row.claimed_by, row.claimed_until = None, None
+        await self.session.flush()
+
+    async def open_for(
+        self, *, school_ids: Sequence[int] = (), case_id: int | None = None
+    ) -> list[OpenFollowUp]:
+        """Follow-ups of open cases that still sit on the follow-up's step, by due time."""
+        query = (
+            select(FollowUpRow, CaseRow.ref, CaseRow.school_id)
+            .join(CaseRow, CaseRow.id == FollowUpRow.case_id)
+            .where(
+                CaseRow.status == "open",
+                CaseRow.step == FollowUpRow.step,
+                or_(
+                    FollowUpRow.status == "pending",
+                    # Fired, and nobody has moved the case since: still overdue.
+                    and_(FollowUpRow.status == "fired", FollowUpRow.fired_at >= CaseRow.step_entered_at),
+                ),
+            )
+            .order_by(FollowUpRow.due_at, FollowUpRow.id)
+        )
+        if case_id is not None:
+            query = query.where(FollowUpRow.case_id == case_id)
+        else:
+            if not school_ids:
+                return []
+            query = query.where(CaseRow.school_id.in_(list(school_ids)))
+        rows = await self.session.execute(query)
+        return [
+            OpenFollowUp(r.id, r.case_id, ref, school_id, r.step, r.follow_up, r.due_at, r.status)
+            for r, ref, school_id in rows
+        ]
+
+    async def pending_count(self) -> int:
+        rows = await self.session.scalars(select(FollowUpRow.id).where(FollowUpRow.status == "pending"))
+        return len(list(rows))

@@ -1,0 +1,116 @@
+"""The weekly VOT digest (counts and references only, once per week however often it runs) and the
+scheduler's jobs (claim at once and every 30 s without losing a late run; a digest per school)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.followups.digest import DigestService
+from bot.scheduler import build_scheduler, run_scheduler, sync_digest_jobs
+from flows import inputs as inp
+from flows.clock import FrozenClock
+from tests.followups.support import SIGNAL, make_world
+
+AMS = ZoneInfo("Europe/Amsterdam")
+NOTE = "Moeder belde over de scheiding"
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=AMS).astimezone(UTC)
+
+
+async def test_the_weekly_digest_counts_per_section_once_a_week(database_url: str) -> None:
+    clock = FrozenClock(local(2026, 11, 23, 9, 0))
+    world = await make_world(database_url, clock)
+    try:
+        pending = await world.case_at_consent()
+        # A second case with a plan op maat evaluated on Wednesday: an evaluation in the coming week.
+        planned = await world.start()
+        await world.act(world.teacher, planned, *SIGNAL[:4], inp.Answer(NOTE), *SIGNAL[5:])
+        await world.act(
+            world.ib,
+            planned,
+            inp.Open("ib_beoordeling"),
+            inp.Choose("ib_beoordeling", "decision", "plan_op_maat"),
+            inp.Open("plan_op_maat"),
+            inp.Toggle("plan_op_maat", "measures", "extra_lesstof"),
+            inp.Done("plan_op_maat", "measures"),
+            inp.Done("plan_op_maat", "plan"),
+            inp.Answer("02-12-2026"),
+            inp.Confirm("plan_op_maat"),
+        )
+        clock.set(local(2026, 11, 30, 8, 0))  # Monday: the consent reminder fired on Thursday
+        await world.runner().run_due()
+        digests = DigestService(world.sessionmaker, world.flows.routes, clock, default_route="vlaardingen")
+        assert await digests.send(world.school_id) == 2  # the IB-er and the directie sit in the VOT
+        assert await digests.send(world.school_id) == 0  # a second worker, or a restart: same week
+        rows = await world.outbox("digest")
+        assert sorted(r.member_id for r in rows) == sorted([world.ib, world.directie])
+        sections = rows[0].payload["sections"]
+        counts = {key: section["count"] for key, section in sections.items()}
+        assert counts == {"new": 2, "consent": 1, "overdue": 1, "evaluations": 1}
+        assert [c["ref"] for c in sections["consent"]["cases"]] == [pending]
+        assert sections["evaluations"]["cases"][0]["due"] == local(2026, 12, 2, 9, 0).isoformat()
+        assert NOTE not in json.dumps([r.payload for r in rows])  # what people wrote never leaves
+        clock.advance(timedelta(days=7))
+        assert await digests.send(world.school_id) == 2  # next week's
+    finally:
+        await world.engine.dispose()
+
+
+async def test_the_scheduler_claims_at_once_and_keeps_a_digest_per_school(database_url: str) -> None:
+    clock = FrozenClock(local(2026, 11, 23, 9, 0))
+    world = await make_world(database_url, clock)
+    try:
+        runner = world.runner()
+        scheduler = build_scheduler(runner, timezone="Europe/Amsterdam")
+        claim = scheduler.get_job("follow_ups")
+        assert claim.coalesce is True and claim.max_instances == 1 and claim.misfire_grace_time is None
+        assert claim.trigger.interval == timedelta(seconds=30)
+        assert claim.next_run_time <= datetime.now(UTC)  # a restart claims what fell due meanwhile
+        digests = DigestService(world.sessionmaker, world.flows.routes, clock, default_route="vlaardingen")
+        assert (
+            await sync_digest_jobs(scheduler, world.sessionmaker, digests, timezone="Europe/Amsterdam") == 1
+        )
+        job = scheduler.get_job(f"digest:{world.school_id}")
+        assert isinstance(job.trigger, CronTrigger)
+        fields = {f.name: str(f) for f in job.trigger.fields}
+        assert (fields["day_of_week"], fields["hour"], fields["minute"]) == ("0", "8", "0")
+        assert str(job.trigger.timezone) == "Europe/Amsterdam"
+    finally:
+        await world.engine.dispose()
+
+
+async def test_the_running_scheduler_fires_what_fell_due_while_down_and_stops_cleanly(
+    database_url: str,
+) -> None:
+    clock = FrozenClock(local(2026, 11, 23, 9, 0))
+    world = await make_world(database_url, clock)
+    try:
+        await world.case_at_consent()
+        clock.advance(timedelta(days=14))
+        runner = world.runner()
+        claimed = asyncio.Event()
+        real_run_due = runner.run_due
+
+        async def observed() -> int:
+            fired = await real_run_due()
+            claimed.set()
+            return fired
+
+        runner.run_due = observed  # type: ignore[method-assign]
+        digests = DigestService(world.sessionmaker, world.flows.routes, clock, default_route="vlaardingen")
+        task = asyncio.create_task(
+            run_scheduler(runner, digests, world.sessionmaker, timezone="Europe/Amsterdam")
+        )
+        await asyncio.wait_for(claimed.wait(), timeout=10)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert {r.status for r in await world.follow_ups()} == {"fired"}
+    finally:
+        await world.engine.dispose()
