@@ -1,9 +1,8 @@
 """Claiming due rows for one worker, atomically: the only dialect-specific SQL in the project.
 
 PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` inside the claiming transaction, so several workers take
-disjoint rows without waiting on each other. SQLite has one writer at a time: a conditional UPDATE
-(`… WHERE claimed_until IS NULL OR claimed_until < now`) per row is atomic there, and a row whose
-UPDATE touched nothing was taken by someone else.
+disjoint rows without waiting on each other. SQLite has one writer at a time: one conditional
+`UPDATE … WHERE id IN (due rows LIMIT n) AND claim is free RETURNING id` claims a batch atomically.
 """
 
 from __future__ import annotations
@@ -48,14 +47,13 @@ async def claim_due(
                 update(model).where(model.id.in_(ids)).values(claimed_by=worker, claimed_until=until)
             )
         return ids
-    candidates = list(
-        await session.scalars(select(model.id).where(*due).order_by(model.due_at, model.id).limit(limit))
+    # SQLite: one statement claims the batch. SQLite has a single writer, so the subquery and the
+    # update see the same rows; the repeated conditions keep it correct under any isolation anyway.
+    batch = select(model.id).where(*due).order_by(model.due_at, model.id).limit(limit).scalar_subquery()
+    result = await session.execute(
+        update(model)
+        .where(model.id.in_(batch), *due)
+        .values(claimed_by=worker, claimed_until=until)
+        .returning(model.id)
     )
-    claimed: list[int] = []
-    for row_id in candidates:
-        result = await session.execute(
-            update(model).where(model.id == row_id, *due).values(claimed_by=worker, claimed_until=until)
-        )
-        if result.rowcount:  # type: ignore[attr-defined]
-            claimed.append(row_id)
-    return claimed
+    return sorted(result.scalars().all())
