@@ -8,6 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import ActionCb, CaseCb, OpenCb
+from bot.i18n import N_
 from bot.render.case_view import case_button, render_case
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
@@ -64,15 +65,15 @@ def build_router() -> Router:
 
     @router.message(Command("mijn", "mine"))
     async def mine(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
-        await _list(message, await reader.waiting_for(member), t, "list.mine", "list.mine_empty")
+        await _list(message, await reader.waiting_for(member), t, N_("list.mine"), N_("list.mine_empty"))
 
     @router.message(Command("signalen", "signals"))
     async def signals(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
-        await _list(message, await reader.visible(member), t, "list.signals", "list.signals_empty")
+        await _list(message, await reader.visible(member), t, N_("list.signals"), N_("list.signals_empty"))
 
     @router.message(Command("lijst", "list"))
     async def vot_list(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
-        await _list(message, await reader.vot_list(member), t, "list.vot", "list.vot_empty")
+        await _list(message, await reader.vot_list(member), t, N_("list.vot"), N_("list.vot_empty"))
 
     @router.callback_query(CaseCb.filter())
     async def open_case(
