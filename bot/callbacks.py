@@ -46,3 +46,9 @@ class SchoolCb(CallbackData, prefix="s"):
     """Pick the school to start a signal at (members with the role at several schools)."""
 
     school: int
+
+
+class RouteMapCb(CallbackData, prefix="r"):
+    """Send the routekaart of this school's route (members at several schools pick one)."""
+
+    school: int

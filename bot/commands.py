@@ -41,6 +41,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("zaak", N_("cmd.zaak"), EVERYONE - {"admin"}),
     CommandSpec("mijn", N_("cmd.mijn"), EVERYONE - {"admin"}),
+    CommandSpec("route", N_("cmd.route"), EVERYONE, aliases=("routekaart",)),
 )
 
 

@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ActionCb, CaseCb, OpenCb
-from bot.i18n import N_, ROLE_NAMES
+from bot.i18n import N_, role_msgid
 from bot.render.form import Rendered, header
 from bot.render.text import Translator
 from flows.case import Case
@@ -33,7 +33,9 @@ FLAGS = {"safety": N_("case.flag_safety"), "non_responsive": N_("case.flag_non_r
 ENTRIES = {"submitted": N_("case.entry_submitted"), "cancelled": N_("case.entry_cancelled")}
 
 
-def render_case(t: Translator, route: Route, case: Case, actor: Actor, school_name: str) -> Rendered:
+def render_case(
+    t: Translator, route: Route, case: Case, actor: Actor, school_name: str, naming: str | None = None
+) -> Rendered:
     step = route.step(case.step)
     lines = [
         header(t, case)
@@ -53,24 +55,25 @@ def render_case(t: Translator, route: Route, case: Case, actor: Actor, school_na
             )
         )
     if case.regiehouder:
-        lines.append(t("case.regiehouder", role=ROLE_NAMES.get(case.regiehouder, case.regiehouder)))
-    recorded = _recorded(t, route, case)
+        lines.append(t("case.regiehouder", role=role_msgid(case.regiehouder, naming)))
+    recorded = recorded_lines(t, route, case)
     if recorded:
         lines.append("\n" + t("case.recorded") + "\n" + "\n".join(recorded))
     lines.append("\n" + t("case.timeline"))
     for entry in case.timeline[-TIMELINE_SHOWN:]:
-        who = t.raw(ROLE_NAMES[entry.role]) if entry.role in ROLE_NAMES else t("case.system")
+        who = t.raw(role_msgid(entry.role, naming)) if entry.role else t("case.system")
         what = t.raw(route.steps[entry.step].title) if entry.step in route.steps else entry.step
         action = _action_label(t, route, entry.action)
         lines.append(f"• {t.datetime(entry.at)} — {who}: {what} ({action})")
     return "\n".join(lines)[:4000], _buttons(t, route, case, actor)
 
 
-def _recorded(t: Translator, route: Route, case: Case) -> list[str]:
+def recorded_lines(t: Translator, route: Route, case: Case, step_id: str | None = None) -> list[str]:
+    """One line per recorded answer (of every step, or of `step_id` only), in the reader's language."""
     out: list[str] = []
-    for step_id, values in case.data.items():
-        step = route.steps.get(step_id)
-        if step is None:
+    for sid, values in case.data.items():
+        step = route.steps.get(sid)
+        if step is None or step_id not in (None, sid):
             continue
         for field in step.fields:
             value: Any = values.get(field.id)

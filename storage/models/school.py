@@ -16,5 +16,6 @@ class School(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(2))  # po (primary) or vo (secondary)
-    route_id: Mapped[str | None] = mapped_column(String(100))
+    route_id: Mapped[str | None] = mapped_column(String(100))  # for new cases; a case pins its own
+    naming: Mapped[str | None] = mapped_column(String(40))  # role-name preset (bot/naming.py); None: default
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
