@@ -9,7 +9,7 @@ A transcript file (YAML):
 
     route: vlaardingen
     clock: 2026-11-23T09:00:00+01:00
-    school: {name: De Regenboog, kind: po}          # the school the people belong to
+    school: {name: De Regenboog, kind: po}          # the school the people belong to (naming: capelle)
     people:
       juf: {roles: [leerkracht]}
       ib: {roles: [ib], language: en}
@@ -101,6 +101,7 @@ async def run_transcript(transcript: Transcript, database_url: str) -> dict[str,
         seen = {
             (uid, m.message_id): (m.text, m.edits) for uid in ids.values() for m in state.bot_messages(uid)
         }
+        alerts: dict[int, int] = {}  # chat -> callback answers already reported
         for step in transcript.steps:
             record = StepRecord(step)
             if "clock" in step:
@@ -129,6 +130,10 @@ async def run_transcript(transcript: Transcript, database_url: str) -> dict[str,
                     if seen.get(key) != now_seen:
                         fresh.append(_message_json(m))
                         seen[key] = now_seen
+                # A refused press is answered with an alert on the button, not a message: record it too.
+                answers = state.callback_answers(user_id)
+                fresh.extend({"alert": a.text} for a in answers[alerts.get(user_id, 0) :] if a.text)
+                alerts[user_id] = len(answers)
                 if fresh:
                     record.received[name] = fresh
             records.append(record)
@@ -159,6 +164,8 @@ async def seed_people(
                     route_id=str(info.get("route", transcript.route)),
                     now=now,
                 )
+                if info.get("naming"):  # a school's own role names, e.g. capelle
+                    await uow.schools.set_naming(school, str(info["naming"]))
                 schools[key] = school.id
             member = await uow.members.add(
                 telegram_user_id=ids[name],
@@ -181,6 +188,8 @@ def _delta(text: str) -> timedelta:
 
 def _message_json(message: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"text": message.text}
+    if message.document:
+        out["document"] = message.document
     if message.buttons:
         out["buttons"] = [[b.text for b in row] for row in message.buttons]
     if message.edits:
