@@ -54,3 +54,9 @@ class SnoozeCb(CallbackData, prefix="u"):
     ref: str
     step: str
     follow_up: str
+
+
+class RouteMapCb(CallbackData, prefix="r"):
+    """Send the routekaart of this school's route (members at several schools pick one)."""
+
+    school: int

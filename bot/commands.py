@@ -42,6 +42,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("zaak", N_("cmd.zaak"), EVERYONE - {"admin"}),
     CommandSpec("mijn", N_("cmd.mijn"), EVERYONE - {"admin"}),
     CommandSpec("agenda", N_("cmd.agenda"), EVERYONE - {"admin"}),
+    CommandSpec("route", N_("cmd.route"), EVERYONE, aliases=("routekaart",)),
 )
 
 

@@ -39,13 +39,31 @@ ROLE_NAMES: dict[RoleId, str] = {
 }
 
 
+# A school's own names for some roles (`zorgroute school set-naming`). The Rotterdam seed: "where it says
+# wijkteam, Capelle a/d IJssel reads CJG-team; for wijkteamleider, contactpersoon CJG". Same roles, same
+# route: only the words differ, so this is a per-school display choice, not a route of its own.
+DEFAULT_NAMING = "default"
+NAMINGS: dict[str, dict[RoleId, str]] = {
+    DEFAULT_NAMING: {},
+    "capelle": {
+        "wijkteam": N_("role.capelle.wijkteam"),
+        "wijkteamleider": N_("role.capelle.wijkteamleider"),
+    },
+}
+
+
+def role_msgid(role: RoleId, naming: str | None = None) -> str:
+    """The msgid that names `role` at a school with this naming preset."""
+    return NAMINGS.get(naming or DEFAULT_NAMING, {}).get(role) or ROLE_NAMES.get(role, role)
+
+
 def make_i18n(default_locale: str) -> I18n:
     return I18n(path=LOCALES_DIR, default_locale=default_locale, domain="messages")
 
 
-def role_names(i18n: I18n, roles: Iterable[RoleId]) -> str:
-    """'intern begeleider, directie' in the current locale."""
-    return ", ".join(i18n.gettext(ROLE_NAMES.get(role, role)) for role in roles)
+def role_names(i18n: I18n, roles: Iterable[RoleId], naming: str | None = None) -> str:
+    """'intern begeleider, directie' in the current locale, in the school's own words (`naming`)."""
+    return ", ".join(i18n.gettext(role_msgid(role, naming)) for role in roles)
 
 
 class MemberI18nMiddleware(_AiogramI18nMiddleware):

@@ -10,8 +10,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import role_msgid
 from flows import draw
 from flows.route import Route
+
+_ROLE = "role."
 
 # Telegram recompresses photos to about 1280 px on the long side; a route map needs more to stay
 # legible, so the bot should send it as a document, at this scale.
@@ -36,3 +41,14 @@ def svg_to_png(svg_text: str, scale: float = DEFAULT_SCALE) -> bytes:
 
 def route_png(route: Route, labels: draw.Labels, language: str = "nl", scale: float = DEFAULT_SCALE) -> bytes:
     return svg_to_png(draw.svg(route, labels, language), scale)
+
+
+def map_labels(i18n: I18n, language: str, naming: str | None = None) -> draw.Labels:
+    """The map's texts in `language`, with the school's own names for roles (flows.draw asks `role.<id>`)."""
+
+    def label(msgid: str) -> str:
+        if msgid.startswith(_ROLE):
+            msgid = role_msgid(msgid[len(_ROLE) :], naming)
+        return i18n.gettext(msgid, locale=language)
+
+    return label

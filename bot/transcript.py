@@ -9,7 +9,7 @@ A transcript file (YAML):
 
     route: vlaardingen
     clock: 2026-11-23T09:00:00+01:00
-    school: {name: De Regenboog, kind: po}          # the school the people belong to
+    school: {name: De Regenboog, kind: po}          # the school the people belong to (naming: capelle)
     people:
       juf: {roles: [leerkracht]}
       ib: {roles: [ib], language: en}
@@ -168,6 +168,8 @@ async def seed_people(
                     route_id=str(info.get("route", transcript.route)),
                     now=now,
                 )
+                if info.get("naming"):  # a school's own role names, e.g. capelle
+                    await uow.schools.set_naming(school, str(info["naming"]))
                 schools[key] = school.id
             member = await uow.members.add(
                 telegram_user_id=ids[name],
@@ -190,6 +192,8 @@ def _delta(text: str) -> timedelta:
 
 def _message_json(message: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"text": message.text}
+    if message.document:
+        out["document"] = message.document
     if message.buttons:
         out["buttons"] = [[b.text for b in row] for row in message.buttons]
     if message.edits:

@@ -26,7 +26,8 @@ async def test_help_differs_by_role(settings: Settings, clock: FrozenClock) -> N
         english_menu = h.state.commands(language_code="en")
 
     assert teacher_help != ib_help
-    assert menus == {"nl": ["help", "taal", "annuleer"], "en": ["help", "taal", "annuleer"]}  # setMyCommands
+    common = ["help", "taal", "annuleer", "route"]
+    assert menus == {"nl": common, "en": common}  # setMyCommands
     assert english_menu[0]["description"] == "what you can do here"
     for text in (teacher_help, ib_help):
         assert "Wat je hier kunt doen" in text
@@ -53,5 +54,6 @@ def test_registry_is_consistent() -> None:
         "zaak",
         "mijn",
         "agenda",
+        "route",
     ]
     assert "lijst" in [spec.name for spec in commands_for({"swv"})]

@@ -13,11 +13,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, emulator, invite, member, run, school, simulate
+from bot.cli import db, emulator, invite, member, routes, run, school, simulate
 from bot.cli.common import CliError
 from bot.settings import SettingsError
 
-COMMAND_GROUPS = (db, school, invite, member, run, emulator, simulate)
+COMMAND_GROUPS = (db, school, invite, member, run, emulator, routes, simulate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ActionCb, CaseCb, OpenCb
-from bot.i18n import N_, ROLE_NAMES
+from bot.i18n import N_, role_msgid
 from bot.render.form import Rendered, header
 from bot.render.text import Translator
 from flows.case import Case
@@ -17,6 +17,7 @@ from flows.policy import Actor, can_act, can_do_action
 from flows.route import Route
 
 TIMELINE_SHOWN = 15  # the newest entries; Telegram messages stop at 4096 characters
+MESSAGE_LIMIT = 4000
 
 STATUS = {
     "draft": N_("case.status_draft"),
@@ -33,7 +34,9 @@ FLAGS = {"safety": N_("case.flag_safety"), "non_responsive": N_("case.flag_non_r
 ENTRIES = {"submitted": N_("case.entry_submitted"), "cancelled": N_("case.entry_cancelled")}
 
 
-def render_case(t: Translator, route: Route, case: Case, actor: Actor, school_name: str) -> Rendered:
+def render_case(
+    t: Translator, route: Route, case: Case, actor: Actor, school_name: str, naming: str | None = None
+) -> Rendered:
     step = route.step(case.step)
     lines = [
         header(t, case)
@@ -53,24 +56,42 @@ def render_case(t: Translator, route: Route, case: Case, actor: Actor, school_na
             )
         )
     if case.regiehouder:
-        lines.append(t("case.regiehouder", role=ROLE_NAMES.get(case.regiehouder, case.regiehouder)))
-    recorded = _recorded(t, route, case)
-    if recorded:
-        lines.append("\n" + t("case.recorded") + "\n" + "\n".join(recorded))
-    lines.append("\n" + t("case.timeline"))
+        lines.append(t("case.regiehouder", role=role_msgid(case.regiehouder, naming)))
+    timeline = ["\n" + t("case.timeline")]
     for entry in case.timeline[-TIMELINE_SHOWN:]:
-        who = t.raw(ROLE_NAMES[entry.role]) if entry.role in ROLE_NAMES else t("case.system")
+        who = t.raw(role_msgid(entry.role, naming)) if entry.role else t("case.system")
         what = t.raw(route.steps[entry.step].title) if entry.step in route.steps else entry.step
         action = _action_label(t, route, entry.action)
-        lines.append(f"• {t.datetime(entry.at)} — {who}: {what} ({action})")
-    return "\n".join(lines)[:4000], _buttons(t, route, case, actor)
+        timeline.append(f"• {t.datetime(entry.at)} — {who}: {what} ({action})")
+    recorded = recorded_lines(t, route, case)
+    # Telegram refuses a message over 4096 characters, and a cut inside an HTML tag fails to parse: a long
+    # case shows its newest answers, whole lines only, and marks that older ones were left out.
+    size = len("\n".join([*lines, *timeline])) + len(t("case.recorded")) + 8
+    shown = _fit_tail(recorded, MESSAGE_LIMIT - size)
+    if shown:
+        more = ["…"] if len(shown) < len(recorded) else []
+        lines.append("\n" + t("case.recorded") + "\n" + "\n".join([*more, *shown]))
+    return "\n".join([*lines, *timeline])[:MESSAGE_LIMIT], _buttons(t, route, case, actor)
 
 
-def _recorded(t: Translator, route: Route, case: Case) -> list[str]:
+def _fit_tail(lines: list[str], room: int) -> list[str]:
+    """The newest `lines` that fit in `room` characters (with their newlines and a leading "…")."""
+    kept: list[str] = []
+    for line in reversed(lines):
+        room -= len(line) + 1
+        if room < 2:
+            break
+        kept.append(line)
+    return kept[::-1]
+
+
+def recorded_lines(t: Translator, route: Route, case: Case, step_id: str | None = None) -> list[str]:
+    """One line per recorded answer (of every step, or of `step_id` only), in the reader's language."""
     out: list[str] = []
-    for step_id, values in case.data.items():
-        step = route.steps.get(step_id)
-        if step is None:
+    # In the route's order (which follows the case's course), not the order storage hands the steps back.
+    for sid, step in route.steps.items():
+        values = case.data.get(sid)
+        if values is None or step_id not in (None, sid):
             continue
         for field in step.fields:
             value: Any = values.get(field.id)

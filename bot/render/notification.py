@@ -18,6 +18,7 @@ def notification_text(t: Translator, payload: dict[str, Any], school_name: str) 
     mark = "❗ " if payload.get("urgent") else "🔔 "
     pupil = f" · {html.escape(payload['pupil'])}" if payload.get("pupil") else ""
     head = f"{mark}{html.escape(school_name)} · <b>{payload['case_ref']}</b>{pupil}"
+    # Outside the f-string: Babel does not look inside one, and would drop the msgid from the catalogs.
     hint = t("notify.open_hint", ref=payload["case_ref"])
     return f"{head}\n{t(payload['message'])}\n\n{hint}"
 

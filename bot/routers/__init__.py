@@ -16,6 +16,7 @@ from bot.routers import (
     registration,
     signal,
 )
+from bot.routers.route_map import build_router as build_route_map_router
 
 
 def build_root_router() -> Router:
@@ -33,6 +34,7 @@ def build_root_router() -> Router:
         signal.build_router(),
         cases.build_router(),
         follow_ups.build_router(),
+        build_route_map_router(),
         # An open form takes the member's plain text as its answer, so it comes after every command.
         case_form.build_router(),
         # 5. Catch-alls last: anything a member sends or presses that no feature handled.

@@ -10,12 +10,14 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from bot.callbacks import ActionCb, CaseCb, OpenCb
 from bot.i18n import N_
 from bot.render.case_view import case_button, render_case
+from bot.render.document import document_for
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
 from bot.services.cases import CaseService, Outcome
 from bot.services.reads import CaseReader, Seen
 from flows import inputs as inp
+from flows.engine import Engine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -30,7 +32,8 @@ async def _show(
         await target.answer(t(seen))
         return
     school = await uow.schools.get(seen.case.school_id)
-    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, school.name if school else "")
+    name, naming = (school.name, school.naming) if school else ("", None)
+    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, name, naming)
     await target.answer(text, reply_markup=keyboard)
 
 
@@ -90,11 +93,21 @@ def build_router() -> Router:
 
     @router.callback_query(OpenCb.filter())
     async def work_on(
-        query: CallbackQuery, callback_data: OpenCb, member: Member, cases: CaseService, presenter: Presenter
+        query: CallbackQuery,
+        callback_data: OpenCb,
+        member: Member,
+        cases: CaseService,
+        presenter: Presenter,
+        engine: Engine,
+        t: Translator,
     ) -> None:
-        await _act(
-            query, presenter, await cases.advance(member, callback_data.ref, inp.Open(callback_data.step))
-        )
+        outcome = await cases.advance(member, callback_data.ref, inp.Open(callback_data.step))
+        # A step that receives a document (Rotterdam: the toeleidingsdocument) shows it before its questions.
+        if not outcome.refused and outcome.case is not None and isinstance(query.message, Message):
+            route = engine.routes.get(outcome.case.route_id, outcome.case.route_version)
+            for part in document_for(t, route, outcome.case, callback_data.step):
+                await query.message.answer(part)
+        await _act(query, presenter, outcome)
 
     @router.callback_query(ActionCb.filter())
     async def action(

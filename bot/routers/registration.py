@@ -59,7 +59,7 @@ def build_router() -> Router:
         fields = {
             "name": html.escape(result.member.display_name),
             "school": html.escape(result.school.name),
-            "roles": role_names(i18n, result.roles),
+            "roles": role_names(i18n, result.roles, result.school.naming),
         }
         key = {
             Outcome.REGISTERED: N_("start.welcome"),

@@ -12,12 +12,11 @@ from bot.render.text import Translator
 from bot.routers.replies import send_outcome
 from bot.services.actors import actor_at
 from bot.services.cases import CaseService
+from bot.services.school_routes import route_of
 from flows.engine import Engine
 from flows.policy import can_start
 from storage.models import Member
 from storage.uow import UnitOfWork
-
-DEFAULT_ROUTE = "vlaardingen"
 
 
 async def _starting_schools(member: Member, uow: UnitOfWork, engine: Engine) -> list[tuple[int, str, str]]:
@@ -27,7 +26,7 @@ async def _starting_schools(member: Member, uow: UnitOfWork, engine: Engine) -> 
         school = await uow.schools.get(school_id)
         if school is None:
             continue
-        route_id = school.route_id or DEFAULT_ROUTE
+        route_id = route_of(school)
         if can_start(actor_at(member, school_id), engine.routes.latest(route_id)):
             out.append((school_id, school.name, route_id))
     return out

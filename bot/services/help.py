@@ -11,23 +11,27 @@ from bot.i18n import role_names
 from storage.models import Member
 from storage.uow import UnitOfWork
 
+SchoolRoles = tuple[str, list[str], str | None]  # school name, role ids, the school's naming preset
 
-async def roles_by_school(uow: UnitOfWork, member: Member) -> list[tuple[str, list[str]]]:
-    """[(school name, [role ids])] in the order the roles were given."""
+
+async def roles_by_school(uow: UnitOfWork, member: Member) -> list[SchoolRoles]:
+    """[(school name, [role ids], naming)] in the order the roles were given."""
     grouped: dict[int, list[str]] = {}
     for held in member.roles:
         grouped.setdefault(held.school_id, []).append(held.role)
     result = []
     for school_id, roles in grouped.items():
         school = await uow.schools.get(school_id)
-        result.append((school.name if school else str(school_id), roles))
+        result.append((school.name if school else str(school_id), roles, school.naming if school else None))
     return result
 
 
-def roles_line(i18n: I18n, schools: list[tuple[str, list[str]]]) -> str:
+def roles_line(i18n: I18n, schools: list[SchoolRoles]) -> str:
     return "; ".join(
-        i18n.gettext("help.role_at_school").format(roles=role_names(i18n, roles), school=html.escape(name))
-        for name, roles in schools
+        i18n.gettext("help.role_at_school").format(
+            roles=role_names(i18n, roles, naming), school=html.escape(name)
+        )
+        for name, roles, naming in schools
     )
 
 

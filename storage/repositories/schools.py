@@ -22,5 +22,13 @@ class SchoolRepository:
     async def get(self, school_id: int) -> School | None:
         return await self._session.get(School, school_id)
 
+    async def set_route(self, school: School, route_id: str) -> None:
+        school.route_id = route_id
+        await self._session.flush()
+
+    async def set_naming(self, school: School, naming: str | None) -> None:
+        school.naming = naming
+        await self._session.flush()
+
     async def list(self) -> Sequence[School]:
         return (await self._session.scalars(select(School).order_by(School.id))).all()

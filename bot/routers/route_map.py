@@ -1,0 +1,73 @@
+"""/route: the picture of the member's school's route (the routekaart), as a file so it stays sharp."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from aiogram.utils.i18n import I18n
+
+from bot.callbacks import RouteMapCb
+from bot.render.text import Translator
+from bot.routekaart import PngUnavailable
+from bot.services.route_map import school_route_map, schools_of_member
+from flows.engine import Engine
+from storage.models import Member, School
+from storage.uow import UnitOfWork
+
+
+async def _send(message: Message, school: School, engine: Engine, i18n: I18n, t: Translator) -> None:
+    try:
+        drawn = await school_route_map(engine.routes, i18n, school, t.locale)
+    except PngUnavailable:
+        await message.answer(t("routekaart.unavailable"))
+        return
+    await message.answer_document(
+        # A document, not a photo: Telegram would shrink a photo until the step names are unreadable.
+        BufferedInputFile(drawn.png, filename=drawn.filename),
+        caption=t("routekaart.caption", route=drawn.route_name, school=school.name),
+    )
+
+
+def build_router() -> Router:
+    router = Router(name="route_map")
+    router.message.filter(F.chat.type == "private")
+
+    @router.message(Command("route", "routekaart"))
+    async def show(
+        message: Message, member: Member, uow: UnitOfWork, engine: Engine, i18n: I18n, t: Translator
+    ) -> None:
+        schools = await schools_of_member(uow, member)
+        if len(schools) == 1:
+            await _send(message, schools[0], engine, i18n, t)
+            return
+        rows = [
+            [InlineKeyboardButton(text=s.name, callback_data=RouteMapCb(school=s.id).pack())] for s in schools
+        ]
+        picker = InlineKeyboardMarkup(inline_keyboard=rows)
+        await message.answer(t("routekaart.pick_school"), reply_markup=picker)
+
+    @router.callback_query(RouteMapCb.filter())
+    async def picked(
+        query: CallbackQuery,
+        callback_data: RouteMapCb,
+        member: Member,
+        uow: UnitOfWork,
+        engine: Engine,
+        i18n: I18n,
+        t: Translator,
+    ) -> None:
+        school = next((s for s in await schools_of_member(uow, member) if s.id == callback_data.school), None)
+        if school is None or not isinstance(query.message, Message):
+            await query.answer(t("access.not_found"), show_alert=True)
+            return
+        await query.answer()
+        await _send(query.message, school, engine, i18n, t)
+
+    return router
