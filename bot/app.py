@@ -23,8 +23,9 @@ from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
 from bot.middlewares.cases import CaseServicesMiddleware
 from bot.middlewares.member import MemberMiddleware, StrangerGate
 from bot.middlewares.uow import UnitOfWorkMiddleware
+from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
-from bot.outbox.senders import TelegramSender
+from bot.outbox.wiring import build_senders
 from bot.routers import build_root_router
 from bot.services.cases import EventLog
 from bot.services.secret import load_secret_key
@@ -124,6 +125,7 @@ class Runtime:
 
     async def close(self) -> None:
         self.outbox.stop()
+        await self.outbox.close()
         await self.bot.session.close()
         await self.engine.dispose()
 
@@ -146,8 +148,12 @@ async def prepare(
     api_base: str | None = None,
     migrate: bool = True,
     event_log: EventLog | None = None,
+    record_external: Recorder | None = None,
 ) -> Runtime:
-    """Migrate the database and build engine, bot and dispatcher for `settings`."""
+    """Migrate the database and build engine, bot and dispatcher for `settings`.
+
+    `record_external` (demo mode: the emulator's `record_external`) captures e-mail and WhatsApp when no
+    SMTP server or WhatsApp account is configured."""
     if migrate:
         await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
@@ -158,7 +164,7 @@ async def prepare(
     flows = Engine(await load_routes(sessionmaker))
     outbox = OutboxDispatcher(
         sessionmaker,
-        {"telegram": TelegramSender(bot)},
+        build_senders(settings, bot, record_external=record_external),
         i18n,
         clock,
         flows.routes,

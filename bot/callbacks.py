@@ -46,3 +46,20 @@ class SchoolCb(CallbackData, prefix="s"):
     """Pick the school to start a signal at (members with the role at several schools)."""
 
     school: int
+
+
+class VotCb(CallbackData, prefix="v"):
+    """VOT meetings. op: rsvp (v=yes/no/maybe) on meeting m; school (m=school id) while planning;
+    dur (v=minutes), all, pick (v=#case), done, send, drop while planning; move, cancel on meeting m."""
+
+    op: str
+    m: int = 0
+    v: str = ""
+
+
+class PrefCb(CallbackData, prefix="mp"):
+    """/meldingen. op: ch (toggle channel v), email, phone (ask for the address), quiet (next preset),
+    done."""
+
+    op: str
+    v: str = ""

@@ -14,6 +14,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import Runtime, prepare
+from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import EMULATOR_TOKEN, Settings
 
 log = logging.getLogger("zorgroute")
@@ -68,7 +69,8 @@ async def run_polling(settings: Settings, *, started: float | None = None) -> No
         emulator = await start_emulator(EmulatorState(), settings.emulator_host, settings.emulator_port)
         token, api_base = EMULATOR_TOKEN, emulator.base_url
         _log_emulator_howto(emulator.base_url)
-    runtime = await prepare(settings, token=token, api_base=api_base)
+    record = emulator.state.record_external if emulator is not None else None
+    runtime = await prepare(settings, token=token, api_base=api_base, record_external=record)
     runtime.dp.startup.register(_log_ready(started))
     background = start_background(runtime)
     try:
@@ -104,6 +106,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
         return web.json_response({"status": "ok"})
 
     app.router.add_get("/healthz", healthz)
+    mount_whatsapp_webhook(app, settings, runtime.sessionmaker)
     setup_application(app, runtime.dp, bot=runtime.bot)
     return app
 

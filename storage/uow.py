@@ -10,8 +10,10 @@ from storage.cipher import Cipher
 from storage.repositories import (
     CaseRepository,
     InviteRepository,
+    MeetingRepository,
     MemberRepository,
     OutboxRepository,
+    PreferenceRepository,
     SchoolRepository,
 )
 
@@ -28,6 +30,8 @@ class UnitOfWork:
     invites: InviteRepository
     cases: CaseRepository
     outbox: OutboxRepository
+    prefs: PreferenceRepository
+    meetings: MeetingRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], cipher: Cipher | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -41,6 +45,8 @@ class UnitOfWork:
         self.invites = InviteRepository(self.session)
         self.cases = CaseRepository(self.session, self._cipher)
         self.outbox = OutboxRepository(self.session)
+        self.prefs = PreferenceRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
         self._committed = False
         return self
 

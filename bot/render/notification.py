@@ -14,11 +14,16 @@ from bot.render.text import Translator
 from flows.route import Route
 
 
-def notification_text(t: Translator, payload: dict[str, Any], school_name: str) -> str:
+def notification_lines(t: Translator, payload: dict[str, Any], school_name: str) -> list[str]:
+    """The notification as lines of Telegram-safe HTML (everything not ours is escaped)."""
     mark = "❗ " if payload.get("urgent") else "🔔 "
     pupil = f" · {html.escape(payload['pupil'])}" if payload.get("pupil") else ""
-    head = f"{mark}{html.escape(school_name)} · <b>{payload['case_ref']}</b>{pupil}"
-    return f"{head}\n{t(payload['message'])}\n\n{t('notify.open_hint', ref=payload['case_ref'])}"
+    head = f"{mark}{html.escape(school_name)} · <b>{html.escape(payload['case_ref'])}</b>{pupil}"
+    return [head, t(payload["message"]), "", t("notify.open_hint", ref=payload["case_ref"])]
+
+
+def notification_text(t: Translator, payload: dict[str, Any], school_name: str) -> str:
+    return "\n".join(notification_lines(t, payload, school_name))
 
 
 def notification_keyboard(
@@ -37,3 +42,15 @@ def notification_keyboard(
                 )
             )
     return kb.as_markup()
+
+
+def dead_letter_lines(t: Translator, payload: dict[str, Any]) -> list[str]:
+    """For admins: which row, which channel, which error class. Nothing of what the row was about."""
+    return [
+        t(
+            "notify.dead_letter",
+            row=int(payload["row_id"]),
+            channel=str(payload["channel"]),
+            error=str(payload["error"]),
+        )
+    ]

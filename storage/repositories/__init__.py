@@ -2,8 +2,18 @@
 
 from storage.repositories.cases import CaseRepository
 from storage.repositories.invites import InviteRepository
+from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.preferences import PreferenceRepository
 from storage.repositories.schools import SchoolRepository
 
-__all__ = ["CaseRepository", "InviteRepository", "MemberRepository", "OutboxRepository", "SchoolRepository"]
+__all__ = [
+    "CaseRepository",
+    "InviteRepository",
+    "MeetingRepository",
+    "MemberRepository",
+    "OutboxRepository",
+    "PreferenceRepository",
+    "SchoolRepository",
+]
