@@ -41,6 +41,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec("zaak", N_("cmd.zaak"), EVERYONE - {"admin"}),
     CommandSpec("mijn", N_("cmd.mijn"), EVERYONE - {"admin"}),
+    CommandSpec("meldingen", N_("cmd.meldingen"), EVERYONE - {"admin"}, aliases=("notifications",)),
+    CommandSpec("vot", N_("cmd.vot"), frozenset({"ib", "zorgcoordinator", "directie", "swv", "gs", "smw"})),
 )
 
 

@@ -13,11 +13,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, emulator, invite, member, run, school
+from bot.cli import db, emulator, invite, member, outbox, run, school
 from bot.cli.common import CliError
 from bot.settings import SettingsError
 
-COMMAND_GROUPS = (db, school, invite, member, run, emulator)
+COMMAND_GROUPS = (db, school, invite, member, run, emulator, outbox)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,6 +26,9 @@ _EVENTS = {
 }
 
 
+_ICS_SUMMARY, _ICS_DESCRIPTION = N_("vot.ics.summary"), N_("vot.ics.description")
+
+
 def start_of(payload: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(str(payload["start"]))
 
@@ -72,9 +75,9 @@ def rsvp_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
 
 def calendar_texts(t: Translator, payload: dict[str, Any], school_name: str) -> tuple[str, str]:
     """(summary, description) for the .ics, plain text: case references and labels, the bot command."""
-    summary = t.raw("vot.ics.summary").format(school=school_name)
+    summary = t.raw(_ICS_SUMMARY).format(school=school_name)
     refs = ", ".join(f"{item['ref']} ({item.get('pupil') or '-'})" for item in payload.get("agenda") or [])
-    description = t.raw("vot.ics.description").format(agenda=refs or "-", url=payload["video"])
+    description = t.raw(_ICS_DESCRIPTION).format(agenda=refs or "-", url=payload["video"])
     return summary, description
 
 

@@ -19,7 +19,7 @@ def notification_lines(t: Translator, payload: dict[str, Any], school_name: str)
     mark = "❗ " if payload.get("urgent") else "🔔 "
     pupil = f" · {html.escape(payload['pupil'])}" if payload.get("pupil") else ""
     head = f"{mark}{html.escape(school_name)} · <b>{html.escape(payload['case_ref'])}</b>{pupil}"
-    return [head, t(payload["message"]), "", t("notify.open_hint", ref=payload["case_ref"])]
+    return [head, t(str(payload.get("message"))), "", t("notify.open_hint", ref=payload["case_ref"])]
 
 
 def notification_text(t: Translator, payload: dict[str, Any], school_name: str) -> str:

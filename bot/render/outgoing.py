@@ -81,5 +81,5 @@ def render(
         notification_keyboard(t, payload, route),
         ref,
         str(payload.get("pupil") or "-"),
-        one_line(t(payload["message"])),
+        one_line(t(str(payload.get("message")))),
     )

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.routers import cancel, case_form, cases, fallback, help, language, private_only, registration, signal
+from bot.routers import (
+    cancel,
+    case_form,
+    cases,
+    fallback,
+    help,
+    language,
+    preferences,
+    private_only,
+    registration,
+    signal,
+    vot,
+)
 
 
 def build_root_router() -> Router:
@@ -21,6 +33,8 @@ def build_root_router() -> Router:
         # 4. Features, one router each.
         signal.build_router(),
         cases.build_router(),
+        preferences.build_router(),
+        vot.build_router(),
         # An open form takes the member's plain text as its answer, so it comes after every command.
         case_form.build_router(),
         # 5. Catch-alls last: anything a member sends or presses that no feature handled.
