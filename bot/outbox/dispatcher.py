@@ -72,6 +72,8 @@ class OutboxDispatcher:
         self.rng = rng or random.Random()
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._results: list[tuple[int, _Result, asyncio.Future[None]]] = []
+        self._recorder: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -85,19 +87,42 @@ class OutboxDispatcher:
         self._wake.set()
 
     async def drain(self) -> int:
-        """Send everything due now; returns how many rows were handled."""
-        handled = 0
-        while True:
-            async with UnitOfWork(self.sessionmaker) as uow:
-                rows = await uow.outbox.claim(
-                    worker=self.worker, now=self.clock.now(), lease=self.lease, limit=self.batch
-                )
-                ids = [r.id for r in rows]
-                await uow.commit()
-            if not ids:
-                return handled
-            await self._deliver_all(ids)
-            handled += len(ids)
+        """Send everything due now; returns how many rows were handled.
+
+        Rows are claimed in batches, and the next batch is claimed while the last sends of the previous
+        one are still out, so the channel never idles at a batch boundary."""
+        handled, running = 0, set[asyncio.Task[None]]()
+        exhausted = False
+        try:
+            while True:
+                if not exhausted and len(running) <= self.batch // 2:
+                    ids = await self._claim(self.batch - len(running))
+                    exhausted = len(ids) < self.batch - len(running)
+                    running |= {asyncio.create_task(self._deliver(row_id)) for row_id in ids}
+                if not running:
+                    return handled
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()  # an unexpected failure (the database) ends the drain
+                handled += len(done)
+                if not running:
+                    exhausted = False  # one more look: rows may have been queued meanwhile
+        except BaseException:
+            # Cancelled (or the database failed): rows not yet started stay claimed until their lease
+            # expires; sends in flight finish and record (they are shielded).
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+            raise
+
+    async def _claim(self, limit: int) -> list[int]:
+        async with UnitOfWork(self.sessionmaker) as uow:
+            rows = await uow.outbox.claim(
+                worker=self.worker, now=self.clock.now(), lease=self.lease, limit=limit
+            )
+            await uow.commit()
+            return [r.id for r in rows]
 
     async def run(self, idle: float = 30.0) -> None:
         """Drain whenever kicked, when the next retry falls due, and at least every `idle` seconds."""
@@ -129,19 +154,6 @@ class OutboxDispatcher:
         if due is None:
             return idle
         return min(idle, max(0.05, (due - self.clock.now()).total_seconds()))
-
-    async def _deliver_all(self, ids: list[int]) -> None:
-        tasks = [asyncio.create_task(self._deliver(row_id)) for row_id in ids]
-        try:
-            await asyncio.gather(*tasks)
-        except BaseException:
-            # Cancelled (or one delivery failed unexpectedly): rows not yet started stay claimed until
-            # their lease expires; sends in flight finish and record (they are shielded).
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
-            raise
 
     async def _deliver(self, row_id: int) -> None:
         async with self._slots:
@@ -194,32 +206,60 @@ class OutboxDispatcher:
             return _Result(error=RetryableError(f"unexpected {type(exc).__name__}"))
 
     async def _record(self, row_id: int, result: _Result) -> None:
-        now = self.clock.now()
+        """Record one result; returns once it is committed. Results that arrive while a commit runs are
+        committed together (group commit): one transaction per result would make the database's commit,
+        not the channel, the limit on throughput."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._results.append((row_id, result, done))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_waiting())
+        await done
+
+    async def _record_waiting(self) -> None:
+        while self._results:
+            batch, self._results = self._results, []
+            try:
+                dead = await self._commit_results([(row_id, result) for row_id, result, _ in batch])
+            except Exception as exc:  # the rows stay claimed; their lease expires and they go again
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for _, _, done in batch:
+                if not done.done():
+                    done.set_result(None)
+            if dead:
+                self.kick()  # the admins' alert is due now
+
+    async def _commit_results(self, results: list[tuple[int, _Result]]) -> bool:
+        now, dead = self.clock.now(), False
         async with UnitOfWork(self.sessionmaker) as uow:
-            row = await uow.outbox.get(row_id)
-            if row is None or row.status != "pending":
-                return
-            exc = result.error
-            if exc is None:
-                row.status, row.provider_id, row.sent_at = "sent", result.provider_id, now
-            else:
-                row.attempts += 1
-                row.last_error = f"{type(exc).__name__}: {str(exc)[:400]}"
-                if isinstance(exc, RetryableError) and row.attempts < self.max_attempts:
-                    row.due_at = now + timedelta(seconds=self._backoff(row.attempts, exc.retry_after))
+            for row_id, result in results:
+                row = await uow.outbox.get(row_id)
+                if row is None or row.status != "pending":
+                    continue
+                exc = result.error
+                if exc is None:
+                    row.status, row.provider_id, row.sent_at = "sent", result.provider_id, now
                 else:
-                    row.status = "dead"
-            row.claimed_by, row.claimed_until = None, None
-            if row.status == "dead" and row.kind != "dead_letter":  # an alert about an alert would loop
-                await queue_dead_letter_alert(
-                    uow, row_id=row.id, channel=row.channel, error_class=type(exc).__name__, now=now
-                )
+                    row.attempts += 1
+                    row.last_error = f"{type(exc).__name__}: {str(exc)[:400]}"
+                    if isinstance(exc, RetryableError) and row.attempts < self.max_attempts:
+                        row.due_at = now + timedelta(seconds=self._backoff(row.attempts, exc.retry_after))
+                    else:
+                        row.status = "dead"
+                row.claimed_by, row.claimed_until = None, None
+                if row.status == "dead" and exc is not None:
+                    dead = True
+                    log.warning(
+                        "outbox row %s dead after %s attempt(s): %s", row.id, row.attempts, row.last_error
+                    )
+                    if row.kind != "dead_letter":  # an alert about an alert would loop
+                        await queue_dead_letter_alert(
+                            uow, row_id=row.id, channel=row.channel, error_class=type(exc).__name__, now=now
+                        )
             await uow.commit()
-        if row.status == "dead":
-            log.warning(
-                "outbox row %s dead-lettered after %s attempt(s): %s", row.id, row.attempts, row.last_error
-            )
-            self.kick()  # the admins' alert is due now
+        return dead
 
     def _backoff(self, attempts: int, retry_after: float | None) -> float:
         if retry_after is not None:
