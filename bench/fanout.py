@@ -23,12 +23,12 @@ from aiogram.client.telegram import TelegramAPIServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.emulator import EmulatorState, FaultPlan, start_emulator  # noqa: E402
-from bot.emulator.models import Person  # noqa: E402
-from bot.outbox.senders import TelegramSender  # noqa: E402
-from bot.settings import EMULATOR_TOKEN  # noqa: E402
-from flows.clock import FrozenClock  # noqa: E402
-from tests.notifications.support import build_world  # noqa: E402
+from bot.emulator import EmulatorState, FaultPlan, start_emulator
+from bot.emulator.models import Person
+from bot.outbox.senders import TelegramSender
+from bot.settings import EMULATOR_TOKEN
+from flows.clock import FrozenClock
+from tests.notifications.support import build_world
 
 # A Monday morning: no quiet hours in the way (the rows are queued directly anyway).
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -30,6 +30,7 @@ from bot.render.text import Translator
 from bot.services.notify import queue_dead_letter_alert
 from flows.clock import Clock
 from flows.registry import RouteRegistry
+from storage.repositories.preferences import Preferences
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class OutboxDispatcher:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._results: list[tuple[int, _Result, asyncio.Future[None]]] = []
         self._recorder: asyncio.Task[None] | None = None
+        self._schools: dict[int, str] = {}
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -92,6 +94,7 @@ class OutboxDispatcher:
         Rows are claimed in batches, and the next batch is claimed while the last sends of the previous
         one are still out, so the channel never idles at a batch boundary."""
         handled, running = 0, set[asyncio.Task[None]]()
+        self._schools.clear()
         exhausted = False
         try:
             while True:
@@ -166,6 +169,13 @@ class OutboxDispatcher:
             task.add_done_callback(self._in_flight.discard)
             await asyncio.shield(task)
 
+    async def _school_name(self, uow: UnitOfWork, school_id: int) -> str:
+        # Kept per drain: a fan-out to a whole school would otherwise read the same row a thousand times.
+        if school_id not in self._schools:
+            school = await uow.schools.get(school_id)
+            self._schools[school_id] = school.name if school else ""
+        return self._schools[school_id]
+
     async def _send_and_record(self, row_id: int, delivery: Delivery | ChannelError) -> None:
         result = await self._send(delivery)
         await self._record(row_id, result)
@@ -181,16 +191,20 @@ class OutboxDispatcher:
                 return PermanentError("no recipient")
             if row.channel not in self.senders:
                 return PermanentError(f"no sender for {row.channel}")
-            school = await uow.schools.get(int(row.payload.get("school_id", 0)))
-            case = await uow.cases.get(row.payload["case_ref"]) if row.payload.get("case_ref") else None
-            route = self.routes.get(case.route_id, case.route_version) if case else None
+            school_name = await self._school_name(uow, int(row.payload.get("school_id", 0)))
+            route = None
+            if row.payload.get("actions"):  # the route only labels action buttons
+                case = await uow.cases.get(row.payload["case_ref"])
+                route = self.routes.get(case.route_id, case.route_version) if case else None
+            # Telegram needs no contact details: do not even read them for it.
+            prefs = await uow.prefs.get(member.id) if row.channel != "telegram" else Preferences()
             return Delivery(
                 row,
                 member,
                 Translator(self.i18n, member.language or "nl", self.timezone),
-                school.name if school else "",
+                school_name,
                 route,
-                prefs=await uow.prefs.get(member.id),
+                prefs=prefs,
                 now=self.clock.now(),
             )
 

@@ -29,7 +29,9 @@ class _Bucket:
         self.updated = now
 
     def wait(self) -> float:
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.per_second
+        # The epsilon: refilling by exactly the computed wait can land a rounding error below 1, and a
+        # wait too small to move the clock would then spin.
+        return 0.0 if self.tokens >= 1 - 1e-9 else max((1 - self.tokens) / self.per_second, 1e-4)
 
 
 class TelegramLimiter:

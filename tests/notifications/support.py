@@ -110,7 +110,9 @@ async def build_world(
         return World(engine, sessionmaker, school.id, [m.id for m in people])
 
 
-async def drain_until_done(world: World, dispatcher: OutboxDispatcher, clock: FrozenClock, rounds: int = 40) -> None:
+async def drain_until_done(
+    world: World, dispatcher: OutboxDispatcher, clock: FrozenClock, rounds: int = 40
+) -> None:
     """Drain, let the clock pass every retry's backoff, drain again — until nothing is pending."""
     for _ in range(rounds):
         await dispatcher.drain()

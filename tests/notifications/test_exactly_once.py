@@ -34,12 +34,20 @@ def _per_chat(state: EmulatorState, chat_ids: list[int]) -> Counter[int]:
     return Counter({chat_id: len(state.bot_messages(chat_id)) for chat_id in chat_ids})
 
 
-async def test_a_thousand_notifications_under_faults_arrive_exactly_once(database_url: str, clock: FrozenClock) -> None:
+async def test_a_thousand_notifications_under_faults_arrive_exactly_once(
+    database_url: str, clock: FrozenClock
+) -> None:
     world = await build_world(database_url, clock, 1000)
     state = EmulatorState(now=clock.now)
     state.set_roster(_roster(world.chat_ids()))
     state.inject_faults(
-        FaultPlan(rate=0.2, kinds=("retry_after", "server_error", "hang", "drop"), seed=4, hang_seconds=0.05, retry_after=1)
+        FaultPlan(
+            rate=0.2,
+            kinds=("retry_after", "server_error", "hang", "drop"),
+            seed=4,
+            hang_seconds=0.05,
+            retry_after=1,
+        )
     )
     async with await start_emulator(state) as emulator:
         bot = Bot(EMULATOR_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url)))
@@ -49,7 +57,9 @@ async def test_a_thousand_notifications_under_faults_arrive_exactly_once(databas
         finally:
             await bot.session.close()
     stats = state.stats()
-    assert stats.too_many_requests + stats.server_errors + stats.hung + stats.dropped >= 150  # faults happened
+    assert (
+        stats.too_many_requests + stats.server_errors + stats.hung + stats.dropped >= 150
+    )  # faults happened
     assert min(stats.server_errors, stats.hung, stats.dropped, stats.too_many_requests) > 0
     assert _per_chat(state, world.chat_ids()) == Counter(dict.fromkeys(world.chat_ids(), 1))
     assert await world.statuses() == {"sent": 1000}
