@@ -216,7 +216,7 @@ def load_settings(**overrides: Any) -> Settings:
         field = str(loc[0])
         name = _env_name(field) if field in Settings.model_fields else field
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-        if field == "?" or field not in Settings.model_fields:
+        if field == "?":
             # A whole-model check names its variable itself ("ZORGROUTE_MAIL_FROM: must be set ...").
             raise SettingsError(message) from None
         raise SettingsError(f"{name}: {message}") from None

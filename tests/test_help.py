@@ -52,5 +52,6 @@ def test_registry_is_consistent() -> None:
         "signaal",
         "zaak",
         "mijn",
+        "meldingen",
     ]
     assert "lijst" in [spec.name for spec in commands_for({"swv"})]
