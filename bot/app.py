@@ -6,9 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -28,8 +26,9 @@ from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
 from bot.middlewares.cases import CaseServicesMiddleware
 from bot.middlewares.member import MemberMiddleware, StrangerGate
 from bot.middlewares.uow import UnitOfWorkMiddleware
+from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
-from bot.outbox.senders import TelegramSender
+from bot.outbox.wiring import build_senders
 from bot.routers import build_root_router
 from bot.services.cases import EventLog
 from bot.services.secret import load_secret_key
@@ -46,11 +45,6 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 __all__ = ["EMULATOR_BOT_USERNAME", "EMULATOR_TOKEN", "Runtime", "build_bot", "build_dispatcher", "prepare"]
-
-# record(channel, to_user_id, address, subject, text, meta): where e-mail and WhatsApp deliveries go
-# instead of the internet (the emulator's outbox pane in the demo).
-Capture = Callable[[str, int | None, str, str, str, dict[str, Any]], object]
-
 
 def build_bot(settings: Settings, *, token: str | None = None, api_base: str | None = None) -> Bot:
     """A Bot for `settings` (or an explicit token/base, as for the emulator). HTML parse mode."""
@@ -130,12 +124,12 @@ class Runtime:
     flows: Engine
     outbox: OutboxDispatcher
     event_log: EventLog | None = None
-    capture: Capture | None = None  # set in the demo; the e-mail/WhatsApp senders hand deliveries to it
     follow_ups: FollowUpRunner | None = None
     digests: DigestService | None = None
 
     async def close(self) -> None:
         self.outbox.stop()
+        await self.outbox.close()
         await self.bot.session.close()
         await self.engine.dispose()
 
@@ -159,10 +153,12 @@ async def prepare(
     api_base: str | None = None,
     migrate: bool = True,
     event_log: EventLog | None = None,
-    capture: Capture | None = None,
+    record_external: Recorder | None = None,
 ) -> Runtime:
-    """Migrate the database and build engine, bot and dispatcher for `settings`. `capture`, when
-    given, receives e-mail and WhatsApp deliveries instead of SMTP and the WhatsApp API."""
+    """Migrate the database and build engine, bot and dispatcher for `settings`.
+
+    `record_external` (demo mode: the emulator's `record_external`) captures e-mail and WhatsApp when no
+    SMTP server or WhatsApp account is configured."""
     if migrate:
         await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
@@ -173,7 +169,7 @@ async def prepare(
     flows = Engine(await load_routes(sessionmaker))
     outbox = OutboxDispatcher(
         sessionmaker,
-        {"telegram": TelegramSender(bot)},
+        build_senders(settings, bot, record_external=record_external),
         i18n,
         clock,
         flows.routes,
@@ -195,7 +191,7 @@ async def prepare(
     )
     return Runtime(
         settings=settings, engine=engine, sessionmaker=sessionmaker, i18n=i18n, bot=bot, dp=dp,
-        flows=flows, outbox=outbox, event_log=event_log, capture=capture,
+        flows=flows, outbox=outbox, event_log=event_log,
         follow_ups=follow_ups, digests=digests,
     )
 

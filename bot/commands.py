@@ -43,6 +43,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("mijn", N_("cmd.mijn"), EVERYONE - {"admin"}),
     CommandSpec("agenda", N_("cmd.agenda"), EVERYONE - {"admin"}),
     CommandSpec("route", N_("cmd.route"), EVERYONE, aliases=("routekaart",)),
+    CommandSpec("meldingen", N_("cmd.meldingen"), EVERYONE - {"admin"}, aliases=("notifications",)),
+    CommandSpec("vot", N_("cmd.vot"), frozenset({"ib", "zorgcoordinator", "directie", "swv", "gs", "smw"})),
 )
 
 

@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import Capture, Runtime, prepare
+from bot.app import Runtime, prepare
 from bot.emulator import ClockHandler, EmulatorState, Person, RunningEmulator, parse_step, start_emulator
+from bot.outbox.capture import Recorder
 from bot.settings import EMULATOR_TOKEN, Settings
 from flows.clock import Clock, IdSource, OffsetClock, SystemClock
 from flows.registry import RouteRegistry
@@ -189,9 +190,9 @@ def _person(member: Member, school: School) -> Person:
 
 
 # -- wiring the page to the bot -----------------------------------------------------------------------
-def demo_capture(state: EmulatorState) -> Capture:
-    """Where e-mail and WhatsApp deliveries go in the demo: the page's outbox pane, never the internet.
-    `prepare()` keeps it as `runtime.capture` for the channel senders."""
+def demo_capture(state: EmulatorState) -> Recorder:
+    """Where e-mail and WhatsApp deliveries go in the demo: the page's outbox pane, never the internet
+    (`prepare()` hands it to the capture senders when no SMTP server or WhatsApp account is set)."""
     return state.record_external
 
 
@@ -237,7 +238,7 @@ async def start_demo(
     try:
         runtime = await prepare(
             settings, clock=clock, ids=ids, token=EMULATOR_TOKEN, api_base=emulator.base_url,
-            capture=demo_capture(state),
+            record_external=demo_capture(state),
         )
         roster = await seed_demo(runtime.sessionmaker, runtime.flows.routes, clock.now())
     except BaseException:

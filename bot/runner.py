@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from bot.app import Runtime, prepare
 from bot.followups.build import start_scheduler
+from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import Settings
 
 log = logging.getLogger("zorgroute")
@@ -101,6 +102,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
         return web.json_response({"status": "ok"})
 
     app.router.add_get("/healthz", healthz)
+    mount_whatsapp_webhook(app, settings, runtime.sessionmaker)
     setup_application(app, runtime.dp, bot=runtime.bot)
     return app
 

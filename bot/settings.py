@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
@@ -46,6 +46,28 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(None, validation_alias=_env("ZORGROUTE_SECRET_KEY"))
     data_dir: Path = Field(Path("./data"), validation_alias=_env("ZORGROUTE_DATA_DIR"))
     log_level: str = Field("INFO", validation_alias=_env("ZORGROUTE_LOG_LEVEL"))
+    # Notification channels (issue 4). A channel whose settings are missing is not offered in /meldingen.
+    smtp_host: str | None = Field(None, validation_alias=_env("ZORGROUTE_SMTP_HOST"))
+    smtp_port: int = Field(587, ge=1, le=65535, validation_alias=_env("ZORGROUTE_SMTP_PORT"))
+    smtp_security: str = Field("starttls", validation_alias=_env("ZORGROUTE_SMTP_SECURITY"))
+    smtp_username: str | None = Field(None, validation_alias=_env("ZORGROUTE_SMTP_USERNAME"))
+    smtp_password: str | None = Field(None, validation_alias=_env("ZORGROUTE_SMTP_PASSWORD"), repr=False)
+    mail_from: str | None = Field(None, validation_alias=_env("ZORGROUTE_MAIL_FROM"))
+    whatsapp_base_url: str = Field(
+        "https://graph.facebook.com/v21.0", validation_alias=_env("ZORGROUTE_WHATSAPP_BASE_URL")
+    )
+    whatsapp_phone_number_id: str | None = Field(
+        None, validation_alias=_env("ZORGROUTE_WHATSAPP_PHONE_NUMBER_ID")
+    )
+    whatsapp_token: str | None = Field(None, validation_alias=_env("ZORGROUTE_WHATSAPP_TOKEN"), repr=False)
+    whatsapp_app_secret: str | None = Field(
+        None, validation_alias=_env("ZORGROUTE_WHATSAPP_APP_SECRET"), repr=False
+    )
+    whatsapp_verify_token: str | None = Field(
+        None, validation_alias=_env("ZORGROUTE_WHATSAPP_VERIFY_TOKEN"), repr=False
+    )
+    whatsapp_template: str = Field("zorgroute_update", validation_alias=_env("ZORGROUTE_WHATSAPP_TEMPLATE"))
+    video_base_url: str = Field("https://meet.jit.si/", validation_alias=_env("ZORGROUTE_VIDEO_BASE_URL"))
 
     @field_validator("database_url")
     @classmethod
@@ -54,7 +76,21 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", "secret_key", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "webhook_url",
+        "webhook_secret",
+        "secret_key",
+        "smtp_host",
+        "smtp_username",
+        "smtp_password",
+        "mail_from",
+        "whatsapp_phone_number_id",
+        "whatsapp_token",
+        "whatsapp_app_secret",
+        "whatsapp_verify_token",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -66,7 +102,7 @@ class Settings(BaseSettings):
             raise ValueError("does not look like a bot token (digits, a colon, then the secret)")
         return value
 
-    @field_validator("telegram_api_base", "webhook_url")
+    @field_validator("telegram_api_base", "webhook_url", "whatsapp_base_url")
     @classmethod
     def _http_base(cls, value: str | None) -> str | None:
         if value is None:
@@ -106,6 +142,56 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return upper
 
+    @field_validator("smtp_security")
+    @classmethod
+    def _smtp_security(cls, value: str) -> str:
+        if value not in ("none", "starttls", "tls"):
+            raise ValueError("must be none, starttls or tls")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+            raise ValueError("must be a plain e-mail address (name@example.org)")
+        return value
+
+    @field_validator("whatsapp_template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9_]{1,512}", value):
+            raise ValueError("must be lowercase letters, digits and underscores")
+        return value
+
+    @field_validator("video_base_url")
+    @classmethod
+    def _video_base(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or not value.endswith("/") or "?" in value:
+            raise ValueError("must be an http(s) URL ending in / (e.g. https://meet.jit.si/)")
+        return value
+
+    @model_validator(mode="after")
+    def _channels_complete(self) -> Settings:
+        # Half a channel configuration is a mistake worth stopping for, not a channel to drop quietly.
+        if self.smtp_host is not None and self.mail_from is None:
+            raise ValueError("ZORGROUTE_MAIL_FROM: must be set when ZORGROUTE_SMTP_HOST is")
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError("ZORGROUTE_SMTP_PASSWORD: username and password go together")
+        whatsapp = (self.whatsapp_phone_number_id, self.whatsapp_token, self.whatsapp_app_secret)
+        if any(v is not None for v in whatsapp) and not all(v is not None for v in whatsapp):
+            raise ValueError(
+                "ZORGROUTE_WHATSAPP_TOKEN: phone number id, token and app secret go together"
+            )
+        return self
+
+    @property
+    def mail_enabled(self) -> bool:
+        return self.smtp_host is not None
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return self.whatsapp_phone_number_id is not None
+
     @property
     def uses_emulator(self) -> bool:
         """No token: `zorgroute run` talks to the built-in Bot API emulator."""
@@ -130,4 +216,7 @@ def load_settings(**overrides: Any) -> Settings:
         field = str(loc[0])
         name = _env_name(field) if field in Settings.model_fields else field
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if field == "?":
+            # A whole-model check names its variable itself ("ZORGROUTE_MAIL_FROM: must be set ...").
+            raise SettingsError(message) from None
         raise SettingsError(f"{name}: {message}") from None

@@ -11,8 +11,10 @@ from storage.repositories import (
     CaseRepository,
     FollowUpRepository,
     InviteRepository,
+    MeetingRepository,
     MemberRepository,
     OutboxRepository,
+    PreferenceRepository,
     SchoolRepository,
 )
 
@@ -30,6 +32,8 @@ class UnitOfWork:
     cases: CaseRepository
     outbox: OutboxRepository
     follow_ups: FollowUpRepository
+    prefs: PreferenceRepository
+    meetings: MeetingRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], cipher: Cipher | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -44,6 +48,8 @@ class UnitOfWork:
         self.cases = CaseRepository(self.session, self._cipher)
         self.outbox = OutboxRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
+        self.prefs = PreferenceRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
         self._committed = False
         return self
 

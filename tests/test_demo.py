@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.demo import DEMO_USER_BASE, route_roles, seed_demo, start_demo
 from bot.emulator import EmulatorState, start_emulator
+from bot.outbox.capture import CaptureSender
 from bot.runner import run_polling
 from bot.settings import TELEGRAM_API_DEFAULT, Settings
 from flows.clock import FrozenClock
@@ -112,8 +113,12 @@ async def test_the_demo_page_moves_the_bots_clock_and_keeps_deliveries(
         assert demo.clock.now() == clock.now() + timedelta(days=1)
         assert state.clock_now() == demo.clock.now()  # the page's header reads the bot's clock
 
-        assert demo.runtime.capture is not None
-        demo.runtime.capture("email", demo.roster[0].user_id, "x@demo.invalid", "Onderwerp", "Tekst", {})
+        # No SMTP or WhatsApp account in the demo: both channels are captured into the page's outbox pane.
+        email = demo.runtime.outbox.senders["email"]
+        assert isinstance(email, CaptureSender) and isinstance(
+            demo.runtime.outbox.senders["whatsapp"], CaptureSender
+        )
+        email.record("email", demo.roster[0].user_id, "x@demo.invalid", "Onderwerp", "Tekst", {})
         assert [d.subject for d in state.externals()] == ["Onderwerp"]
     finally:
         await demo.close()

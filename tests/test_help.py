@@ -55,5 +55,6 @@ def test_registry_is_consistent() -> None:
         "mijn",
         "agenda",
         "route",
+        "meldingen",
     ]
     assert "lijst" in [spec.name for spec in commands_for({"swv"})]

@@ -37,6 +37,10 @@ def test_defaults() -> None:
         ("ZORGROUTE_EMULATOR_PORT", "eighty"),
         ("ZORGROUTE_LOG_LEVEL", "LOUD"),
         ("ZORGROUTE_WEBHOOK_PATH", "no-slash"),
+        ("ZORGROUTE_SMTP_SECURITY", "ssl"),
+        ("ZORGROUTE_MAIL_FROM", "not an address"),
+        ("ZORGROUTE_WHATSAPP_TEMPLATE", "Has Spaces"),
+        ("ZORGROUTE_VIDEO_BASE_URL", "https://meet.jit.si"),
     ],
 )
 def test_a_bad_value_names_the_variable_in_one_line(
@@ -64,3 +68,20 @@ def test_empty_token_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
     assert load_settings().telegram_bot_token is None
     assert isinstance(load_settings(), Settings)
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        ({"ZORGROUTE_SMTP_HOST": "smtp.school.test"}, "ZORGROUTE_MAIL_FROM"),
+        ({"ZORGROUTE_WHATSAPP_TOKEN": "t"}, "ZORGROUTE_WHATSAPP_TOKEN"),
+    ],
+)
+def test_half_a_channel_is_one_line_naming_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch, given: dict[str, str], named: str
+) -> None:
+    for variable, value in given.items():
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(f"{named}: ") and "\n" not in str(caught.value)

@@ -13,11 +13,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, emulator, invite, member, routes, run, school, simulate
+from bot.cli import db, emulator, invite, member, outbox, routes, run, school, simulate
 from bot.cli.common import CliError
 from bot.settings import SettingsError
 
-COMMAND_GROUPS = (db, school, invite, member, run, emulator, routes, simulate)
+COMMAND_GROUPS = (db, school, invite, member, run, emulator, routes, simulate, outbox)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from aiogram.types import TelegramObject
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.services.cases import CaseService
+from bot.services.notify import TELEGRAM_ONLY
 from bot.services.reads import CaseReader
 
 
@@ -26,8 +27,15 @@ class CaseServicesMiddleware(BaseMiddleware):
             settings, engine, clock, uow = data["settings"], data["engine"], data["clock"], data["uow"]
             t = Translator(data["i18n"], data["i18n"].current_locale, settings.timezone)
             data["t"] = t
+            outbox = data.get("outbox")
             data["cases"] = CaseService(
-                uow, engine, clock, data["ids"], settings.timezone, data.get("event_log")
+                uow,
+                engine,
+                clock,
+                data["ids"],
+                settings.timezone,
+                data.get("event_log"),
+                channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
             )
             data["reader"] = CaseReader(uow, engine)
             data["presenter"] = Presenter(t, engine, uow, clock.now())

@@ -5,7 +5,8 @@ PermanentError (dead-letter it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 
 from aiogram import Bot
@@ -19,12 +20,13 @@ from aiogram.exceptions import (
 )
 
 from bot.channels.errors import PermanentError, RetryableError
-from bot.render.digest import digest_keyboard, digest_text
-from bot.render.notification import may_act_on, notification_keyboard, notification_text
+from bot.outbox.limiter import TelegramLimiter
+from bot.render.outgoing import Outgoing, render
 from bot.render.text import Translator
 from flows.route import Route
 from storage.models import Member
 from storage.models.outbox import OutboxRow
+from storage.repositories.preferences import Preferences
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,13 @@ class Delivery:
     t: Translator
     school_name: str
     route: Route | None
+    prefs: Preferences = field(default_factory=Preferences)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def render(self) -> Outgoing:
+        school_id = self.row.payload.get("school_id")
+        roles = frozenset(r.role for r in self.member.roles if r.school_id == school_id)
+        return render(self.t, self.row.kind, self.row.payload, self.school_name, self.route, roles=roles)
 
 
 class Sender(Protocol):
@@ -41,28 +50,30 @@ class Sender(Protocol):
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    """Telegram has no idempotency key: a crash after Telegram accepted a message and before the
+    dispatcher committed its id (one database round trip) sends it again. The dispatcher lets in-flight
+    sends finish and record on a graceful stop, so only a hard kill in that window can duplicate."""
+
+    def __init__(self, bot: Bot, limiter: TelegramLimiter | None = None, *, timeout: float = 20.0) -> None:
         self.bot = bot
+        self.limiter = limiter or TelegramLimiter()
+        self.timeout = timeout
 
     async def send(self, delivery: Delivery) -> str:
         chat_id = delivery.member.telegram_user_id
         if chat_id is None:
             raise PermanentError("member has no Telegram account")
-        payload = delivery.row.payload
-        if delivery.row.kind == "digest":
-            text, markup = digest_text(delivery.t, payload, delivery.school_name), digest_keyboard(payload)
-        else:
-            school_id = payload.get("school_id")
-            roles = frozenset(r.role for r in delivery.member.roles if r.school_id == school_id)
-            may_act = may_act_on(delivery.route, roles, payload.get("step"))
-            text = notification_text(delivery.t, payload, delivery.school_name)
-            markup = notification_keyboard(delivery.t, payload, delivery.route, may_act=may_act)
+        out = delivery.render()
+        await self.limiter.acquire(chat_id)
         try:
-            sent = await self.bot.send_message(chat_id, text, reply_markup=markup)
+            sent = await self.bot.send_message(
+                chat_id, out.telegram, reply_markup=out.keyboard, request_timeout=int(self.timeout)
+            )
         except TelegramRetryAfter as exc:
+            self.limiter.pause(chat_id, float(exc.retry_after))
             raise RetryableError("telegram 429", retry_after=float(exc.retry_after)) from exc
         except (TelegramServerError, TelegramNetworkError) as exc:
-            raise RetryableError(f"telegram: {exc}", maybe_delivered=True) from exc
+            raise RetryableError(f"telegram: {type(exc).__name__}", maybe_delivered=True) from exc
         except (TelegramForbiddenError, TelegramNotFound, TelegramBadRequest) as exc:
             raise PermanentError(f"telegram: {exc}") from exc
         return str(sent.message_id)

@@ -14,13 +14,18 @@ from bot.render.text import Translator
 from flows.route import Route
 
 
-def notification_text(t: Translator, payload: dict[str, Any], school_name: str) -> str:
+def notification_lines(t: Translator, payload: dict[str, Any], school_name: str) -> list[str]:
+    """The notification as lines of Telegram-safe HTML (everything not ours is escaped)."""
     mark = "❗ " if payload.get("urgent") else "🔔 "
     pupil = f" · {html.escape(payload['pupil'])}" if payload.get("pupil") else ""
-    head = f"{mark}{html.escape(school_name)} · <b>{payload['case_ref']}</b>{pupil}"
-    # Outside the f-string: Babel does not look inside one, and would drop the msgid from the catalogs.
+    head = f"{mark}{html.escape(school_name)} · <b>{html.escape(payload['case_ref'])}</b>{pupil}"
+    # Outside an f-string: Babel does not look inside one, and would drop the msgid from the catalogs.
     hint = t("notify.open_hint", ref=payload["case_ref"])
-    return f"{head}\n{t(payload['message'])}\n\n{hint}"
+    return [head, t(str(payload.get("message"))), "", hint]
+
+
+def notification_text(t: Translator, payload: dict[str, Any], school_name: str) -> str:
+    return "\n".join(notification_lines(t, payload, school_name))
 
 
 def notification_keyboard(
@@ -57,3 +62,15 @@ def may_act_on(route: Route | None, roles: frozenset[str], step: str | None) -> 
     if route is None or step is None or step not in route.steps:
         return False
     return bool(roles & route.expand(route.step(step).actors))
+
+
+def dead_letter_lines(t: Translator, payload: dict[str, Any]) -> list[str]:
+    """For admins: which row, which channel, which error class. Nothing of what the row was about."""
+    return [
+        t(
+            "notify.dead_letter",
+            row=int(payload["row_id"]),
+            channel=str(payload["channel"]),
+            error=str(payload["error"]),
+        )
+    ]

@@ -12,9 +12,11 @@ from bot.routers import (
     follow_ups,
     help,
     language,
+    preferences,
     private_only,
     registration,
     signal,
+    vot,
 )
 from bot.routers.route_map import build_router as build_route_map_router
 
@@ -35,6 +37,8 @@ def build_root_router() -> Router:
         cases.build_router(),
         follow_ups.build_router(),
         build_route_map_router(),
+        preferences.build_router(),
+        vot.build_router(),
         # An open form takes the member's plain text as its answer, so it comes after every command.
         case_form.build_router(),
         # 5. Catch-alls last: anything a member sends or presses that no feature handled.

@@ -6,12 +6,13 @@ This is the only place that turns engine events into side effects, so every rout
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.conversation import Conversation, clear_conversation, get_conversation, set_conversation
 from bot.services.actors import actor_at
 from bot.services.follow_ups import record_follow_ups
-from bot.services.notify import queue_notifications
+from bot.services.notify import TELEGRAM_ONLY, queue_notifications
 from flows import events as ev
 from flows import inputs as inp
 from flows.case import Case
@@ -48,9 +49,11 @@ class CaseService:
         ids: IdSource,
         timezone: str,
         event_log: EventLog | None = None,
+        channels: Collection[str] = TELEGRAM_ONLY,
     ) -> None:
         self.uow, self.engine, self.clock, self.ids, self.timezone = uow, engine, clock, ids, timezone
         self.event_log = event_log
+        self.channels = channels  # the channels the running bot can send on
 
     async def start(self, member: Member, school_id: int, route_id: str) -> Outcome:
         now = self.clock.now()
@@ -122,7 +125,14 @@ class CaseService:
         self._log(saved.ref, result.events)
         route = self.engine.routes.get(saved.route_id, saved.route_version)
         await queue_notifications(
-            self.uow, route, saved, result.events, now=now, event_seq=len(saved.timeline)
+            self.uow,
+            route,
+            saved,
+            result.events,
+            now=now,
+            event_seq=len(saved.timeline),
+            available=self.channels,
+            timezone=self.timezone,
         )
         await record_follow_ups(self.uow, route, saved, result.events, now=now)
         return saved

@@ -2,27 +2,97 @@
 
 The payload is minimal by design: the message id, the case reference, the pupil label and the step to
 open. What the members wrote never leaves the bot; the recipient opens the case, where access is checked.
+
+Each member's preferences decide the channels (only those the running bot can send on) and, for
+non-urgent rows, the time: a row for a member in quiet hours is due when the quiet period ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import Any
 
 from flows import events as ev
 from flows.case import Case
+from flows.quiet_hours import quiet_until
 from flows.route import Route
 from storage.models import Member
+from storage.repositories.preferences import Preferences
 from storage.uow import UnitOfWork
 
+TELEGRAM_ONLY: frozenset[str] = frozenset({"telegram"})
 
-def channels_for(member: Member, urgent: bool) -> list[str]:
-    """The channels a member is notified on. Telegram always; preferences extend this."""
-    return ["telegram"]
+
+def channels_for(member: Member, prefs: Preferences, available: Collection[str]) -> list[str]:
+    """The channels `member` is notified on: those they chose that the bot can send on and that they
+    gave an address for. Never none: without a usable choice, Telegram."""
+    reachable = {
+        "telegram": member.telegram_user_id is not None,
+        "email": prefs.email is not None,
+        "whatsapp": prefs.whatsapp is not None,
+    }
+    chosen = [c for c in prefs.channels if c in available and reachable.get(c, False)]
+    return chosen or ["telegram"]
+
+
+def due_at(prefs: Preferences, now: datetime, *, urgent: bool, timezone: str) -> datetime:
+    """Now, or the end of the member's quiet period. The safety route (urgent) never waits."""
+    if urgent:
+        return now
+    later = quiet_until(
+        now, start=prefs.quiet_start, end=prefs.quiet_end, weekends=prefs.quiet_weekends, timezone=timezone
+    )
+    return later or now
+
+
+async def queue_to_member(
+    uow: UnitOfWork,
+    member: Member,
+    *,
+    key: str,
+    kind: str,
+    payload: dict[str, Any],
+    now: datetime,
+    available: Collection[str],
+    timezone: str,
+    urgent: bool = False,
+    case_id: int | None = None,
+    only: str | None = None,
+) -> int:
+    """Queue one notification on each of the member's channels (or just `only`); returns rows added.
+    `key` names the event and recipient; the channel is appended, so each (event, recipient, channel)
+    is queued once however often this runs."""
+    prefs = await uow.prefs.get(member.id)
+    channels = [only] if only is not None else channels_for(member, prefs, available)
+    when = due_at(prefs, now, urgent=urgent, timezone=timezone)
+    added = 0
+    for channel in channels:
+        row = await uow.outbox.add(
+            key=f"{key}:{channel}",
+            member_id=member.id,
+            channel=channel,
+            kind=kind,
+            case_id=case_id,
+            urgent=urgent,
+            now=now,
+            due_at=when,
+            payload=payload,
+        )
+        added += row is not None
+    return added
 
 
 async def queue_notifications(
-    uow: UnitOfWork, route: Route, case: Case, events: Iterable[ev.Event], *, now: datetime, event_seq: int
+    uow: UnitOfWork,
+    route: Route,
+    case: Case,
+    events: Iterable[ev.Event],
+    *,
+    now: datetime,
+    event_seq: int,
+    available: Collection[str] = TELEGRAM_ONLY,
+    timezone: str | None = None,
 ) -> int:
     queued = 0
     for index, event in enumerate(events):
@@ -32,25 +102,47 @@ async def queue_notifications(
         for member in await uow.members.with_roles(case.school_id, roles):
             if member.id == event.exclude:
                 continue
-            for channel in channels_for(member, event.urgent):
-                row = await uow.outbox.add(
-                    key=f"n:{case.ref}:{event_seq}:{index}:{member.id}:{channel}",
-                    member_id=member.id,
-                    channel=channel,
-                    kind="notify",
-                    case_id=case.id,
-                    urgent=event.urgent,
-                    now=now,
-                    payload={
-                        "message": event.message,
-                        "case_ref": case.ref,
-                        "school_id": case.school_id,
-                        "pupil": case.pupil.label if case.pupil else None,
-                        "step": event.step,
-                        "actions": list(event.actions),
-                        "urgent": event.urgent,
-                        "follow_up": event.follow_up,
-                    },
-                )
-                queued += row is not None
+            queued += await queue_to_member(
+                uow,
+                member,
+                key=f"n:{case.ref}:{event_seq}:{index}:{member.id}",
+                kind="notify",
+                case_id=case.id,
+                urgent=event.urgent,
+                now=now,
+                available=available,
+                timezone=timezone or case.timezone,
+                payload={
+                    "message": event.message,
+                    "case_ref": case.ref,
+                    "school_id": case.school_id,
+                    "pupil": case.pupil.label if case.pupil else None,
+                    "step": event.step,
+                    "actions": list(event.actions),
+                    "urgent": event.urgent,
+                    "follow_up": event.follow_up,
+                },
+            )
+    return queued
+
+
+async def queue_dead_letter_alert(
+    uow: UnitOfWork, *, row_id: int, channel: str, error_class: str, now: datetime
+) -> int:
+    """Tell every admin that a row went dead: its id, channel and error class — nothing of its content.
+    Telegram only and never quiet: a stuck outbox is an operational problem."""
+    queued = 0
+    for admin in await uow.members.with_role_anywhere("admin"):
+        if admin.telegram_user_id is None:
+            continue
+        row = await uow.outbox.add(
+            key=f"dead:{row_id}:{admin.id}:telegram",
+            member_id=admin.id,
+            channel="telegram",
+            kind="dead_letter",
+            urgent=True,
+            now=now,
+            payload={"row_id": row_id, "channel": channel, "error": error_class},
+        )
+        queued += row is not None
     return queued

@@ -3,8 +3,10 @@
 from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.follow_up import FollowUpRow
 from storage.models.invite import Invite, InviteAttempt
+from storage.models.meeting import VotMeeting, VotResponse
 from storage.models.member import Member, MemberRole
 from storage.models.outbox import OutboxRow
+from storage.models.preference import NotificationPref
 from storage.models.school import School
 
 __all__ = [
@@ -14,9 +16,12 @@ __all__ = [
     "InviteAttempt",
     "Member",
     "MemberRole",
+    "NotificationPref",
     "OutboxRow",
     "PupilRow",
     "RouteVersionRow",
     "School",
     "TimelineRow",
+    "VotMeeting",
+    "VotResponse",
 ]

@@ -29,7 +29,9 @@ class OutboxRow(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    provider_id: Mapped[str | None] = mapped_column(String(200))
+    provider_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    # What the provider reported later (WhatsApp status webhooks: delivered, read, failed).
+    delivery_status: Mapped[str | None] = mapped_column(String(12))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

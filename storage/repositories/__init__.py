@@ -3,15 +3,19 @@
 from storage.repositories.cases import CaseRepository
 from storage.repositories.follow_ups import FollowUpRepository
 from storage.repositories.invites import InviteRepository
+from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
+from storage.repositories.preferences import PreferenceRepository
 from storage.repositories.schools import SchoolRepository
 
 __all__ = [
     "CaseRepository",
     "FollowUpRepository",
     "InviteRepository",
+    "MeetingRepository",
     "MemberRepository",
     "OutboxRepository",
+    "PreferenceRepository",
     "SchoolRepository",
 ]

@@ -49,6 +49,11 @@ class MemberRepository:
         )
         return (await self._session.scalars(query)).all()
 
+    async def with_role_anywhere(self, role: str) -> Sequence[Member]:
+        """Members holding `role` at any school (e.g. the admins told about dead letters), by id."""
+        query = select(Member).where(Member.roles.any(MemberRole.role == role)).order_by(Member.id)
+        return (await self._session.scalars(query)).all()
+
     async def list(self, *, school_id: int | None = None) -> Sequence[Member]:
         query = select(Member).order_by(Member.id)
         if school_id is not None:

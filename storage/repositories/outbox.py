@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.claims import claim_due
@@ -76,6 +76,31 @@ class OutboxRepository:
         return list(await self.session.scalars(query))
 
     async def pending_count(self) -> int:
-        return len(
-            list(await self.session.scalars(select(OutboxRow.id).where(OutboxRow.status == "pending")))
+        count = await self.session.scalar(
+            select(func.count()).select_from(OutboxRow).where(OutboxRow.status == "pending")
         )
+        return int(count or 0)
+
+    async def retry(self, row_id: int, now: datetime) -> OutboxRow | None:
+        """A dead (or stuck) row goes back to pending, due now, with its attempts reset."""
+        row = await self.session.get(OutboxRow, row_id)
+        if row is None or row.status == "sent":
+            return None
+        row.status, row.attempts, row.due_at = "pending", 0, now
+        row.claimed_by, row.claimed_until, row.last_error = None, None, None
+        await self.session.flush()
+        return row
+
+    async def record_status(self, provider_id: str, status: str) -> bool:
+        """A provider's later report on a sent message (WhatsApp webhooks); False if we do not know it."""
+        row = await self.session.scalar(select(OutboxRow).where(OutboxRow.provider_id == provider_id))
+        if row is None:
+            return False
+        # Statuses may arrive out of order (read before delivered); never step back from a later one.
+        order = ("sent", "delivered", "read")
+        if status == "failed" or row.delivery_status not in order or (
+            status in order and order.index(status) >= order.index(row.delivery_status)
+        ):
+            row.delivery_status = status
+        await self.session.flush()
+        return True
