@@ -76,6 +76,7 @@ class OutboxDispatcher:
         self._results: list[tuple[int, _Result, asyncio.Future[None]]] = []
         self._recorder: asyncio.Task[None] | None = None
         self._schools: dict[int, str] = {}
+        self._lanes: dict[tuple[int, str], asyncio.Lock] = {}
         self._wake = asyncio.Event()
         self._stopping = False
 
@@ -95,13 +96,14 @@ class OutboxDispatcher:
         one are still out, so the channel never idles at a batch boundary."""
         handled, running = 0, set[asyncio.Task[None]]()
         self._schools.clear()
+        self._lanes.clear()
         exhausted = False
         try:
             while True:
                 if not exhausted and len(running) <= self.batch // 2:
-                    ids = await self._claim(self.batch - len(running))
-                    exhausted = len(ids) < self.batch - len(running)
-                    running |= {asyncio.create_task(self._deliver(row_id)) for row_id in ids}
+                    claimed = await self._claim(self.batch - len(running))
+                    exhausted = len(claimed) < self.batch - len(running)
+                    running |= {asyncio.create_task(self._deliver_in_lane(*row)) for row in claimed}
                 if not running:
                     return handled
                 done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -119,13 +121,21 @@ class OutboxDispatcher:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
             raise
 
-    async def _claim(self, limit: int) -> list[int]:
+    async def _claim(self, limit: int) -> list[tuple[int, int, str]]:
+        """Claimed rows as (id, member, channel), oldest first."""
         async with UnitOfWork(self.sessionmaker) as uow:
             rows = await uow.outbox.claim(
                 worker=self.worker, now=self.clock.now(), lease=self.lease, limit=limit
             )
             await uow.commit()
-            return [r.id for r in rows]
+            return [(r.id, r.member_id, r.channel) for r in rows]
+
+    async def _deliver_in_lane(self, row_id: int, member_id: int, channel: str) -> None:
+        """Different people are served concurrently; one person's messages on one channel go one after
+        the other, in the order they were queued (asyncio locks hand over first come, first served, and
+        the tasks reach their lane in claim order)."""
+        async with self._lanes.setdefault((member_id, channel), asyncio.Lock()):
+            await self._deliver(row_id)
 
     async def run(self, idle: float = 30.0) -> None:
         """Drain whenever kicked, when the next retry falls due, and at least every `idle` seconds."""
@@ -193,7 +203,8 @@ class OutboxDispatcher:
                 return PermanentError(f"no sender for {row.channel}")
             school_name = await self._school_name(uow, int(row.payload.get("school_id", 0)))
             route = None
-            if row.payload.get("actions"):  # the route only labels action buttons
+            # The route labels action buttons and says who works on a reminder's step.
+            if row.payload.get("actions") or row.payload.get("follow_up"):
                 case = await uow.cases.get(row.payload["case_ref"])
                 route = self.routes.get(case.route_id, case.route_version) if case else None
             # Telegram needs no contact details: do not even read them for it.

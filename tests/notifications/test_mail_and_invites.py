@@ -38,7 +38,7 @@ def _parts(message: object) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("language", "words"),
-    [("nl", ("Open het in de bot", "De zaak is")), ("en", ("Open it in the bot", "case"))],
+    [("nl", ("Bekijk het in de bot", "De zaak is")), ("en", ("See it in the bot", "case"))],
 )
 async def test_a_notification_mail_in_the_members_language(
     database_url: str, clock: FrozenClock, language: str, words: tuple[str, str]
