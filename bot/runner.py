@@ -14,6 +14,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import Runtime, prepare
+from bot.services.secret import announce_data_key
 from bot.settings import EMULATOR_TOKEN, Settings
 
 log = logging.getLogger("zorgroute")
@@ -69,6 +70,7 @@ async def run_polling(settings: Settings, *, started: float | None = None) -> No
         token, api_base = EMULATOR_TOKEN, emulator.base_url
         _log_emulator_howto(emulator.base_url)
     runtime = await prepare(settings, token=token, api_base=api_base)
+    announce_data_key(settings.data_key, settings.data_dir)
     runtime.dp.startup.register(_log_ready(started))
     background = start_background(runtime)
     try:
@@ -87,6 +89,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
     if not settings.webhook_secret:
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     app = web.Application()
+    runtime.dp["audit_channel"] = "webhook"  # the audit trail says which door an update came through
     SimpleRequestHandler(
         dispatcher=runtime.dp,
         bot=runtime.bot,
@@ -127,6 +130,7 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
     if not settings.webhook_secret:
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     runtime = await prepare(settings)
+    announce_data_key(settings.data_key, settings.data_dir)
     runtime.dp.startup.register(_set_webhook)
     runtime.dp.startup.register(_log_ready(started))
     app = build_webhook_app(runtime)

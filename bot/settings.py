@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.crypto import DataKeyError, parse_keys
+
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 # Without a token the bot talks to the built-in emulator, which accepts this token and is this bot.
 EMULATOR_TOKEN = "1000000001:zorgroute-emulator-token-not-a-secret"
@@ -46,6 +48,9 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(None, validation_alias=_env("ZORGROUTE_SECRET_KEY"))
     data_dir: Path = Field(Path("./data"), validation_alias=_env("ZORGROUTE_DATA_DIR"))
     log_level: str = Field("INFO", validation_alias=_env("ZORGROUTE_LOG_LEVEL"))
+    # Encryption at rest: Fernet keys, comma-separated, newest first; unset: data_dir/data.key.
+    data_key: str | None = Field(None, validation_alias=_env("ZORGROUTE_DATA_KEY"), repr=False)
+    retention_months: int = Field(24, ge=1, le=1200, validation_alias=_env("ZORGROUTE_RETENTION_MONTHS"))
 
     @field_validator("database_url")
     @classmethod
@@ -54,7 +59,9 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", "secret_key", mode="before")
+    @field_validator(
+        "telegram_bot_token", "webhook_url", "webhook_secret", "secret_key", "data_key", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -64,6 +71,16 @@ class Settings(BaseSettings):
     def _token(cls, value: str | None) -> str | None:
         if value is not None and not _TOKEN_RE.match(value):
             raise ValueError("does not look like a bot token (digits, a colon, then the secret)")
+        return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _data_key(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_keys(value)
+            except DataKeyError as exc:
+                raise ValueError(str(exc)) from None
         return value
 
     @field_validator("telegram_api_base", "webhook_url")

@@ -13,11 +13,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, emulator, invite, member, run, school
+from bot.cli import audit, db, emulator, invite, keys, member, pupil, retention, run, school
 from bot.cli.common import CliError
 from bot.settings import SettingsError
 
-COMMAND_GROUPS = (db, school, invite, member, run, emulator)
+# Privacy (issue 6) added audit, keys, retention and pupil.
+COMMAND_GROUPS = (db, school, invite, member, run, emulator, audit, keys, retention, pupil)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ from aiogram.types import TelegramObject
 
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
+from bot.services.audit import TELEGRAM, AuditTrail, via_of
 from bot.services.cases import CaseService
 from bot.services.reads import CaseReader
 
@@ -26,9 +27,11 @@ class CaseServicesMiddleware(BaseMiddleware):
             settings, engine, clock, uow = data["settings"], data["engine"], data["clock"], data["uow"]
             t = Translator(data["i18n"], data["i18n"].current_locale, settings.timezone)
             data["t"] = t
+            channel = data.get("audit_channel", TELEGRAM)  # the webhook runner sets "webhook"
+            audit = AuditTrail(uow, clock, member=data["member"], channel=channel, via=via_of(event))
             data["cases"] = CaseService(
-                uow, engine, clock, data["ids"], settings.timezone, data.get("event_log")
+                uow, engine, clock, data["ids"], settings.timezone, data.get("event_log"), audit=audit
             )
-            data["reader"] = CaseReader(uow, engine)
+            data["reader"] = CaseReader(uow, engine, audit)
             data["presenter"] = Presenter(t, engine, uow, clock.now())
         return await handler(event, data)

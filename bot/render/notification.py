@@ -16,6 +16,8 @@ from flows.route import Route
 
 def notification_text(t: Translator, payload: dict[str, Any], school_name: str) -> str:
     mark = "❗ " if payload.get("urgent") else "🔔 "
+    if not payload.get("case_ref"):  # a notice about the school, not about a case (e.g. offboarding)
+        return f"{mark}{html.escape(school_name)}\n{t(payload['message'], **payload.get('params', {}))}"
     pupil = f" · {html.escape(payload['pupil'])}" if payload.get("pupil") else ""
     head = f"{mark}{html.escape(school_name)} · <b>{payload['case_ref']}</b>{pupil}"
     return f"{head}\n{t(payload['message'])}\n\n{t('notify.open_hint', ref=payload['case_ref'])}"
@@ -23,9 +25,11 @@ def notification_text(t: Translator, payload: dict[str, Any], school_name: str) 
 
 def notification_keyboard(
     t: Translator, payload: dict[str, Any], route: Route | None
-) -> InlineKeyboardMarkup:
+) -> InlineKeyboardMarkup | None:
+    ref = payload.get("case_ref")
+    if not ref:
+        return None
     kb = InlineKeyboardBuilder()
-    ref = payload["case_ref"]
     kb.row(InlineKeyboardButton(text=t("notify.open"), callback_data=CaseCb(ref=ref).pack()))
     step = payload.get("step")
     for action_id in payload.get("actions") or ():

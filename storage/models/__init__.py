@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers them all on Base.metadata."""
 
+from storage.models.audit import AuditRow
 from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.invite import Invite, InviteAttempt
 from storage.models.member import Member, MemberRole
@@ -7,6 +8,7 @@ from storage.models.outbox import OutboxRow
 from storage.models.school import School
 
 __all__ = [
+    "AuditRow",
     "CaseRow",
     "Invite",
     "InviteAttempt",
