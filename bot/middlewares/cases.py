@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
-from bot.services.audit import TELEGRAM, AuditTrail, via_of
+from bot.services.audit import TELEGRAM, AuditTrail
 from bot.services.cases import CaseService
 from bot.services.reads import CaseReader
 
@@ -35,3 +35,16 @@ class CaseServicesMiddleware(BaseMiddleware):
             data["reader"] = CaseReader(uow, engine, audit)
             data["presenter"] = Presenter(t, engine, uow, clock.now())
         return await handler(event, data)
+
+
+def via_of(event: TelegramObject) -> str:
+    """The command or button behind an update, without its arguments (they may be anything typed)."""
+    if isinstance(event, Message):
+        text = (event.text or "").strip()
+        if text.startswith("/"):
+            return text.split(maxsplit=1)[0].split("@", 1)[0][:40]
+        return "text"
+    if isinstance(event, CallbackQuery):
+        prefix = (event.data or "").split(":", 1)[0]
+        return f"button:{prefix[:20]}"
+    return type(event).__name__.lower()

@@ -30,4 +30,5 @@ LIST_MESSAGES = (
     N_("list.vot"),
     N_("list.vot_empty"),
     N_("notify.open_hint"),
+    N_("offboard.notice"),
 )

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import logging
 
-from aiogram.types import CallbackQuery, Message, TelegramObject
-
 from flows.case import Case
 from flows.clock import Clock
 from storage.models import Member
@@ -18,19 +16,6 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 TELEGRAM, WEBHOOK, CLI, SYSTEM = "telegram", "webhook", "cli", "system"
-
-
-def via_of(event: TelegramObject) -> str:
-    """The command or button behind an update, without its arguments (they may be anything typed)."""
-    if isinstance(event, Message):
-        text = (event.text or "").strip()
-        if text.startswith("/"):
-            return text.split(maxsplit=1)[0].split("@", 1)[0][:40]
-        return "text"
-    if isinstance(event, CallbackQuery):
-        prefix = (event.data or "").split(":", 1)[0]
-        return f"button:{prefix[:20]}"
-    return type(event).__name__.lower()
 
 
 class AuditTrail:
