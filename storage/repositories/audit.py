@@ -46,6 +46,10 @@ class AuditRepository:
     async def for_member(self, member_id: int) -> list[AuditEntry]:
         return await self._select(select(AuditRow).where(AuditRow.member_id == member_id))
 
+    async def by_admins(self) -> list[AuditEntry]:
+        """What was done on the server (the CLI) or by the system: entries without a member."""
+        return await self._select(select(AuditRow).where(AuditRow.member_id.is_(None)))
+
     async def _select(self, query: Any) -> list[AuditEntry]:
         rows = await self.session.scalars(query.order_by(AuditRow.at, AuditRow.id))
         return [
