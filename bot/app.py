@@ -81,7 +81,7 @@ def build_dispatcher(
     )
     # Middleware order: a flood is cut off before anything else (no database for it) -> a unit of work per
     # update -> who is this -> their language -> strangers out -> oversized input out.
-    dp.update.outer_middleware(RateLimitMiddleware())
+    dp.update.outer_middleware(RateLimitMiddleware(settings.rate_limit_burst, settings.rate_limit_seconds))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
     member_events = (dp.message, dp.edited_message, dp.callback_query)
     for observer in member_events:

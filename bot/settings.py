@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", validation_alias=_env("ZORGROUTE_LOG_LEVEL"))
     # Encryption at rest: Fernet keys, comma-separated, newest first; unset: data_dir/data.key.
     data_key: str | None = Field(None, validation_alias=_env("ZORGROUTE_DATA_KEY"), repr=False)
+    # Per Telegram user: at most BURST updates at once, refilled over SECONDS (bot/middlewares/abuse.py).
+    rate_limit_burst: int = Field(20, ge=1, validation_alias=_env("ZORGROUTE_RATE_LIMIT_BURST"))
+    rate_limit_seconds: float = Field(10.0, gt=0, validation_alias=_env("ZORGROUTE_RATE_LIMIT_SECONDS"))
     retention_months: int = Field(24, ge=1, le=1200, validation_alias=_env("ZORGROUTE_RETENTION_MONTHS"))
 
     @field_validator("database_url")

@@ -6,9 +6,9 @@ a flood must not cost a database query per update (it runs before the unit of wo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -29,17 +29,22 @@ _MAX_TRACKED = 10_000  # users with a bucket; idle full buckets are dropped beyo
 @dataclass
 class _Bucket:
     tokens: float
-    at: datetime
+    at: float
     warned: bool = False
 
 
 class RateLimitMiddleware(BaseMiddleware):
     """A token bucket per Telegram user: `burst` updates at once, refilled at `burst / per_seconds` a
     second. The first update over the limit gets one polite "slow down"; the rest of the flood gets
-    silence (an answer per update would let a flood make the bot flood Telegram in turn)."""
+    silence (an answer per update would let a flood make the bot flood Telegram in turn).
 
-    def __init__(self, burst: int = 20, per_seconds: float = 10.0) -> None:
-        self.burst, self.rate = float(burst), burst / per_seconds
+    It measures real elapsed time (`monotonic`), not the injected clock: a flood is about how fast
+    updates arrive, and a frozen test clock would otherwise never refill a bucket."""
+
+    def __init__(
+        self, burst: int = 20, per_seconds: float = 10.0, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst, self.rate, self.monotonic = float(burst), burst / per_seconds, monotonic
         self._buckets: dict[int, _Bucket] = {}
 
     async def __call__(
@@ -51,7 +56,7 @@ class RateLimitMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None:
             return await handler(event, data)
-        now: datetime = data["clock"].now()
+        now = self.monotonic()
         bucket = self._take(user.id, now)
         if bucket.tokens >= 1:
             bucket.tokens -= 1
@@ -62,20 +67,20 @@ class RateLimitMiddleware(BaseMiddleware):
             await _answer(event, data, SLOW_DOWN)
         return None
 
-    def _take(self, user_id: int, now: datetime) -> _Bucket:
+    def _take(self, user_id: int, now: float) -> _Bucket:
         bucket = self._buckets.get(user_id)
         if bucket is None:
             if len(self._buckets) >= _MAX_TRACKED:
                 self._forget_idle(now)
             bucket = self._buckets[user_id] = _Bucket(self.burst, now)
             return bucket
-        elapsed = max(0.0, (now - bucket.at).total_seconds())
+        elapsed = max(0.0, now - bucket.at)
         bucket.tokens, bucket.at = min(self.burst, bucket.tokens + elapsed * self.rate), now
         return bucket
 
-    def _forget_idle(self, now: datetime) -> None:
+    def _forget_idle(self, now: float) -> None:
         for user_id, bucket in list(self._buckets.items()):
-            if bucket.tokens + (now - bucket.at).total_seconds() * self.rate >= self.burst:
+            if bucket.tokens + (now - bucket.at) * self.rate >= self.burst:
                 del self._buckets[user_id]
 
 
