@@ -27,7 +27,9 @@ async def _entries(h: BotHarness, ref: str) -> list[tuple[object, ...]]:
         ]
 
 
-async def test_reads_and_changes_are_recorded_refusals_are_not(settings: Settings, clock: FrozenClock) -> None:
+async def test_reads_and_changes_are_recorded_refusals_are_not(
+    settings: Settings, clock: FrozenClock
+) -> None:
     async with BotHarness(settings, clock=clock) as h:
         school = await h.add_school()
         await h.register(TEACHER, "leerkracht", school_id=school)

@@ -45,7 +45,7 @@ def test_sealed_values_open_with_any_key_and_seal_with_the_newest() -> None:
 
 
 def test_a_bad_data_key_is_a_one_line_settings_error(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match="^ZORGROUTE_DATA_KEY: key #2 is not a Fernet key"):
+    with pytest.raises(SettingsError, match=r"^ZORGROUTE_DATA_KEY: key #2 is not a Fernet key"):
         load_settings(_env_file=None, data_key=f"{new_key().decode()},not-a-key")
 
 

@@ -35,15 +35,17 @@ async def test_member_remove_revokes_access_and_reassigns_to_the_role(
         h.received(IB)
 
         async with h.uow() as uow:
-            done = await remove_member(uow, leaver.id, clock.now(), AuditTrail(uow, clock, member=None, channel=CLI, via="t"))
+            done = await remove_member(
+                uow, leaver.id, clock.now(), AuditTrail(uow, clock, member=None, channel=CLI, via="t")
+            )
             await uow.commit()
         assert (done.reassigned, done.notified) == ({school: 1}, 1)
         assert h.runtime is not None
         await h.runtime.outbox.drain()
 
         assert h.received(IB) == [
-            "🔔 De Regenboog\nEen collega heeft Zorgroute verlaten. 1 zaak/zaken wachten nu weer op de rol in "
-            "plaats van op die persoon: kijk bij /mijn of er iets voor jou is."
+            "🔔 De Regenboog\nEen collega heeft Zorgroute verlaten. 1 zaak/zaken wachten nu weer op de rol "
+            "in plaats van op die persoon: kijk bij /mijn of er iets voor jou is."
         ]
         assert h.received(GS) == []  # only the IB-er is told
         await h.send(LEAVER, f"/zaak {ref}")

@@ -55,7 +55,9 @@ async def test_closed_cases_are_anonymised_after_the_retention_period(
             assert kept.pupil is not None and "blijft staan" in str(kept.data)
             labels = set(await uow.session.scalars(select(PupilRow.label)))
             assert labels == {"RT 4"}
-            payloads = [r.payload for r in await uow.session.scalars(select(OutboxRow)) if r.case_id == gone.id]
+            payloads = [
+                r.payload for r in await uow.session.scalars(select(OutboxRow)) if r.case_id == gone.id
+            ]
             assert payloads and all(p["pupil"] is None for p in payloads)
             trail = await uow.audit.for_case([closed])
             assert len(trail) == audit_before + 1 and trail[-1].action == "anonymise"

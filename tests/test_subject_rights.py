@@ -23,12 +23,19 @@ def _cli(*args: str, database_url: str, cwd: Path, stdin: str = "") -> subproces
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZORGROUTE_", "TELEGRAM_"))}
     env.update(ZORGROUTE_DATABASE_URL=database_url, ZORGROUTE_SECRET_KEY="test-secret-key")
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True, cwd=cwd,
-        env=env, timeout=60,
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
     )
 
 
-async def test_export_holds_every_case_of_the_pupil_and_is_audited(settings: Settings, clock: FrozenClock) -> None:
+async def test_export_holds_every_case_of_the_pupil_and_is_audited(
+    settings: Settings, clock: FrozenClock
+) -> None:
     async with BotHarness(settings, clock=clock) as h:
         school = await h.add_school()
         await h.register(1, "leerkracht", school_id=school)
@@ -36,7 +43,9 @@ async def test_export_holds_every_case_of_the_pupil_and_is_audited(settings: Set
         second = await signal(h, 1, pupil="QX 7", notes="tweede zorg")
         other = await signal(h, 1, pupil="RT 4", notes="iemand anders")
         async with h.uow() as uow:
-            exported = await export_pupil(uow, second, AuditTrail(uow, clock, member=None, channel=CLI, via="t"))
+            exported = await export_pupil(
+                uow, second, AuditTrail(uow, clock, member=None, channel=CLI, via="t")
+            )
             await uow.commit()
         assert exported["pupil"] == {"label": "QX 7", "number": None}
         assert [c["ref"] for c in exported["cases"]] == [first, second]
