@@ -26,7 +26,7 @@ from bot.middlewares.member import MemberMiddleware, StrangerGate
 from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.senders import TelegramSender
-from bot.routers import build_root_router
+from bot.routers import build_root_router, unmodified
 from bot.services.cases import EventLog
 from bot.services.secret import load_data_keys, load_secret_key
 from bot.services.snapshot import case_snapshot
@@ -94,6 +94,7 @@ def build_dispatcher(
     for observer in member_events:
         observer.outer_middleware(CaseServicesMiddleware())
     dp.include_router(build_root_router())
+    unmodified.register(dp)
     dp.startup.register(set_bot_commands)
     return dp
 
