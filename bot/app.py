@@ -23,21 +23,23 @@ from bot.followups.build import build_follow_ups
 from bot.followups.digest import DigestService
 from bot.followups.runner import FollowUpRunner
 from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
+from bot.middlewares.abuse import InputLimitMiddleware, RateLimitMiddleware
 from bot.middlewares.cases import CaseServicesMiddleware
 from bot.middlewares.member import MemberMiddleware, StrangerGate
 from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.wiring import build_senders
-from bot.routers import build_root_router
+from bot.routers import build_root_router, unmodified
 from bot.services.cases import EventLog
-from bot.services.secret import load_secret_key
+from bot.services.secret import load_data_keys, load_secret_key
 from bot.services.snapshot import case_snapshot
 from bot.settings import EMULATOR_BOT_USERNAME, EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
 from flows.clock import Clock, IdSource, RandomIds, SystemClock
 from flows.engine import Engine
 from flows.loader import parse_route
 from flows.registry import RouteRegistry, builtin_registry
+from storage.crypto import FernetCipher
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
@@ -80,7 +82,9 @@ def build_dispatcher(
         event_log=event_log,
         secret_key=load_secret_key(settings.secret_key, settings.data_dir),
     )
-    # Middleware order: a unit of work per update -> who is this -> their language -> strangers out.
+    # Middleware order: a flood is cut off before anything else (no database for it) -> a unit of work per
+    # update -> who is this -> their language -> strangers out -> oversized input out.
+    dp.update.outer_middleware(RateLimitMiddleware(settings.rate_limit_burst, settings.rate_limit_seconds))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
     member_events = (dp.message, dp.edited_message, dp.callback_query)
     for observer in member_events:
@@ -89,8 +93,11 @@ def build_dispatcher(
     for observer in member_events:
         observer.outer_middleware(StrangerGate())
     for observer in member_events:
+        observer.outer_middleware(InputLimitMiddleware())
+    for observer in member_events:
         observer.outer_middleware(CaseServicesMiddleware())
     dp.include_router(build_root_router())
+    unmodified.register(dp)
     dp.startup.register(set_bot_commands)
     return dp
 
@@ -162,7 +169,9 @@ async def prepare(
     if migrate:
         await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
-    sessionmaker = make_sessionmaker(engine)
+    # Every unit of work on these sessions seals and opens with the data key (see storage.db).
+    cipher = FernetCipher(load_data_keys(settings.data_key, settings.data_dir))
+    sessionmaker = make_sessionmaker(engine, cipher)
     i18n = make_i18n(settings.locale)
     bot = build_bot(settings, token=token, api_base=api_base)
     clock = clock or SystemClock()

@@ -139,7 +139,7 @@ async def seed_demo(
         for index, route in numbered:
             school = await _demo_school(uow, route, now)
             members = await _demo_members(uow, school, route_roles(route), index, now)
-            roster.extend(_person(member, school) for member in members)
+            roster.extend(_person(member, school, uow.members.name(member)) for member in members)
         await uow.commit()
     return roster
 
@@ -183,10 +183,10 @@ async def _free_id(uow: UnitOfWork, block: range, wanted: int) -> int:
     raise RuntimeError(f"no free demo user id left in {block.start}..{block.stop - 1}")
 
 
-def _person(member: Member, school: School) -> Person:
+def _person(member: Member, school: School, name: str) -> Person:
     assert member.telegram_user_id is not None  # demo members are registered by construction
     roles = [r.role for r in member.roles if r.school_id == school.id]
-    return Person(member.telegram_user_id, member.display_name, roles, school.name, member.language)
+    return Person(member.telegram_user_id, name, roles, school.name, member.language)
 
 
 # -- wiring the page to the bot -----------------------------------------------------------------------

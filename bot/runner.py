@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from bot.app import Runtime, prepare
 from bot.followups.build import start_scheduler
+from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import Settings
 
@@ -69,6 +70,7 @@ async def run_polling(settings: Settings, *, started: float | None = None) -> No
         runtime = demo.runtime
     else:
         runtime = await prepare(settings)
+    announce_data_key(settings.data_key, settings.data_dir)
     runtime.dp.startup.register(_log_ready(started))
     background = start_background(runtime)
     try:
@@ -85,6 +87,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
     if not settings.webhook_secret:
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     app = web.Application()
+    runtime.dp["audit_channel"] = "webhook"  # the audit trail says which door an update came through
     SimpleRequestHandler(
         dispatcher=runtime.dp,
         bot=runtime.bot,
@@ -126,6 +129,7 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
     if not settings.webhook_secret:
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     runtime = await prepare(settings)
+    announce_data_key(settings.data_key, settings.data_dir)
     runtime.dp.startup.register(_set_webhook)
     runtime.dp.startup.register(_log_ready(started))
     app = build_webhook_app(runtime)

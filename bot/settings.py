@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from storage.crypto import DataKeyError, parse_keys
+
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 # Without a token the bot talks to the built-in emulator, which accepts this token and is this bot.
 EMULATOR_TOKEN = "1000000001:zorgroute-emulator-token-not-a-secret"
@@ -68,6 +70,12 @@ class Settings(BaseSettings):
     )
     whatsapp_template: str = Field("zorgroute_update", validation_alias=_env("ZORGROUTE_WHATSAPP_TEMPLATE"))
     video_base_url: str = Field("https://meet.jit.si/", validation_alias=_env("ZORGROUTE_VIDEO_BASE_URL"))
+    # Encryption at rest: Fernet keys, comma-separated, newest first; unset: data_dir/data.key.
+    data_key: str | None = Field(None, validation_alias=_env("ZORGROUTE_DATA_KEY"), repr=False)
+    # Per Telegram user: at most BURST updates at once, refilled over SECONDS (bot/middlewares/abuse.py).
+    rate_limit_burst: int = Field(20, ge=1, validation_alias=_env("ZORGROUTE_RATE_LIMIT_BURST"))
+    rate_limit_seconds: float = Field(10.0, gt=0, validation_alias=_env("ZORGROUTE_RATE_LIMIT_SECONDS"))
+    retention_months: int = Field(24, ge=1, le=1200, validation_alias=_env("ZORGROUTE_RETENTION_MONTHS"))
 
     @field_validator("database_url")
     @classmethod
@@ -81,6 +89,7 @@ class Settings(BaseSettings):
         "webhook_url",
         "webhook_secret",
         "secret_key",
+        "data_key",
         "smtp_host",
         "smtp_username",
         "smtp_password",
@@ -100,6 +109,16 @@ class Settings(BaseSettings):
     def _token(cls, value: str | None) -> str | None:
         if value is not None and not _TOKEN_RE.match(value):
             raise ValueError("does not look like a bot token (digits, a colon, then the secret)")
+        return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _data_key(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_keys(value)
+            except DataKeyError as exc:
+                raise ValueError(str(exc)) from None
         return value
 
     @field_validator("telegram_api_base", "webhook_url", "whatsapp_base_url")

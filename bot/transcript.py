@@ -79,7 +79,8 @@ async def run_transcript(transcript: Transcript, database_url: str) -> dict[str,
     emulator = await start_emulator(state)
     event_log: EventLog = []
     runtime = await prepare(
-        load_settings(database_url=database_url),
+        # A transcript replays a conversation as fast as it can: no flood limit.
+        load_settings(database_url=database_url, rate_limit_burst=1_000_000),
         clock=clock,
         ids=SequentialIds(),
         token=EMULATOR_TOKEN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -18,6 +18,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# A sealed name is a Fernet token, longer than the name. PostgreSQL enforces VARCHAR lengths, so there
+# the column is TEXT; SQLite does not, and rebuilding the member table to change a declared type would
+# cascade-delete member roles — so there it stays as it was declared.
+SEALED_NAME = String(200).with_variant(Text(), "postgresql")
 
 
 class Base(DeclarativeBase):

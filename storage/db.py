@@ -9,6 +9,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.cipher import Cipher
+
+CIPHER_INFO = "zorgroute.cipher"  # the key in Session.info that holds the database's cipher
+
 
 def _sqlite_file(url: str) -> Path | None:
     database = make_url(url).database
@@ -51,5 +55,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: AsyncEngine, cipher: Cipher | None = None) -> async_sessionmaker[AsyncSession]:
+    """Sessions for `engine`. The cipher belongs to the database (one key set seals all of it), so it
+    travels with the sessionmaker in the sessions' `info`: every UnitOfWork opened on it seals and opens
+    with it, and one that forgets to pass a cipher cannot write plaintext. No process-wide state."""
+    return async_sessionmaker(engine, expire_on_commit=False, info={CIPHER_INFO: cipher})

@@ -7,7 +7,9 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.cipher import Cipher
+from storage.db import CIPHER_INFO
 from storage.repositories import (
+    AuditRepository,
     CaseRepository,
     FollowUpRepository,
     InviteRepository,
@@ -34,6 +36,7 @@ class UnitOfWork:
     follow_ups: FollowUpRepository
     prefs: PreferenceRepository
     meetings: MeetingRepository
+    audit: AuditRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], cipher: Cipher | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -42,10 +45,13 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessionmaker()
+        # An explicit cipher wins; else the one the sessionmaker was made with (storage.db).
+        cipher = self._cipher or self.session.info.get(CIPHER_INFO)
         self.schools = SchoolRepository(self.session)
-        self.members = MemberRepository(self.session)
-        self.invites = InviteRepository(self.session)
-        self.cases = CaseRepository(self.session, self._cipher)
+        self.members = MemberRepository(self.session, cipher)
+        self.invites = InviteRepository(self.session, cipher)
+        self.cases = CaseRepository(self.session, cipher)
+        self.audit = AuditRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
         self.prefs = PreferenceRepository(self.session)

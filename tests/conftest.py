@@ -82,4 +82,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key="test-secret-key",
         data_dir=tmp_path / "data",
         locale="nl",
+        # Tests press faster than people can; tests/test_abuse.py tests the flood limit with its own.
+        rate_limit_burst=10_000,
     )

@@ -13,11 +13,39 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import db, emulator, invite, member, outbox, routes, run, school, simulate
+from bot.cli import (
+    audit,
+    db,
+    emulator,
+    invite,
+    keys,
+    member,
+    outbox,
+    pupil,
+    retention,
+    routes,
+    run,
+    school,
+    simulate,
+)
 from bot.cli.common import CliError
 from bot.settings import SettingsError
 
-COMMAND_GROUPS = (db, school, invite, member, run, emulator, routes, simulate, outbox)
+COMMAND_GROUPS = (
+    db,
+    school,
+    invite,
+    member,
+    run,
+    emulator,
+    routes,
+    simulate,
+    outbox,
+    audit,
+    keys,
+    retention,
+    pupil,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,8 +5,11 @@ import asyncio
 import json
 from typing import Any
 
-from bot.cli.common import settings_from_env
+from bot.cli.common import CliError, settings_from_env
 from bot.cli.unit import open_uow
+from bot.services.audit import CLI, AuditTrail
+from bot.services.offboarding import Offboarded, OffboardError, remove_member
+from flows.clock import SystemClock
 
 
 def register(subparsers: Any) -> None:
@@ -16,6 +19,32 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--school", type=int, default=None, help="only members with a role at this school")
     listing.add_argument("--json", action="store_true", help="a JSON array")
     listing.set_defaults(func=_list)
+    remove = commands.add_parser(
+        "remove", help="offboard a member: access ends now, their work falls back to the role"
+    )
+    remove.add_argument("id", type=int)
+    remove.set_defaults(func=_remove)
+
+
+def _remove(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+
+    async def go() -> Offboarded:
+        async with open_uow(settings) as uow:
+            clock = SystemClock()
+            trail = AuditTrail(uow, clock, member=None, channel=CLI, via="member remove")
+            try:
+                done = await remove_member(uow, args.id, clock.now(), trail)
+            except OffboardError as exc:
+                raise CliError(str(exc)) from None
+            await uow.commit()
+            return done
+
+    done = asyncio.run(go())
+    moved = sum(done.reassigned.values())
+    print(f"member {done.member_id} removed; {moved} case(s) back to the role; {done.notified} IB-er(s) told")
+    print("their notices are sent by the running bot")
+    return 0
 
 
 async def _members(settings: Any, school_id: int | None) -> list[dict[str, Any]]:
@@ -29,7 +58,7 @@ async def _members(settings: Any, school_id: int | None) -> list[dict[str, Any]]
             result.append(
                 {
                     "id": member.id,
-                    "name": member.display_name,
+                    "name": uow.members.name(member),
                     "language": member.language,
                     "schools": [
                         {"school_id": sid, "school": names.get(sid, ""), "roles": roles}

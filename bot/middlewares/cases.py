@@ -7,10 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
+from bot.services.audit import TELEGRAM, AuditTrail
 from bot.services.cases import CaseService
 from bot.services.notify import TELEGRAM_ONLY
 from bot.services.reads import CaseReader
@@ -28,6 +29,8 @@ class CaseServicesMiddleware(BaseMiddleware):
             t = Translator(data["i18n"], data["i18n"].current_locale, settings.timezone)
             data["t"] = t
             outbox = data.get("outbox")
+            channel = data.get("audit_channel", TELEGRAM)  # the webhook runner sets "webhook"
+            audit = AuditTrail(uow, clock, member=data["member"], channel=channel, via=via_of(event))
             data["cases"] = CaseService(
                 uow,
                 engine,
@@ -36,7 +39,21 @@ class CaseServicesMiddleware(BaseMiddleware):
                 settings.timezone,
                 data.get("event_log"),
                 channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
+                audit=audit,
             )
-            data["reader"] = CaseReader(uow, engine)
+            data["reader"] = CaseReader(uow, engine, audit)
             data["presenter"] = Presenter(t, engine, uow, clock.now())
         return await handler(event, data)
+
+
+def via_of(event: TelegramObject) -> str:
+    """The command or button behind an update, without its arguments (they may be anything typed)."""
+    if isinstance(event, Message):
+        text = (event.text or "").strip()
+        if text.startswith("/"):
+            return text.split(maxsplit=1)[0].split("@", 1)[0][:40]
+        return "text"
+    if isinstance(event, CallbackQuery):
+        prefix = (event.data or "").split(":", 1)[0]
+        return f"button:{prefix[:20]}"
+    return type(event).__name__.lower()

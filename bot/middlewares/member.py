@@ -44,7 +44,7 @@ class StrangerGate(BaseMiddleware):
     ) -> Any:
         if data.get("member") is not None:
             return await handler(event, data)
-        if isinstance(event, Message):
+        if isinstance(event, Message) and event.edit_date is None:
             if event.chat.type != "private":
                 return await handler(event, data)
             if event.text and _START_WITH_CODE.match(event.text):

@@ -217,6 +217,7 @@ class OutboxDispatcher:
                 route,
                 prefs=prefs,
                 now=self.clock.now(),
+                name=uow.members.name(member),
             )
 
     async def _send(self, delivery: Delivery | ChannelError) -> _Result:

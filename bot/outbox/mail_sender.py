@@ -58,7 +58,7 @@ class EmailSender:
             organizer_email=self.from_address,
             organizer_name="Zorgroute",
             # Only the recipient: colleagues' addresses are not everyone's business.
-            attendees=[(address, delivery.member.display_name)],
+            attendees=[(address, delivery.name)],
             timezone=self.timezone,
             now=delivery.now,
         )

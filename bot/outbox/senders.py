@@ -37,6 +37,7 @@ class Delivery:
     school_name: str
     route: Route | None
     prefs: Preferences = field(default_factory=Preferences)
+    name: str = ""  # the recipient's display name, opened from its sealed column (mail salutations, .ics)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def render(self) -> Outgoing:

@@ -17,6 +17,8 @@ from flows.route import Route
 def notification_lines(t: Translator, payload: dict[str, Any], school_name: str) -> list[str]:
     """The notification as lines of Telegram-safe HTML (everything not ours is escaped)."""
     mark = "❗ " if payload.get("urgent") else "🔔 "
+    if not payload.get("case_ref"):  # a notice about the school, not about a case (e.g. offboarding)
+        return [f"{mark}{html.escape(school_name)}", t(payload["message"], **payload.get("params", {}))]
     pupil = f" · {html.escape(payload['pupil'])}" if payload.get("pupil") else ""
     head = f"{mark}{html.escape(school_name)} · <b>{html.escape(payload['case_ref'])}</b>{pupil}"
     # Outside an f-string: Babel does not look inside one, and would drop the msgid from the catalogs.
@@ -30,9 +32,11 @@ def notification_text(t: Translator, payload: dict[str, Any], school_name: str) 
 
 def notification_keyboard(
     t: Translator, payload: dict[str, Any], route: Route | None, *, may_act: bool = False
-) -> InlineKeyboardMarkup:
+) -> InlineKeyboardMarkup | None:
+    ref = payload.get("case_ref")
+    if not ref:
+        return None
     kb = InlineKeyboardBuilder()
-    ref = payload["case_ref"]
     kb.row(InlineKeyboardButton(text=t("notify.open"), callback_data=CaseCb(ref=ref).pack()))
     step = payload.get("step")
     follow_up = payload.get("follow_up")

@@ -57,7 +57,7 @@ def build_router() -> Router:
             return
         assert result.member is not None and result.school is not None
         fields = {
-            "name": html.escape(result.member.display_name),
+            "name": html.escape(result.name),
             "school": html.escape(result.school.name),
             "roles": role_names(i18n, result.roles, result.school.naming),
         }
@@ -69,8 +69,8 @@ def build_router() -> Router:
         await message.answer(_(key).format(**fields) + "\n\n" + commands_text(i18n, result.member))
 
     @router.message(CommandStart())
-    async def start_again(message: Message, member: Member, i18n: I18n) -> None:
-        text = _("start.welcome_back").format(name=html.escape(member.display_name))
+    async def start_again(message: Message, member: Member, uow: UnitOfWork, i18n: I18n) -> None:
+        text = _("start.welcome_back").format(name=html.escape(uow.members.name(member)))
         await message.answer(text + "\n\n" + commands_text(i18n, member))
 
     return router

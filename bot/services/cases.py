@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.conversation import Conversation, clear_conversation, get_conversation, set_conversation
 from bot.services.actors import actor_at
+from bot.services.audit import SYSTEM, AuditTrail
 from bot.services.follow_ups import record_follow_ups
 from bot.services.notify import TELEGRAM_ONLY, queue_notifications
 from flows import events as ev
@@ -50,10 +51,13 @@ class CaseService:
         timezone: str,
         event_log: EventLog | None = None,
         channels: Collection[str] = TELEGRAM_ONLY,
+        audit: AuditTrail | None = None,
     ) -> None:
         self.uow, self.engine, self.clock, self.ids, self.timezone = uow, engine, clock, ids, timezone
         self.event_log = event_log
         self.channels = channels  # the channels the running bot can send on
+        # Every persisted change is audited; without a trail from the edge it is the system's (follow-ups).
+        self.audit = audit or AuditTrail(uow, clock, member=None, channel=SYSTEM, via="follow-up")
 
     async def start(self, member: Member, school_id: int, route_id: str) -> Outcome:
         now = self.clock.now()
@@ -76,6 +80,8 @@ class CaseService:
         actor = actor_at(member, case.school_id)
         result = self.engine.advance(case, actor, given, self.clock.now())
         if result.refused:
+            reason = next((e.message for e in result.events if isinstance(e, ev.Refused)), "")
+            self.audit.refused(case.ref, reason)
             self._log(case.ref, result.events)
             return Outcome(case, [e for e in result.events if _for(e, member.id)])
         return await self._store(member, actor, case, result)
@@ -122,6 +128,12 @@ class CaseService:
         known = len(before.timeline) if before is not None else 0
         appended = result.case.timeline[known:]
         saved = await self.uow.cases.save(result.case, now, appended)
+        await self.audit.case(
+            "create" if before is None else "update",
+            saved,
+            actor_id,
+            detail=" ".join(f"{e.action}:{e.step}" for e in appended) or "draft",
+        )
         self._log(saved.ref, result.events)
         route = self.engine.routes.get(saved.route_id, saved.route_version)
         await queue_notifications(

@@ -97,7 +97,7 @@ class MeetingService:
                 payload={
                     "meeting_id": meeting.id,
                     "school_id": meeting.school_id,
-                    "who": member.display_name,
+                    "who": self.uow.members.name(member),
                     "answer": answer,
                     "start": meeting.start_at.isoformat(),
                 },

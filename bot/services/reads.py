@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.actors import actor_at, schools_of
+from bot.services.audit import AuditTrail
 from flows.case import Case
 from flows.engine import Engine
 from flows.policy import Actor, can_act, can_view
@@ -21,8 +22,11 @@ class Seen:
 
 
 class CaseReader:
-    def __init__(self, uow: UnitOfWork, engine: Engine) -> None:
-        self.uow, self.engine = uow, engine
+    """Every case it hands out was allowed by the policy and is written to the audit trail (when one is
+    given: the bot always gives one)."""
+
+    def __init__(self, uow: UnitOfWork, engine: Engine, audit: AuditTrail | None = None) -> None:
+        self.uow, self.engine, self.audit = uow, engine, audit
 
     async def one(self, member: Member, ref: str) -> Seen | str:
         """The case if `member` may see it, else the refusal msgid (the same for 'not there')."""
@@ -32,9 +36,25 @@ class CaseReader:
         route = self.engine.routes.get(case.route_id, case.route_version)
         actor = actor_at(member, case.school_id)
         decision = can_view(actor, case, route)
-        return Seen(case, route, actor) if decision else decision.reason
+        if not decision:
+            if self.audit is not None:
+                self.audit.refused(ref, decision.reason)
+            return decision.reason
+        if self.audit is not None:
+            await self.audit.case("read", case, member.id)
+        return Seen(case, route, actor)
 
     async def visible(self, member: Member) -> list[Seen]:
+        return await self._listed(member, await self._visible(member))
+
+    async def _listed(self, member: Member, seen: list[Seen]) -> list[Seen]:
+        """A list shows each case's reference, pupil label and step: one read per case listed."""
+        if self.audit is not None:
+            for item in seen:
+                await self.audit.case("list", item.case, member.id)
+        return seen
+
+    async def _visible(self, member: Member) -> list[Seen]:
         out: list[Seen] = []
         for case in await self.uow.cases.list_open(schools_of(member)):
             route = self.engine.routes.get(case.route_id, case.route_version)
@@ -45,17 +65,20 @@ class CaseReader:
 
     async def waiting_for(self, member: Member) -> list[Seen]:
         """What waits for me: open cases whose current step I may act on, and my unfinished drafts."""
-        mine = [s for s in await self.visible(member) if can_act(s.actor, s.case, s.route, s.case.step)]
+        mine = [s for s in await self._visible(member) if can_act(s.actor, s.case, s.route, s.case.step)]
         for case in await self.uow.cases.drafts_of(member.id):
             route = self.engine.routes.get(case.route_id, case.route_version)
             mine.append(Seen(case, route, actor_at(member, case.school_id)))
-        return mine
+        return await self._listed(member, mine)
 
     async def vot_list(self, member: Member) -> list[Seen]:
         """The VOT list: pupils who need extra attention — consented cases, the safety route, and
         families who do not respond."""
-        return [
-            s
-            for s in await self.visible(member)
-            if s.case.consent_given or s.case.flags & {"safety", "non_responsive"}
-        ]
+        return await self._listed(
+            member,
+            [
+                s
+                for s in await self._visible(member)
+                if s.case.consent_given or s.case.flags & {"safety", "non_responsive"}
+            ],
+        )

@@ -33,6 +33,7 @@ class Redemption:
     member: Member | None = None
     school: School | None = None
     roles: list[str] = field(default_factory=list)
+    name: str = ""  # the member's display name, opened from its sealed column
 
 
 def user_key(secret: bytes, telegram_user_id: int) -> str:
@@ -70,7 +71,7 @@ async def redeem(
     if member is None:
         member = await uow.members.add(
             telegram_user_id=telegram_user_id,
-            display_name=invite.display_name or first_name or "?",
+            display_name=uow.invites.name(invite) or first_name or "?",
             language=default_language,
             now=now,
         )
@@ -79,4 +80,6 @@ async def redeem(
     if outcome is Outcome.ROLES_ADDED and not added:
         outcome = Outcome.NOTHING_NEW
     await uow.invites.mark_used(invite, member_id=member.id, now=now)
-    return Redemption(outcome, member=member, school=school, roles=list(invite.roles))
+    return Redemption(
+        outcome, member=member, school=school, roles=list(invite.roles), name=uow.members.name(member)
+    )

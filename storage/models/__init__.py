@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers them all on Base.metadata."""
 
+from storage.models.audit import AuditRow
 from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.follow_up import FollowUpRow
 from storage.models.invite import Invite, InviteAttempt
@@ -10,6 +11,7 @@ from storage.models.preference import NotificationPref
 from storage.models.school import School
 
 __all__ = [
+    "AuditRow",
     "CaseRow",
     "FollowUpRow",
     "Invite",

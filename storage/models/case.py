@@ -50,6 +50,8 @@ class CaseRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when retention or an erasure removed the content: the case keeps its shape, nothing else.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     step_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     timezone: Mapped[str] = mapped_column(String(40))
     # Routing state without content: flags, counters, consent, assignments, regiehouder, outcome.

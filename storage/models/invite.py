@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.base import Base, UTCDateTime
+from storage.base import SEALED_NAME, Base, UTCDateTime
 
 
 class Invite(Base):
@@ -17,7 +17,8 @@ class Invite(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
     roles: Mapped[list[str]] = mapped_column(JSON)
-    display_name: Mapped[str | None] = mapped_column(String(200))
+    # Sealed by the cipher (InviteRepository.name() opens it).
+    sealed_name: Mapped[str | None] = mapped_column("display_name", SEALED_NAME)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

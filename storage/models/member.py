@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.base import Base, UTCDateTime
+from storage.base import SEALED_NAME, Base, UTCDateTime
 
 
 class Member(Base):
@@ -16,7 +16,8 @@ class Member(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
-    display_name: Mapped[str] = mapped_column(String(200))
+    # Sealed by the cipher (MemberRepository.name() opens it); named so that nobody shows it by mistake.
+    sealed_name: Mapped[str] = mapped_column("display_name", SEALED_NAME)
     language: Mapped[str] = mapped_column(String(8), default="nl")
     # The member's open conversation (see bot/conversation.py); None when idle. Survives restarts.
     conversation: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

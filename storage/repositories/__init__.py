@@ -1,5 +1,6 @@
 """Repositories: read and write through the session they are given; they never commit."""
 
+from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.follow_ups import FollowUpRepository
 from storage.repositories.invites import InviteRepository
@@ -10,6 +11,7 @@ from storage.repositories.preferences import PreferenceRepository
 from storage.repositories.schools import SchoolRepository
 
 __all__ = [
+    "AuditRepository",
     "CaseRepository",
     "FollowUpRepository",
     "InviteRepository",

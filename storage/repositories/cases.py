@@ -9,12 +9,15 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
 from storage.cipher import Cipher, PlainCipher
 from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
+from storage.models.outbox import OutboxRow
+
+EMPTY_CONTENT: dict[str, dict[str, Any]] = {"data": {}, "drafts": {}}
 
 
 class CaseRepository:
@@ -145,6 +148,65 @@ class CaseRepository:
     async def stored_routes(self) -> list[tuple[str, int, str]]:
         rows = await self.session.scalars(select(RouteVersionRow))
         return [(r.route_id, r.version, r.definition) for r in rows]
+
+    # -- privacy: retention, erasure, offboarding ------------------------------------------------
+    async def active(self, school_ids: Sequence[int]) -> list[Case]:
+        """Draft and open cases of these schools (offboarding looks for assignments and drafts)."""
+        if not school_ids:
+            return []
+        rows = await self.session.scalars(
+            select(CaseRow)
+            .where(CaseRow.school_id.in_(list(school_ids)), CaseRow.status.in_(("draft", "open")))
+            .order_by(CaseRow.id)
+        )
+        return [await self._to_case(r) for r in rows]
+
+    async def closed_before(self, before: datetime) -> list[Case]:
+        """Closed or cancelled cases, closed before `before` and not yet anonymised."""
+        rows = await self.session.scalars(
+            select(CaseRow)
+            .where(
+                CaseRow.status.in_(("closed", "cancelled")),
+                CaseRow.closed_at < before,
+                CaseRow.anonymised_at.is_(None),
+            )
+            .order_by(CaseRow.id)
+        )
+        return [await self._to_case(r) for r in rows]
+
+    async def of_pupil(self, pupil_id: int) -> list[Case]:
+        rows = await self.session.scalars(
+            select(CaseRow).where(CaseRow.pupil_id == pupil_id).order_by(CaseRow.id)
+        )
+        return [await self._to_case(r) for r in rows]
+
+    async def anonymise(self, case_id: int, now: datetime, *, status: str | None = None) -> None:
+        """Keep the case's shape (route, steps, dates, who acted) and drop its content: what people wrote,
+        the pupil link, the timeline's summaries and the pupil label in its notifications."""
+        row = await self.session.get(CaseRow, case_id)
+        if row is None:
+            return
+        row.content = self.cipher.seal(json.dumps(EMPTY_CONTENT, sort_keys=True))
+        row.pupil_id = None
+        row.anonymised_at = now
+        if status is not None and row.status in ("draft", "open"):
+            row.status, row.closed_at = status, now
+        await self.session.execute(
+            update(TimelineRow).where(TimelineRow.case_id == case_id).values(summary={})
+        )
+        for outbox in await self.session.scalars(select(OutboxRow).where(OutboxRow.case_id == case_id)):
+            outbox.payload = {**outbox.payload, "pupil": None}
+        await self.session.flush()
+
+    async def drop_orphan_pupils(self, pupil_ids: Sequence[int]) -> int:
+        """Delete these pupils where no case refers to them any more; returns how many."""
+        if not pupil_ids:
+            return 0
+        still_used = select(CaseRow.pupil_id).where(CaseRow.pupil_id.is_not(None))
+        result = await self.session.execute(
+            delete(PupilRow).where(PupilRow.id.in_(list(pupil_ids)), PupilRow.id.not_in(still_used))
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     # -- mapping ------------------------------------------------------------------------------
     async def _to_case(self, row: CaseRow, with_timeline: bool = True) -> Case:

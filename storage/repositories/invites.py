@@ -6,12 +6,18 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.cipher import Cipher, PlainCipher
 from storage.models import Invite, InviteAttempt
 
 
 class InviteRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cipher: Cipher | None = None) -> None:
         self._session = session
+        self._cipher = cipher or PlainCipher()
+
+    def name(self, invite: Invite) -> str | None:
+        """The display name the invite was made for (stored sealed)."""
+        return None if invite.sealed_name is None else self._cipher.open(invite.sealed_name)
 
     async def add(
         self,
@@ -27,7 +33,7 @@ class InviteRepository:
             code_hash=code_hash,
             school_id=school_id,
             roles=list(roles),
-            display_name=display_name,
+            sealed_name=None if display_name is None else self._cipher.seal(display_name),
             created_at=now,
             expires_at=expires_at,
         )

@@ -6,12 +6,21 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.cipher import Cipher, PlainCipher
 from storage.models import Member, MemberRole
 
 
 class MemberRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cipher: Cipher | None = None) -> None:
         self._session = session
+        self._cipher = cipher or PlainCipher()
+
+    def name(self, member: Member) -> str:
+        """The member's display name (stored sealed)."""
+        return self._cipher.open(member.sealed_name)
+
+    def seal_name(self, name: str) -> str:
+        return self._cipher.seal(name)
 
     async def by_telegram_id(self, telegram_user_id: int) -> Member | None:
         return await self._session.scalar(select(Member).where(Member.telegram_user_id == telegram_user_id))
@@ -23,7 +32,10 @@ class MemberRepository:
         self, *, telegram_user_id: int | None, display_name: str, language: str, now: datetime
     ) -> Member:
         member = Member(
-            telegram_user_id=telegram_user_id, display_name=display_name, language=language, created_at=now
+            telegram_user_id=telegram_user_id,
+            sealed_name=self._cipher.seal(display_name),
+            language=language,
+            created_at=now,
         )
         member.roles = []
         self._session.add(member)
@@ -59,3 +71,11 @@ class MemberRepository:
         if school_id is not None:
             query = query.where(Member.roles.any(MemberRole.school_id == school_id))
         return (await self._session.scalars(query)).all()
+
+    async def offboard(self, member: Member) -> None:
+        """Revoke access at once: no roles, no Telegram link, no open conversation. The row stays, so
+        the timeline and the audit trail still say who did what."""
+        member.roles = []
+        member.telegram_user_id = None
+        member.conversation = None
+        await self._session.flush()

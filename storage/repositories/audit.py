@@ -1,0 +1,61 @@
+"""The audit trail: append and read, nothing else (the table refuses UPDATE and DELETE as well)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.audit import AuditRow
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    member_id: int | None
+    role: str | None
+    action: str
+    school_id: int | None
+    case_ref: str | None
+    pupil_label: str | None
+    channel: str
+    via: str
+    detail: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "at": self.at.isoformat()}
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def append(self, entry: AuditEntry) -> None:
+        self.session.add(AuditRow(**asdict(entry)))
+        await self.session.flush()
+
+    async def for_case(self, refs: Sequence[str]) -> list[AuditEntry]:
+        if not refs:
+            return []
+        return await self._select(select(AuditRow).where(AuditRow.case_ref.in_(list(refs))))
+
+    async def for_member(self, member_id: int) -> list[AuditEntry]:
+        return await self._select(select(AuditRow).where(AuditRow.member_id == member_id))
+
+    async def by_admins(self) -> list[AuditEntry]:
+        """What was done on the server (the CLI) or by the system: entries without a member."""
+        return await self._select(select(AuditRow).where(AuditRow.member_id.is_(None)))
+
+    async def _select(self, query: Any) -> list[AuditEntry]:
+        rows = await self.session.scalars(query.order_by(AuditRow.at, AuditRow.id))
+        return [
+            AuditEntry(
+                r.at, r.member_id, r.role, r.action, r.school_id, r.case_ref, r.pupil_label, r.channel, r.via,
+                r.detail,
+            )
+            for r in rows
+        ]
