@@ -202,6 +202,10 @@ COMMAND_SPEC: dict[str, tuple[frozenset[str] | None, str | None]] = {
     "lijst": (None, None),
     "zaak": (None, None),
     "mijn": (None, None),
+    "agenda": (None, None),  # my own deadlines, for cases the policy lets me act on
+    "route": (None, None),  # the school's route map: no case data
+    "meldingen": (None, None),  # my own notification settings
+    "vot": (None, None),  # meeting dates and answer counts; planning (`/vot plan`) refuses non-planners
 }
 
 
@@ -283,6 +287,14 @@ CLI_SPEC: dict[str, tuple[str, bool]] = {
     "retention run": (ADMIN, True),
     "pupil export": (ADMIN, True),
     "pupil erase": (ADMIN, True),
+    "school set-route": (ADMIN, False),
+    "school set-naming": (ADMIN, False),
+    "routes list": (ADMIN, False),
+    "routes check": (ADMIN, False),
+    "routes draw": (ADMIN, False),
+    "simulate": (ADMIN, False),  # a throwaway database: no real case data
+    "outbox list": (ADMIN, False),  # rows hold references and labels, never free text
+    "outbox retry": (ADMIN, False),
 }
 
 

@@ -76,7 +76,7 @@ async def test_the_roster_is_what_the_database_holds(sessionmaker: Sessions, clo
         for person in roster:
             member = await uow.members.by_telegram_id(person.user_id)
             assert member is not None
-            assert member.display_name == person.name
+            assert uow.members.name(member) == person.name
             school_id = (person.user_id - DEMO_USER_BASE) // 100
             assert names[school_id] == person.school
             assert [r.role for r in member.roles if r.school_id == school_id] == person.roles

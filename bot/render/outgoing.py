@@ -85,6 +85,8 @@ def render(
         lines = dead_letter_lines(t, payload)
         return Outgoing(lines, plain(lines[0]), None, "-", "-", one_line(lines[0]))
     lines = notification_lines(t, payload, school_name)
+    if not payload.get("case_ref"):  # a notice about the school, not a case (e.g. offboarding)
+        return Outgoing(lines, plain(lines[0]), None, "-", "-", one_line(lines[-1]))
     ref = str(payload["case_ref"])
     subject = plain(t("notify.mail_subject", school=school_name, ref=ref))
     return Outgoing(

@@ -78,7 +78,7 @@ async def build_world(
         people = [
             Member(
                 telegram_user_id=FIRST_CHAT + i,
-                display_name=f"Lid {i}",
+                sealed_name=uow.members.seal_name(f"Lid {i}"),
                 language=language,
                 created_at=now,
                 roles=[MemberRole(school_id=school.id, role=r) for r in ("ib", *extra_roles)],
