@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 CLAIM_EVERY = 30.0  # seconds: no follow-up fires later than this after it fell due
 SYNC_EVERY = 600.0  # seconds: new schools and changed digest slots are picked up this often
+RETENTION_AT = time(3, 0)  # local: anonymising closed cases runs daily at night, and once at start
 # Coalesce: a loop stalled for minutes claims once, not once per missed tick. No grace limit: a late
 # claim still runs (a missed one would leave reminders waiting). One at a time: claims never overlap.
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -75,9 +77,19 @@ async def run_scheduler(
     *,
     timezone: str,
     claim_every: float = CLAIM_EVERY,
+    retention: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """A background task: runs the scheduler until cancelled, then shuts it down."""
     scheduler = build_scheduler(runner, timezone=timezone, claim_every=claim_every)
+    if retention is not None:
+        # Also at start: a bot that was down at 03:00 still anonymises what has expired.
+        scheduler.add_job(
+            retention,
+            CronTrigger(hour=RETENTION_AT.hour, minute=RETENTION_AT.minute, timezone=timezone),
+            id="retention",
+            next_run_time=datetime.now(UTC),
+            **JOB_DEFAULTS,
+        )
 
     async def sync() -> None:
         await sync_digest_jobs(scheduler, sessionmaker, digests, timezone=timezone)

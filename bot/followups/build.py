@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -60,7 +61,13 @@ def start_scheduler(runtime: Runtime) -> list[asyncio.Task[None]]:
 
     if runtime.follow_ups is None or runtime.digests is None:
         return []
+    from bot.services.retention import retention_job
+
     task = run_scheduler(
-        runtime.follow_ups, runtime.digests, runtime.sessionmaker, timezone=runtime.settings.timezone
+        runtime.follow_ups,
+        runtime.digests,
+        runtime.sessionmaker,
+        timezone=runtime.settings.timezone,
+        retention=partial(retention_job, runtime.sessionmaker, runtime.dp["clock"], runtime.settings),
     )
     return [asyncio.create_task(task, name="scheduler")]

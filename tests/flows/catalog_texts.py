@@ -1,5 +1,5 @@
 """The Dutch and English catalog texts as a plain lookup, for tests and for regenerating
-docs/routes-other.md without the bot (which passes its translator instead)."""
+docs/routes.md without the bot (which passes its translator instead)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The route maps: every shipped route in every format names every step, and docs/routes-other.md shows
+"""The route maps: every shipped route in every format names every step, and docs/routes.md shows
 the current maps. Set UPDATE_ROUTE_DOCS=1 to rewrite the docs' Mermaid blocks from the route files."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from flows.route import Route
 ROUTES = builtin_registry().ids()
 NEW_ROUTES = ("rotterdam_po", "rotterdam_vo", "mvs_po", "smwplus")
 SVG = "{http://www.w3.org/2000/svg}"
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "routes-other.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "routes.md"
 DOCS_LANGUAGE = "en"
 
 
@@ -100,14 +100,14 @@ def test_a_school_specific_role_name_comes_through_labels() -> None:
     assert capelle.count(">contactpersoon CJG</text>") >= 3
 
 
-# -- docs/routes-other.md ---------------------------------------------------------------------------
+# -- docs/routes.md --------------------------------------------------------------------------------
 _BLOCK = re.compile(r"(<!-- routekaart:(\w+) -->\n```mermaid\n)(.*?)(```)", re.DOTALL)
 
 
 def test_the_docs_show_the_current_maps() -> None:
     text = DOCS.read_text(encoding="utf-8")
     found = {m.group(2) for m in _BLOCK.finditer(text)}
-    assert found == set(NEW_ROUTES)
+    assert found == set(ROUTES)
 
     def current(match: re.Match[str]) -> str:
         body = draw.mermaid(route(match.group(2)), labels(DOCS_LANGUAGE), DOCS_LANGUAGE)
@@ -116,4 +116,4 @@ def test_the_docs_show_the_current_maps() -> None:
     fresh = _BLOCK.sub(current, text)
     if os.environ.get("UPDATE_ROUTE_DOCS"):
         DOCS.write_text(fresh, encoding="utf-8")
-    assert fresh == text, "docs/routes-other.md is out of date: run with UPDATE_ROUTE_DOCS=1"
+    assert fresh == text, "docs/routes.md is out of date: run with UPDATE_ROUTE_DOCS=1"

@@ -114,3 +114,26 @@ async def test_the_running_scheduler_fires_what_fell_due_while_down_and_stops_cl
         assert {r.status for r in await world.follow_ups()} == {"fired"}
     finally:
         await world.engine.dispose()
+
+
+async def test_the_running_scheduler_runs_retention_at_start(database_url: str) -> None:
+    # A bot that was down at the nightly slot still anonymises what expired: the job also runs at start.
+    clock = FrozenClock(local(2026, 11, 23, 9, 0))
+    world = await make_world(database_url, clock)
+    try:
+        ran = asyncio.Event()
+
+        async def retention() -> None:
+            ran.set()
+
+        digests = DigestService(world.sessionmaker, world.flows.routes, clock, default_route="vlaardingen")
+        task = asyncio.create_task(
+            run_scheduler(
+                world.runner(), digests, world.sessionmaker, timezone="Europe/Amsterdam", retention=retention
+            )
+        )
+        await asyncio.wait_for(ran.wait(), timeout=10)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    finally:
+        await world.engine.dispose()
