@@ -10,7 +10,8 @@ from bot.i18n import DEFAULT_NAMING, NAMINGS
 from bot.services.school_routes import SchoolRouteError, check_route
 from flows.clock import SystemClock
 from flows.registry import builtin_registry
-from storage.models.school import SCHOOL_KINDS
+from storage.models.school import SCHOOL_KINDS, School
+from storage.uow import UnitOfWork
 
 
 def register(subparsers: Any) -> None:
@@ -61,14 +62,19 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _existing(uow: UnitOfWork, school_id: int) -> School:
+    school = await uow.schools.get(school_id)
+    if school is None:
+        raise CliError(f"no school with id {school_id}")
+    return school
+
+
 def _set_route(args: argparse.Namespace) -> int:
     settings = settings_from_env()
 
     async def go() -> str:
         async with open_uow(settings) as uow:
-            school = await uow.schools.get(args.school_id)
-            if school is None:
-                raise CliError(f"no school with id {args.school_id}")
+            school = await _existing(uow, args.school_id)
             _checked(args.route_id, school.kind)
             await uow.schools.set_route(school, args.route_id)
             await uow.commit()
@@ -83,9 +89,7 @@ def _set_naming(args: argparse.Namespace) -> int:
 
     async def go() -> str:
         async with open_uow(settings) as uow:
-            school = await uow.schools.get(args.school_id)
-            if school is None:
-                raise CliError(f"no school with id {args.school_id}")
+            school = await _existing(uow, args.school_id)
             await uow.schools.set_naming(school, None if args.naming == DEFAULT_NAMING else args.naming)
             await uow.commit()
             return f"{school.name} (#{school.id}) uses the {args.naming} role names"
