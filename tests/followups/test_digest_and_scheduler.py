@@ -121,18 +121,28 @@ async def test_the_running_scheduler_runs_retention_at_start(database_url: str) 
     clock = FrozenClock(local(2026, 11, 23, 9, 0))
     world = await make_world(database_url, clock)
     try:
-        ran = asyncio.Event()
+        ran, claimed = asyncio.Event(), asyncio.Event()
 
         async def retention() -> None:
             ran.set()
 
+        runner = world.runner()
+        real_run_due = runner.run_due
+
+        async def observed() -> int:
+            fired = await real_run_due()
+            claimed.set()
+            return fired
+
+        # The claim job also runs at start; stopping while it holds a connection would leave it hanging.
+        runner.run_due = observed  # type: ignore[method-assign]
         digests = DigestService(world.sessionmaker, world.flows.routes, clock, default_route="vlaardingen")
-        task = asyncio.create_task(
-            run_scheduler(
-                world.runner(), digests, world.sessionmaker, timezone="Europe/Amsterdam", retention=retention
-            )
+        scheduler = run_scheduler(
+            runner, digests, world.sessionmaker, timezone="Europe/Amsterdam", retention=retention
         )
+        task = asyncio.create_task(scheduler)
         await asyncio.wait_for(ran.wait(), timeout=10)
+        await asyncio.wait_for(claimed.wait(), timeout=10)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     finally:
