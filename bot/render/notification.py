@@ -17,13 +17,15 @@ from flows.route import Route
 def notification_lines(t: Translator, payload: dict[str, Any], school_name: str) -> list[str]:
     """The notification as lines of Telegram-safe HTML (everything not ours is escaped)."""
     mark = "❗ " if payload.get("urgent") else "🔔 "
+    # The msgid is kept as data; a string literal inside t() would be extracted as a msgid itself.
+    what = str(payload.get("message"))
     if not payload.get("case_ref"):  # a notice about the school, not about a case (e.g. offboarding)
-        return [f"{mark}{html.escape(school_name)}", t(payload["message"], **payload.get("params", {}))]
+        return [f"{mark}{html.escape(school_name)}", t(what, **payload.get("params", {}))]
     pupil = f" · {html.escape(payload['pupil'])}" if payload.get("pupil") else ""
     head = f"{mark}{html.escape(school_name)} · <b>{html.escape(payload['case_ref'])}</b>{pupil}"
     # Outside an f-string: Babel does not look inside one, and would drop the msgid from the catalogs.
     hint = t("notify.open_hint", ref=payload["case_ref"])
-    return [head, t(str(payload.get("message"))), "", hint]
+    return [head, t(what), "", hint]
 
 
 def notification_text(t: Translator, payload: dict[str, Any], school_name: str) -> str:

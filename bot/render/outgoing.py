@@ -88,6 +88,7 @@ def render(
     if not payload.get("case_ref"):  # a notice about the school, not a case (e.g. offboarding)
         return Outgoing(lines, plain(lines[0]), None, "-", "-", one_line(lines[-1]))
     ref = str(payload["case_ref"])
+    what = str(payload.get("message"))  # a msgid kept as data; a literal inside t() would be extracted
     subject = plain(t("notify.mail_subject", school=school_name, ref=ref))
     return Outgoing(
         lines,
@@ -95,5 +96,5 @@ def render(
         notification_keyboard(t, payload, route, may_act=may_act_on(route, roles, payload.get("step"))),
         ref,
         str(payload.get("pupil") or "-"),
-        one_line(t(str(payload.get("message")))),
+        one_line(t(what)),
     )

@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.i18n import N_
 from bot.services.audit import AuditTrail
 from flows.case import Case, TimelineEntry
 from storage.uow import UnitOfWork
 
-NOTICE = "offboard.notice"  # listed for the catalogs in bot/render/engine_messages.py
+NOTICE = N_("offboard.notice")  # marked: it reaches the translator only as data
 NOTIFIED_ROLES = ("ib", "zorgcoordinator")  # the school's care coordinator (PO and VO)
 
 
