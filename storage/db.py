@@ -51,7 +51,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # SQLite has one writer; on a busy machine a writer can wait longer than a few seconds.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 

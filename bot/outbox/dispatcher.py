@@ -119,6 +119,9 @@ class OutboxDispatcher:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+            # And their group commit: a stopped dispatcher must not leave a write transaction open.
+            if self._recorder is not None:
+                await asyncio.gather(self._recorder, return_exceptions=True)
             raise
 
     async def _claim(self, limit: int) -> list[tuple[int, int, str]]:
