@@ -12,9 +12,9 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.settings import Settings
 from flows.clock import FrozenClock
+from tests.cli import zorgroute
 from tests.harness import BotHarness
 from tests.privacy_helpers import signal
-from tests.test_cli import zorgroute
 
 TEACHER, IB, OUTSIDER = 1, 2, 3
 
@@ -75,11 +75,13 @@ async def test_cli_exports_the_trail_and_audits_its_own_read(
         school = await h.add_school()
         await h.register(TEACHER, "leerkracht", school_id=school)
         ref = await signal(h, TEACHER)
-    exported = zorgroute("audit", "--case", ref, "--format", "json", database_url=database_url, cwd=tmp_path)
+    exported = await zorgroute(
+        "audit", "--case", ref, "--format", "json", database_url=database_url, cwd=tmp_path, clock=clock
+    )
     assert exported.returncode == 0, exported.stderr
     rows = json.loads(exported.stdout)
     assert rows and {r["case_ref"] for r in rows} == {ref} and rows[0]["action"] == "create"
-    as_csv = zorgroute("audit", "--member", "1", database_url=database_url, cwd=tmp_path)
+    as_csv = await zorgroute("audit", "--member", "1", database_url=database_url, cwd=tmp_path, clock=clock)
     assert as_csv.stdout.splitlines()[0].startswith("at,member_id,role,action,school_id,case_ref")
     assert len(as_csv.stdout.splitlines()) == len(rows) + 1
     async with BotHarness(settings, clock=clock) as h, h.uow() as uow:

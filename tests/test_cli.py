@@ -1,4 +1,5 @@
-"""The admin's command line, run as the installed console script in a subprocess."""
+"""The admin's command line: main() in-process with the test's clock (tests/cli.py), and one real
+subprocess that proves the console script starts."""
 
 from __future__ import annotations
 
@@ -11,34 +12,48 @@ from pathlib import Path
 
 from bot.settings import Settings
 from flows.clock import FrozenClock
+from tests.cli import zorgroute
 from tests.harness import BotHarness
 
 
-def zorgroute(*args: str, database_url: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def test_console_script_starts(tmp_path: Path) -> None:
+    """The one real subprocess: the installed entry point imports and runs (every other CLI test calls
+    main() in-process, which skips the interpreter start and aiogram's import each time)."""
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("ZORGROUTE_", "TELEGRAM_"))
     }
-    environment.update(ZORGROUTE_DATABASE_URL=database_url, ZORGROUTE_SECRET_KEY="test-secret-key", **env)
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+    environment["ZORGROUTE_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    script = Path(sys.executable).with_name("zorgroute")
+    result = subprocess.run(
+        [
+            str(script) if script.exists() else sys.executable,
+            *([] if script.exists() else ["-m", "bot.cli"]),
+            "--now",
+            "2026-11-23T09:00:00+01:00",
+            "member",
+            "list",
+            "--json",
+        ],
         capture_output=True,
         text=True,
-        cwd=cwd,
+        cwd=tmp_path,
         env=environment,
         timeout=60,
     )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
 
 
 async def test_school_invite_member_list_end_to_end(
     database_url: str, settings: Settings, clock: FrozenClock, tmp_path: Path
 ) -> None:
-    added = zorgroute(
-        "school", "add", "De Regenboog", "--kind", "po", database_url=database_url, cwd=tmp_path
+    added = await zorgroute(
+        "school", "add", "De Regenboog", "--kind", "po", database_url=database_url, cwd=tmp_path, clock=clock
     )
     assert added.returncode == 0, added.stderr
     school_id = int(added.stdout.strip())
 
-    created = zorgroute(
+    created = await zorgroute(
         "invite",
         "create",
         "--school",
@@ -51,6 +66,7 @@ async def test_school_invite_member_list_end_to_end(
         "Ineke de Vries",
         database_url=database_url,
         cwd=tmp_path,
+        clock=clock,
     )
     assert created.returncode == 0, created.stderr
     code, link = created.stdout.split()
@@ -61,7 +77,7 @@ async def test_school_invite_member_list_end_to_end(
         await h.send(4242, f"/start {code}")
         assert h.last(4242).startswith("Welkom bij Zorgroute, Ineke de Vries!")
 
-    listed = zorgroute("member", "list", "--json", database_url=database_url, cwd=tmp_path)
+    listed = await zorgroute("member", "list", "--json", database_url=database_url, cwd=tmp_path, clock=clock)
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout) == [
         {
@@ -73,43 +89,62 @@ async def test_school_invite_member_list_end_to_end(
     ]
     assert "4242" not in listed.stdout  # never the Telegram id
 
-    other = zorgroute("member", "list", "--school", "999", "--json", database_url=database_url, cwd=tmp_path)
+    other = await zorgroute(
+        "member", "list", "--school", "999", "--json", database_url=database_url, cwd=tmp_path, clock=clock
+    )
     assert json.loads(other.stdout) == []
 
 
-def test_db_upgrade(database_url: str, tmp_path: Path) -> None:
-    result = zorgroute("db", "upgrade", database_url=database_url, cwd=tmp_path)
+async def test_db_upgrade(database_url: str, tmp_path: Path, clock: FrozenClock) -> None:
+    result = await zorgroute("db", "upgrade", database_url=database_url, cwd=tmp_path, clock=clock)
     assert result.returncode == 0, result.stderr
-    again = zorgroute("db", "upgrade", database_url=database_url, cwd=tmp_path)
+    again = await zorgroute("db", "upgrade", database_url=database_url, cwd=tmp_path, clock=clock)
     assert again.returncode == 0, again.stderr
 
 
-def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path: Path) -> None:
+async def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path: Path, clock: FrozenClock) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/x.db"
-    result = zorgroute("member", "list", database_url=url, cwd=tmp_path, ZORGROUTE_LOCALE="fr")
+    result = await zorgroute(
+        "member", "list", database_url=url, cwd=tmp_path, clock=clock, ZORGROUTE_LOCALE="fr"
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "ZORGROUTE_LOCALE" in result.stderr
     assert result.stdout == ""
 
 
-def test_invite_errors_are_one_line(database_url: str, tmp_path: Path) -> None:
-    result = zorgroute(
-        "invite", "create", "--school", "12", "--role", "ib", database_url=database_url, cwd=tmp_path
+async def test_invite_errors_are_one_line(database_url: str, tmp_path: Path, clock: FrozenClock) -> None:
+    result = await zorgroute(
+        "invite",
+        "create",
+        "--school",
+        "12",
+        "--role",
+        "ib",
+        database_url=database_url,
+        cwd=tmp_path,
+        clock=clock,
     )
     assert result.returncode == 1
     assert result.stderr == "zorgroute: error: no school with id 12\n"
 
 
-def test_unknown_role_is_refused(tmp_path: Path) -> None:
+async def test_unknown_role_is_refused(tmp_path: Path, clock: FrozenClock) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/x.db"
-    result = zorgroute("invite", "create", "--school", "1", "--role", "juf", database_url=url, cwd=tmp_path)
+    result = await zorgroute(
+        "invite", "create", "--school", "1", "--role", "juf", database_url=url, cwd=tmp_path, clock=clock
+    )
     assert result.returncode != 0 and "juf" in result.stderr
 
 
-def test_webhook_mode_needs_a_secret(tmp_path: Path) -> None:
+async def test_webhook_mode_needs_a_secret(tmp_path: Path, clock: FrozenClock) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/x.db"
-    result = zorgroute(
-        "run", "--webhook", database_url=url, cwd=tmp_path, TELEGRAM_BOT_TOKEN="123456:" + "A" * 35
+    result = await zorgroute(
+        "run",
+        "--webhook",
+        database_url=url,
+        cwd=tmp_path,
+        clock=clock,
+        TELEGRAM_BOT_TOKEN="123456:" + "A" * 35,
     )
     assert result.returncode == 1
     assert result.stderr.strip().endswith("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")

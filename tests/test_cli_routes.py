@@ -15,9 +15,9 @@ from bot.settings import Settings
 from flows.clock import FrozenClock
 from flows.loader import builtin_route_files
 from flows.registry import builtin_registry
+from tests.cli import zorgroute
 from tests.flows.catalog_texts import labels
 from tests.harness import BotHarness
-from tests.test_cli import zorgroute
 
 ROUTES = builtin_registry().ids()
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -106,15 +106,33 @@ def test_routes_draw_refuses_an_unknown_route(tmp_path: Path, capsys: pytest.Cap
     assert not (tmp_path / "x.svg").exists()
 
 
-def test_school_add_refuses_an_unknown_or_unfitting_route(tmp_path: Path) -> None:
+async def test_school_add_refuses_an_unknown_or_unfitting_route(tmp_path: Path, clock: FrozenClock) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/x.db"
-    unknown = zorgroute(
-        "school", "add", "A", "--kind", "po", "--route", "utrecht", database_url=url, cwd=tmp_path
+    unknown = await zorgroute(
+        "school",
+        "add",
+        "A",
+        "--kind",
+        "po",
+        "--route",
+        "utrecht",
+        database_url=url,
+        cwd=tmp_path,
+        clock=clock,
     )
     assert unknown.returncode == 1 and unknown.stderr.count("\n") == 1
     assert "unknown route 'utrecht'" in unknown.stderr
-    wrong_kind = zorgroute(
-        "school", "add", "A", "--kind", "po", "--route", "rotterdam_vo", database_url=url, cwd=tmp_path
+    wrong_kind = await zorgroute(
+        "school",
+        "add",
+        "A",
+        "--kind",
+        "po",
+        "--route",
+        "rotterdam_vo",
+        database_url=url,
+        cwd=tmp_path,
+        clock=clock,
     )
     assert wrong_kind.returncode == 1
     assert (
@@ -126,7 +144,7 @@ def test_school_add_refuses_an_unknown_or_unfitting_route(tmp_path: Path) -> Non
 async def test_set_route_applies_to_new_cases_only(
     database_url: str, settings: Settings, clock: FrozenClock, tmp_path: Path
 ) -> None:
-    added = zorgroute(
+    added = await zorgroute(
         "school",
         "add",
         "De Esch",
@@ -136,6 +154,7 @@ async def test_set_route_applies_to_new_cases_only(
         "vlaardingen",
         database_url=database_url,
         cwd=tmp_path,
+        clock=clock,
     )
     assert added.returncode == 0, added.stderr
     school_id = int(added.stdout)
@@ -153,12 +172,24 @@ async def test_set_route_applies_to_new_cases_only(
         ):
             await (h.send(6001, text) if text in ("/signaal", "AB 5b") else h.press(6001, text))
 
-        changed = zorgroute(
-            "school", "set-route", str(school_id), "smwplus", database_url=database_url, cwd=tmp_path
+        changed = await zorgroute(
+            "school",
+            "set-route",
+            str(school_id),
+            "smwplus",
+            database_url=database_url,
+            cwd=tmp_path,
+            clock=clock,
         )
         assert changed.returncode == 0, changed.stderr
-        unfit = zorgroute(
-            "school", "set-route", str(school_id), "rotterdam_vo", database_url=database_url, cwd=tmp_path
+        unfit = await zorgroute(
+            "school",
+            "set-route",
+            str(school_id),
+            "rotterdam_vo",
+            database_url=database_url,
+            cwd=tmp_path,
+            clock=clock,
         )
         assert unfit.returncode == 1 and "not for a po school" in unfit.stderr
 
@@ -175,7 +206,7 @@ async def test_set_route_applies_to_new_cases_only(
 async def test_set_naming_changes_the_role_names_a_school_sees(
     database_url: str, settings: Settings, clock: FrozenClock, tmp_path: Path
 ) -> None:
-    added = zorgroute(
+    added = await zorgroute(
         "school",
         "add",
         "Capelle",
@@ -185,10 +216,17 @@ async def test_set_naming_changes_the_role_names_a_school_sees(
         "rotterdam_po",
         database_url=database_url,
         cwd=tmp_path,
+        clock=clock,
     )
     school_id = int(added.stdout)
-    named = zorgroute(
-        "school", "set-naming", str(school_id), "capelle", database_url=database_url, cwd=tmp_path
+    named = await zorgroute(
+        "school",
+        "set-naming",
+        str(school_id),
+        "capelle",
+        database_url=database_url,
+        cwd=tmp_path,
+        clock=clock,
     )
     assert named.returncode == 0, named.stderr
     async with BotHarness(settings, clock=clock) as h:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,22 +12,9 @@ from bot.services.subject import export_pupil
 from bot.settings import Settings
 from flows.clock import FrozenClock
 from storage.models import PupilRow
+from tests.cli import zorgroute
 from tests.harness import BotHarness
 from tests.privacy_helpers import signal
-
-
-def _cli(*args: str, database_url: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZORGROUTE_", "TELEGRAM_"))}
-    env.update(ZORGROUTE_DATABASE_URL=database_url, ZORGROUTE_SECRET_KEY="test-secret-key")
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-    )
 
 
 async def test_export_holds_every_case_of_the_pupil_and_is_audited(
@@ -65,11 +49,15 @@ async def test_erase_asks_for_the_reference_then_removes_pupil_and_content(
         ref = await signal(h, 1, pupil="QX 7", notes="moet weg")
         kept = await signal(h, 1, pupil="RT 4", notes="blijft")
 
-    refused = _cli("pupil", "erase", ref, database_url=database_url, cwd=tmp_path, stdin="ja\n")
+    refused = await zorgroute(
+        "pupil", "erase", ref, database_url=database_url, cwd=tmp_path, clock=clock, stdin="ja\n"
+    )
     assert refused.returncode == 1 and "not confirmed; nothing was erased" in refused.stderr
     assert "This erases pupil QX 7" in refused.stdout
 
-    erased = _cli("pupil", "erase", ref.lower(), database_url=database_url, cwd=tmp_path, stdin=f"{ref}\n")
+    erased = await zorgroute(
+        "pupil", "erase", ref.lower(), database_url=database_url, cwd=tmp_path, clock=clock, stdin=f"{ref}\n"
+    )
     assert erased.returncode == 0, erased.stderr
     assert erased.stdout.strip().endswith(f"erased: {ref}")
 
@@ -81,5 +69,5 @@ async def test_erase_asks_for_the_reference_then_removes_pupil_and_content(
         assert survivor is not None and "blijft" in str(survivor.data)
         assert [e.action for e in await uow.audit.by_admins()] == ["erase"]
 
-    again = _cli("pupil", "export", ref, database_url=database_url, cwd=tmp_path)
+    again = await zorgroute("pupil", "export", ref, database_url=database_url, cwd=tmp_path, clock=clock)
     assert again.returncode == 1 and "has no pupil" in again.stderr

@@ -12,6 +12,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from bot.cli import (
     audit,
@@ -30,6 +31,7 @@ from bot.cli import (
 )
 from bot.cli.common import CliError
 from bot.settings import SettingsError
+from flows.clock import Clock, FrozenClock, SystemClock
 
 COMMAND_GROUPS = (
     db,
@@ -50,14 +52,37 @@ COMMAND_GROUPS = (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zorgroute", description="Zorgroute: school–youth-care routes bot.")
+    parser.add_argument(
+        "--now",
+        type=_moment,
+        default=None,
+        metavar="ISO-8601",
+        help="act as if it were this moment (with its UTC offset), e.g. to replay or test a command; "
+        "default: the system clock",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(subparsers)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 moment: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give the moment's UTC offset, e.g. {text}+01:00")
+    return moment
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Run one command. Every command that needs "now" reads `args.clock`: `clock` when a caller (a
+    test) injects one, else a clock frozen at `--now`, else the system clock."""
     args = build_parser().parse_args(argv)
+    if clock is None:
+        clock = FrozenClock(args.now.astimezone(UTC)) if args.now is not None else SystemClock()
+    args.clock = clock
     try:
         result = args.func(args)
     except SettingsError as exc:
@@ -68,8 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    finally:
-        logging.shutdown()
+    # Logging is flushed by its own exit hook; shutting it down here would close the handlers of a
+    # caller that runs main() in-process (the tests).
     return int(result or 0)
 
 

@@ -14,7 +14,6 @@ from typing import Any
 from bot.cli.common import settings_from_env
 from bot.cli.unit import open_uow
 from bot.services.audit import CLI, AuditTrail
-from flows.clock import SystemClock
 from storage.repositories.audit import AuditEntry
 
 FIELDS = [f.name for f in dataclasses.fields(AuditEntry)]
@@ -36,7 +35,7 @@ async def _entries(args: argparse.Namespace) -> list[AuditEntry]:
         else:
             entries = await uow.audit.for_member(args.member)
         what = f"case {args.case.strip().upper()}" if args.case else f"member {args.member}"
-        trail = AuditTrail(uow, SystemClock(), member=None, channel=CLI, via="audit")
+        trail = AuditTrail(uow, args.clock, member=None, channel=CLI, via="audit")
         await trail.admin("audit-read", detail=f"{what} as {args.format}")
         await uow.commit()
     return entries

@@ -8,7 +8,6 @@ from bot.cli.common import CliError, settings_from_env
 from bot.cli.unit import open_uow
 from bot.services.invites import DEFAULT_EXPIRES_DAYS, InviteError, create_invite, deep_link
 from bot.settings import EMULATOR_BOT_USERNAME, Settings
-from flows.clock import SystemClock
 from flows.roles import ROLES
 
 
@@ -52,7 +51,7 @@ def _create(args: argparse.Namespace) -> int:
                     school_id=args.school,
                     roles=args.roles,
                     display_name=args.name,
-                    now=SystemClock().now(),
+                    now=args.clock.now(),
                     expires_days=args.expires_days,
                 )
             except InviteError as exc:

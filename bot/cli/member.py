@@ -9,7 +9,6 @@ from bot.cli.common import CliError, settings_from_env
 from bot.cli.unit import open_uow
 from bot.services.audit import CLI, AuditTrail
 from bot.services.offboarding import Offboarded, OffboardError, remove_member
-from flows.clock import SystemClock
 
 
 def register(subparsers: Any) -> None:
@@ -31,7 +30,7 @@ def _remove(args: argparse.Namespace) -> int:
 
     async def go() -> Offboarded:
         async with open_uow(settings) as uow:
-            clock = SystemClock()
+            clock = args.clock
             trail = AuditTrail(uow, clock, member=None, channel=CLI, via="member remove")
             try:
                 done = await remove_member(uow, args.id, clock.now(), trail)

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.cli.common import CliError, settings_from_env
 from bot.cli.unit import open_uow
-from flows.clock import SystemClock
+from flows.clock import Clock
 
 
 def register(subparsers: Any) -> None:
@@ -55,15 +55,15 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _requeue(row_id: int) -> bool:
+async def _requeue(row_id: int, clock: Clock) -> bool:
     async with open_uow(settings_from_env()) as uow:
-        row = await uow.outbox.retry(row_id, SystemClock().now())
+        row = await uow.outbox.retry(row_id, clock.now())
         await uow.commit()
         return row is not None
 
 
 def _retry(args: argparse.Namespace) -> int:
-    if not asyncio.run(_requeue(args.id)):
+    if not asyncio.run(_requeue(args.id, args.clock)):
         raise CliError(f"no unsent outbox row {args.id}")
     print(f"outbox row {args.id} is pending again")
     return 0

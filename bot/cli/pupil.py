@@ -12,7 +12,6 @@ from bot.cli.common import CliError, settings_from_env
 from bot.cli.unit import open_uow
 from bot.services.audit import CLI, AuditTrail
 from bot.services.subject import SubjectError, erase_pupil, export_pupil, find_subject
-from flows.clock import SystemClock
 
 
 def register(subparsers: Any) -> None:
@@ -32,7 +31,7 @@ def _export(args: argparse.Namespace) -> int:
 
     async def go() -> dict[str, Any]:
         async with open_uow(settings) as uow:
-            trail = AuditTrail(uow, SystemClock(), member=None, channel=CLI, via="pupil export")
+            trail = AuditTrail(uow, args.clock, member=None, channel=CLI, via="pupil export")
             try:
                 exported = await export_pupil(uow, args.ref, trail)
             except SubjectError as exc:
@@ -59,7 +58,7 @@ def _erase(args: argparse.Namespace) -> int:
 
     async def erase() -> list[str]:
         async with open_uow(settings) as uow:
-            clock = SystemClock()
+            clock = args.clock
             trail = AuditTrail(uow, clock, member=None, channel=CLI, via="pupil erase")
             try:
                 erased = await erase_pupil(uow, ref, clock.now(), trail)

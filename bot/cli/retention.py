@@ -10,7 +10,6 @@ from bot.cli.common import settings_from_env
 from bot.cli.unit import open_uow
 from bot.services.audit import CLI, AuditTrail
 from bot.services.retention import RetentionResult, anonymise_expired
-from flows.clock import SystemClock
 
 
 def register(subparsers: Any) -> None:
@@ -25,7 +24,7 @@ def _run(args: argparse.Namespace) -> int:
 
     async def go() -> RetentionResult:
         async with open_uow(settings) as uow:
-            clock = SystemClock()
+            clock = args.clock
             trail = AuditTrail(uow, clock, member=None, channel=CLI, via="retention run")
             result = await anonymise_expired(uow, clock.now(), settings.retention_months, audit=trail)
             await uow.commit()

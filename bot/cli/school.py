@@ -8,7 +8,6 @@ from bot.cli.common import CliError, settings_from_env
 from bot.cli.unit import open_uow
 from bot.i18n import DEFAULT_NAMING, NAMINGS
 from bot.services.school_routes import SchoolRouteError, check_route
-from flows.clock import SystemClock
 from flows.registry import builtin_registry
 from storage.models.school import SCHOOL_KINDS, School
 from storage.uow import UnitOfWork
@@ -51,7 +50,7 @@ def _add(args: argparse.Namespace) -> int:
     async def go() -> int:
         async with open_uow(settings) as uow:
             school = await uow.schools.add(
-                name=args.name, kind=args.kind, route_id=args.route_id, now=SystemClock().now()
+                name=args.name, kind=args.kind, route_id=args.route_id, now=args.clock.now()
             )
             if args.naming not in (None, DEFAULT_NAMING):
                 await uow.schools.set_naming(school, args.naming)

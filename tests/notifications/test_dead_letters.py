@@ -12,8 +12,8 @@ from bot.outbox.senders import Delivery
 from flows.clock import FrozenClock
 from storage.models import MemberRole
 from storage.uow import UnitOfWork
+from tests.cli import zorgroute
 from tests.notifications.support import build_world, drain_until_done
-from tests.test_cli import zorgroute
 
 
 class Recording:
@@ -49,16 +49,25 @@ async def test_dead_letters_alert_admins_and_can_be_retried(
     assert {a.payload["error"] for a in alerts} == {"InvalidRecipientError", "RetryableError"}
     assert all(set(a.payload) == {"row_id", "channel", "error"} for a in alerts)
 
-    listed = zorgroute("outbox", "list", "--failed", "--json", database_url=database_url, cwd=tmp_path)
+    listed = await zorgroute(
+        "outbox", "list", "--failed", "--json", database_url=database_url, cwd=tmp_path, clock=clock
+    )
     assert listed.returncode == 0, listed.stderr
     failed = json.loads(listed.stdout)
     assert {r["id"] for r in failed} == {rows["test:0:telegram"].id, rows["test:1:telegram"].id}
     assert "payload" not in failed[0] and "Z-0000" not in listed.stdout
-    retried = zorgroute(
-        "outbox", "retry", str(rows["test:1:telegram"].id), database_url=database_url, cwd=tmp_path
+    retried = await zorgroute(
+        "outbox",
+        "retry",
+        str(rows["test:1:telegram"].id),
+        database_url=database_url,
+        cwd=tmp_path,
+        clock=clock,
     )
     assert retried.returncode == 0, retried.stderr
-    missing = zorgroute("outbox", "retry", "99999", database_url=database_url, cwd=tmp_path)
+    missing = await zorgroute(
+        "outbox", "retry", "99999", database_url=database_url, cwd=tmp_path, clock=clock
+    )
     assert missing.returncode == 1 and "no unsent outbox row" in missing.stderr
 
     sender.fail.pop("Z-0001")
