@@ -8,8 +8,6 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from flows.roles import ROLES
 from flows.route import (
     EFFECT_KINDS,
@@ -25,6 +23,7 @@ from flows.route import (
     Step,
     Transition,
 )
+from flows.yaml_text import YAMLError, load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _MSGID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
@@ -85,8 +84,8 @@ class _Ctx:
 
 def parse_route(text: str, source: str = "<route>") -> Route:
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        raw = load_yaml(text)
+    except YAMLError as exc:
         raise RouteError(source, "yaml", str(exc).replace("\n", " ")) from exc
     return build_route(raw, source)
 

@@ -4,6 +4,7 @@ available (from their stored definition) so a new route file never breaks a runn
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from flows.loader import builtin_route_files, parse_route
 from flows.route import Route
@@ -57,7 +58,15 @@ class RouteRegistry:
 
 
 def builtin_registry() -> RouteRegistry:
+    """A registry of the shipped routes. Its own object (callers add stored versions to it), over routes
+    parsed once per process: route files are package data and `Route`s are immutable."""
     registry = RouteRegistry()
-    for name, text in sorted(builtin_route_files().items()):
-        registry.add(parse_route(text, f"flows/routes/{name}"), text)
+    for route, text in _builtin_routes():
+        registry.add(route, text)
     return registry
+
+
+@cache
+def _builtin_routes() -> tuple[tuple[Route, str], ...]:
+    files = sorted(builtin_route_files().items())
+    return tuple((parse_route(text, f"flows/routes/{name}"), text) for name, text in files)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 from flows.clock import FrozenClock, SequentialIds
+from tests.databases import (
+    POSTGRES_ENV,
+    migrated_sqlite_template,
+    postgres_schema,
+    postgres_upgrade_script,
+    sqlite_copy,
+)
 
-POSTGRES_ENV = "ZORGROUTE_TEST_POSTGRES_URL"
 # A Monday morning in a school week, Dutch time.
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam")).astimezone(UTC)
 
@@ -34,33 +38,42 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A migrated-nothing-yet database of its own for one test."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/zorgroute-test.db"
-        return
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrated_sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_script() -> str:
+    return postgres_upgrade_script()
+
+
+def _postgres_base() -> str:
     base = os.environ.get(POSTGRES_ENV)
     if not base:
         pytest.skip(f"{POSTGRES_ENV} not set: PostgreSQL tests need a server")
-    import asyncpg
+    return base
 
-    schema = f"t_{secrets.token_hex(6)}"
-    dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(f'CREATE SCHEMA "{schema}"')
-    finally:
-        await connection.close()
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}search_path={schema}"
-    finally:
-        connection = await asyncpg.connect(dsn)
-        try:
-            await connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        finally:
-            await connection.close()
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database of its own for one test, already at the newest migration (tests/databases.py)."""
+    if request.param == "sqlite":
+        yield sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path)
+        return
+    base = _postgres_base()
+    async with postgres_schema(base, request.getfixturevalue("postgres_script")) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database of its own with nothing in it yet, for tests of the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/zorgroute-empty.db"
+        return
+    async with postgres_schema(_postgres_base(), None) as url:
+        yield url
 
 
 @pytest.fixture

@@ -95,11 +95,15 @@ async def test_school_invite_member_list_end_to_end(
     assert json.loads(other.stdout) == []
 
 
-async def test_db_upgrade(database_url: str, tmp_path: Path, clock: FrozenClock) -> None:
-    result = await zorgroute("db", "upgrade", database_url=database_url, cwd=tmp_path, clock=clock)
+async def test_db_upgrade(empty_database_url: str, tmp_path: Path, clock: FrozenClock) -> None:
+    result = await zorgroute("db", "upgrade", database_url=empty_database_url, cwd=tmp_path, clock=clock)
     assert result.returncode == 0, result.stderr
-    again = await zorgroute("db", "upgrade", database_url=database_url, cwd=tmp_path, clock=clock)
+    again = await zorgroute("db", "upgrade", database_url=empty_database_url, cwd=tmp_path, clock=clock)
     assert again.returncode == 0, again.stderr
+    tables = await zorgroute(
+        "member", "list", "--json", database_url=empty_database_url, cwd=tmp_path, clock=clock
+    )
+    assert tables.returncode == 0 and json.loads(tables.stdout) == []  # the schema is there
 
 
 async def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path: Path, clock: FrozenClock) -> None:

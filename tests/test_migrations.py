@@ -14,10 +14,10 @@ from storage.db import create_engine
 from storage.migrate import upgrade
 
 
-async def test_migrations_match_models(database_url: str) -> None:
-    await upgrade(database_url)
-    await upgrade(database_url)  # idempotent
-    engine = create_engine(database_url)
+async def test_migrations_match_models(empty_database_url: str) -> None:
+    await upgrade(empty_database_url)
+    await upgrade(empty_database_url)  # idempotent
+    engine = create_engine(empty_database_url)
 
     def diff(connection: Connection) -> list[Any]:
         return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))

@@ -9,7 +9,6 @@ import time
 PROCESS_STARTED = time.perf_counter()
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime

@@ -21,10 +21,9 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from flows.calendar.public_holidays import DutchPublicHolidays, LiberationDay
 from flows.calendar.school_calendar import DateRange, SchoolCalendar
+from flows.yaml_text import YAMLError, load_yaml
 
 _REGION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _YEAR = re.compile(r"^(\d{4})-(\d{4})$")
@@ -126,8 +125,8 @@ def _resolve(region_id: str, directory: Traversable, chain: tuple[str, ...]) -> 
 
 def _read_yaml(filename: str, text: str) -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        raw = load_yaml(text)
+    except YAMLError as exc:
         raise CalendarFileError(f"{filename}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise CalendarFileError(f"{filename}: the top level must be a mapping")
