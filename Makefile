@@ -14,8 +14,11 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/zorgroute run
 
+# Parallel workers (pytest-xdist; TEST_WORKERS=0 runs in one process); the slowest tests are listed so the
+# next slow one is seen.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

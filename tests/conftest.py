@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite golden transcript files from the current output instead of comparing",
     )
+    parser.addoption(
+        "--clock-ahead",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="move the machine's clock DAYS days ahead for the whole run (time-machine): proves that no "
+        "test compares its frozen clock with the real one, which passes only until the calendar moves on",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    days = int(config.getoption("--clock-ahead"))
+    if days:
+        import time_machine
+
+        # tick=True: real time keeps passing (timeouts, TLS); asyncio's monotonic clock is not moved.
+        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
 
 
 @pytest.fixture
@@ -74,6 +93,16 @@ async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> 
         return
     async with postgres_schema(_postgres_base(), None) as url:
         yield url
+
+
+@pytest.fixture
+def machine_clock_a_year_ahead() -> Iterator[None]:
+    """The machine's clock (not the test's) a year and a bit ahead, as on the day the frozen test clock
+    has long passed: a test that uses this fails if anything in it reads the real clock."""
+    import time_machine
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=400), tick=True):
+        yield
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.channels.errors import InvalidRecipientError, RetryableError
 from bot.outbox.senders import Delivery
 from flows.clock import FrozenClock
@@ -28,6 +30,7 @@ class Recording:
         return f"id-{delivery.row.id}"
 
 
+@pytest.mark.usefixtures("machine_clock_a_year_ahead")  # `outbox retry` once used the machine's clock
 async def test_dead_letters_alert_admins_and_can_be_retried(
     database_url: str, clock: FrozenClock, tmp_path: Path
 ) -> None:
