@@ -6,7 +6,6 @@ import asyncio
 import json
 import mimetypes
 from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -18,8 +17,16 @@ from bot.emulator.state import EmulatorState
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-# Keep Dutch text readable when someone curls the API by hand.
-_dumps = partial(json.dumps, ensure_ascii=False)
+def _dumps(value: Any) -> str:
+    """JSON that stays readable when someone curls the API by hand (Dutch text unescaped), except where a
+    text holds a lone surrogate: UTF-8 cannot carry it, so that answer escapes it (`\\ud800`) as any
+    JSON encoder may, instead of failing every getUpdates after it."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
 
 
 def bot_api_handler(state: EmulatorState, token: str | None) -> Handler:

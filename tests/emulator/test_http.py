@@ -142,3 +142,17 @@ async def test_reset_stats_and_index(
     assert state.chats() == [] and state.stats().requests == 0
     async with http.get(f"{emulator.base_url}/") as resp:
         assert "/control/send" in await resp.text()
+
+
+async def test_a_lone_surrogate_travels_escaped_and_later_updates_still_arrive(
+    emulator: RunningEmulator, state: EmulatorState, http: aiohttp.ClientSession
+) -> None:
+    # UTF-8 cannot carry "\ud800"; the answer escapes it instead of failing every getUpdates after it.
+    state.user_sends(42, "moe \ud800 en stil")
+    state.user_sends(42, "daarna")
+    async with http.post(f"{emulator.base_url}/bot{TOKEN}/getUpdates", json={"timeout": 0}) as resp:
+        assert resp.status == 200
+        raw = await resp.text()
+    assert "\\ud800" in raw
+    texts = [u["message"]["text"] for u in json.loads(raw)["result"]]
+    assert texts == ["moe \ud800 en stil", "daarna"]
