@@ -106,8 +106,12 @@ def run_scenario(scenario: Scenario, engine: Engine | None = None) -> dict[str, 
     engine = engine or Engine(builtin_registry())
     cases: dict[str, Case] = {}
     records: list[dict[str, Any]] = []
+    last = scenario.start
     for call in scenario.calls:
         now = _moment(call["at"])
+        if now < last:  # the engine reads no clock, so only the file can keep time moving forward
+            raise ValueError(f"a call goes back in time, before {last.isoformat()}: {call}")
+        last = now
         if "who" in call and call["who"] not in scenario.actors:
             raise ValueError(f"{call['who']!r} is not among the scenario's actors: {call}")
         if "case" in call and call["case"] not in cases:
