@@ -33,12 +33,12 @@ from bot.outbox.wiring import build_senders
 from bot.routers import build_root_router, unmodified
 from bot.services.cases import EventLog
 from bot.services.secret import load_data_keys, load_secret_key
-from bot.services.snapshot import case_snapshot
 from bot.settings import EMULATOR_BOT_USERNAME, EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
 from flows.clock import Clock, IdSource, RandomIds, SystemClock
 from flows.engine import Engine
 from flows.loader import parse_route
 from flows.registry import RouteRegistry, builtin_registry
+from flows.snapshot import case_snapshot
 from storage.crypto import FernetCipher
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.audit import AuditTrail
-from bot.services.snapshot import case_snapshot
 from flows.case import Case, Pupil
+from flows.snapshot import case_snapshot
 from storage.uow import UnitOfWork
 
 

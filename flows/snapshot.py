@@ -1,4 +1,5 @@
-"""A case as plain, stable data: what golden files and `zorgroute simulate` show as "the final case"."""
+"""A case as plain, stable data: what golden files, `zorgroute simulate` and subject access show as the
+case. Pure (flows only), so the engine-level golden runner and the bot share one shape."""
 
 from __future__ import annotations
 
