@@ -6,7 +6,7 @@ PermanentError (dead-letter it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from aiogram import Bot
@@ -36,9 +36,9 @@ class Delivery:
     t: Translator
     school_name: str
     route: Route | None
+    now: datetime  # the dispatcher's clock: never the machine's, so tests hold on any date
     prefs: Preferences = field(default_factory=Preferences)
     name: str = ""  # the recipient's display name, opened from its sealed column (mail salutations, .ics)
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def render(self) -> Outgoing:
         school_id = self.row.payload.get("school_id")
