@@ -25,6 +25,7 @@ from bot.followups.runner import FollowUpRunner
 from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
 from bot.middlewares.abuse import InputLimitMiddleware, RateLimitMiddleware
 from bot.middlewares.cases import CaseServicesMiddleware
+from bot.middlewares.lanes import ChatLanes, DatabaseSlots
 from bot.middlewares.member import MemberMiddleware, StrangerGate
 from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.capture import Recorder
@@ -47,6 +48,11 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 __all__ = ["EMULATOR_BOT_USERNAME", "EMULATOR_TOKEN", "Runtime", "build_bot", "build_dispatcher", "prepare"]
+
+# Updates working on the database at once: SQLAlchemy's default pool (5 + 10 overflow) has room for them
+# beside the outbox and the scheduler.
+DATABASE_SLOTS = 8
+
 
 def build_bot(settings: Settings, *, token: str | None = None, api_base: str | None = None) -> Bot:
     """A Bot for `settings` (or an explicit token/base, as for the emulator). HTML parse mode."""
@@ -82,9 +88,12 @@ def build_dispatcher(
         event_log=event_log,
         secret_key=load_secret_key(settings.secret_key, settings.data_dir),
     )
-    # Middleware order: a flood is cut off before anything else (no database for it) -> a unit of work per
-    # update -> who is this -> their language -> strangers out -> oversized input out.
+    # Middleware order: a flood is cut off before anything else (no database for it) -> one chat's updates
+    # one after another -> a bounded number of updates on the database -> a unit of work per update ->
+    # who is this -> their language -> strangers out -> oversized input out.
     dp.update.outer_middleware(RateLimitMiddleware(settings.rate_limit_burst, settings.rate_limit_seconds))
+    dp.update.outer_middleware(ChatLanes())
+    dp.update.outer_middleware(DatabaseSlots(DATABASE_SLOTS))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
     member_events = (dp.message, dp.edited_message, dp.callback_query)
     for observer in member_events:

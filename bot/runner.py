@@ -21,6 +21,8 @@ from bot.settings import Settings
 
 log = logging.getLogger("zorgroute")
 
+POLLING_TASKS = 500  # updates taken from getUpdates and not yet finished
+
 
 class StartupError(Exception):
     """The bot cannot start with these settings (one line)."""
@@ -74,8 +76,11 @@ async def run_polling(settings: Settings, *, started: float | None = None) -> No
     runtime.dp.startup.register(_log_ready(started))
     background = start_background(runtime)
     try:
-        # aiogram stops polling gracefully on SIGINT/SIGTERM.
-        await runtime.dp.start_polling(runtime.bot, handle_signals=True)
+        # aiogram stops polling gracefully on SIGINT/SIGTERM. Updates run as tasks (one chat's in order, see
+        # bot/middlewares/lanes.py); the cap keeps a backlog from becoming thousands of waiting tasks.
+        await runtime.dp.start_polling(
+            runtime.bot, handle_signals=True, tasks_concurrency_limit=POLLING_TASKS
+        )
     finally:
         await stop_background(runtime, background)
         await (demo.close() if demo is not None else runtime.close())
