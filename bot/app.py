@@ -27,6 +27,7 @@ from bot.middlewares.abuse import InputLimitMiddleware, RateLimitMiddleware
 from bot.middlewares.cases import CaseServicesMiddleware
 from bot.middlewares.lanes import ChatLanes, DatabaseSlots
 from bot.middlewares.member import MemberMiddleware, StrangerGate
+from bot.middlewares.replies import RepliesAfterCommit, install_reply_holding
 from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
@@ -63,7 +64,9 @@ def build_bot(settings: Settings, *, token: str | None = None, api_base: str | N
     session = AiohttpSession()
     if base != TELEGRAM_API_DEFAULT:
         session = AiohttpSession(api=TelegramAPIServer.from_base(base))
-    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot = Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    install_reply_holding(bot)  # an update's replies wait for its commit (bot/middlewares/replies.py)
+    return bot
 
 
 def build_dispatcher(
@@ -89,10 +92,12 @@ def build_dispatcher(
         secret_key=load_secret_key(settings.secret_key, settings.data_dir),
     )
     # Middleware order: a flood is cut off before anything else (no database for it) -> one chat's updates
-    # one after another -> a bounded number of updates on the database -> a unit of work per update ->
-    # who is this -> their language -> strangers out -> oversized input out.
+    # one after another -> replies held until the commit, then delivered with retries -> a bounded number
+    # of updates on the database -> a unit of work per update -> who is this -> their language ->
+    # strangers out -> oversized input out.
     dp.update.outer_middleware(RateLimitMiddleware(settings.rate_limit_burst, settings.rate_limit_seconds))
     dp.update.outer_middleware(ChatLanes())
+    dp.update.outer_middleware(RepliesAfterCommit())
     dp.update.outer_middleware(DatabaseSlots(DATABASE_SLOTS))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
     member_events = (dp.message, dp.edited_message, dp.callback_query)
