@@ -6,55 +6,19 @@ failing the other."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
-from bot.app import Runtime, prepare
-from bot.emulator.server import RunningEmulator, start_emulator
+from bot.app import Runtime
 from bot.emulator.state import EmulatorState
-from bot.services.invites import create_invite
-from bot.settings import EMULATOR_TOKEN, Settings
-from flows.clock import FrozenClock, SequentialIds
+from flows.clock import FrozenClock
 from storage.models.case import CaseRow
 from storage.uow import UnitOfWork
+from tests.feeding import bot, feed, teachers
+
+__all__ = ["bot"]  # the fixture
 
 TEACHERS = 12
-
-
-@pytest.fixture
-async def bot(settings: Settings, clock: FrozenClock) -> AsyncIterator[tuple[Runtime, EmulatorState]]:
-    state = EmulatorState(now=clock.now)
-    emulator: RunningEmulator = await start_emulator(state, "127.0.0.1", 0)
-    runtime = await prepare(
-        settings, clock=clock, ids=SequentialIds(), token=EMULATOR_TOKEN, api_base=emulator.base_url
-    )
-    try:
-        yield runtime, state
-    finally:
-        await runtime.close()
-        await emulator.close()
-
-
-async def feed(runtime: Runtime, update: dict[str, Any]) -> None:
-    """What the webhook does with a body (and polling with each fetched update): feed it in a task.
-    Nobody polls the emulator here, so the queued copy of the update is never fetched again."""
-    await runtime.dp.feed_raw_update(runtime.bot, update)
-
-
-async def teachers(runtime: Runtime, state: EmulatorState, clock: FrozenClock, users: list[int]) -> None:
-    async with UnitOfWork(runtime.sessionmaker) as uow:
-        school = await uow.schools.add(name="De Regenboog", kind="po", route_id=None, now=clock.now())
-        codes = [
-            (await create_invite(uow, school_id=school.id, roles=["leerkracht"], display_name=None,
-                                 now=clock.now(), expires_days=14)).code
-            for _ in users
-        ]
-        await uow.commit()
-    for user, code in zip(users, codes, strict=True):
-        await feed(runtime, state.user_sends(user, f"/start {code}"))
 
 
 async def test_two_quick_signals_of_one_teacher_leave_one_draft(
