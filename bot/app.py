@@ -43,7 +43,7 @@ from flows.loader import parse_route
 from flows.registry import RouteRegistry, builtin_registry
 from storage.crypto import FernetCipher
 from storage.db import create_engine, make_sessionmaker
-from storage.migrate import upgrade
+from storage.migrate import ensure_current
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ async def prepare(
     `record_external` (demo mode: the emulator's `record_external`) captures e-mail and WhatsApp when no
     SMTP server or WhatsApp account is configured."""
     if migrate:
-        await upgrade(settings.database_url)
+        await ensure_current(settings.database_url)
     engine = create_engine(settings.database_url)
     # Every unit of work on these sessions seals and opens with the data key (see storage.db).
     cipher = FernetCipher(load_data_keys(settings.data_key, settings.data_dir))
