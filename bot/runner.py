@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from sqlalchemy import text
 
@@ -18,6 +18,7 @@ from bot.followups.build import start_scheduler
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import Settings
+from bot.webhook import CheckedRequestHandler
 
 log = logging.getLogger("zorgroute")
 
@@ -93,7 +94,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     app = web.Application()
     runtime.dp["audit_channel"] = "webhook"  # the audit trail says which door an update came through
-    SimpleRequestHandler(
+    CheckedRequestHandler(  # a body that is not an update gets 400
         dispatcher=runtime.dp,
         bot=runtime.bot,
         secret_token=settings.webhook_secret,
