@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import random
 import secrets
@@ -106,6 +107,9 @@ async def polling(dp: Dispatcher, bot: Bot) -> AsyncIterator[None]:
     finally:
         await dp.stop_polling()
         await task
+        # Updates still in flight (an open-loop run that outpaced the bot) finish before the API goes.
+        in_flight = getattr(dp, "_handle_update_tasks", set())
+        await asyncio.gather(*in_flight, return_exceptions=True)
 
 
 @asynccontextmanager
@@ -254,6 +258,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("aiogram").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=5.0)
