@@ -25,7 +25,9 @@ from bot.followups.runner import FollowUpRunner
 from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
 from bot.middlewares.abuse import InputLimitMiddleware, RateLimitMiddleware
 from bot.middlewares.cases import CaseServicesMiddleware
+from bot.middlewares.lanes import ChatLanes, DatabaseSlots
 from bot.middlewares.member import MemberMiddleware, StrangerGate
+from bot.middlewares.replies import RepliesAfterCommit, install_reply_holding
 from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
@@ -41,12 +43,17 @@ from flows.registry import RouteRegistry, builtin_registry
 from flows.snapshot import case_snapshot
 from storage.crypto import FernetCipher
 from storage.db import create_engine, make_sessionmaker
-from storage.migrate import upgrade
+from storage.migrate import ensure_current
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 __all__ = ["EMULATOR_BOT_USERNAME", "EMULATOR_TOKEN", "Runtime", "build_bot", "build_dispatcher", "prepare"]
+
+# Updates working on the database at once: SQLAlchemy's default pool (5 + 10 overflow) has room for them
+# beside the outbox and the scheduler.
+DATABASE_SLOTS = 8
+
 
 def build_bot(settings: Settings, *, token: str | None = None, api_base: str | None = None) -> Bot:
     """A Bot for `settings` (or an explicit token/base, as for the emulator). HTML parse mode."""
@@ -57,7 +64,9 @@ def build_bot(settings: Settings, *, token: str | None = None, api_base: str | N
     session = AiohttpSession()
     if base != TELEGRAM_API_DEFAULT:
         session = AiohttpSession(api=TelegramAPIServer.from_base(base))
-    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot = Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    install_reply_holding(bot)  # an update's replies wait for its commit (bot/middlewares/replies.py)
+    return bot
 
 
 def build_dispatcher(
@@ -82,9 +91,14 @@ def build_dispatcher(
         event_log=event_log,
         secret_key=load_secret_key(settings.secret_key, settings.data_dir),
     )
-    # Middleware order: a flood is cut off before anything else (no database for it) -> a unit of work per
-    # update -> who is this -> their language -> strangers out -> oversized input out.
+    # Middleware order: a flood is cut off before anything else (no database for it) -> one chat's updates
+    # one after another -> replies held until the commit, then delivered with retries -> a bounded number
+    # of updates on the database -> a unit of work per update -> who is this -> their language ->
+    # strangers out -> oversized input out.
     dp.update.outer_middleware(RateLimitMiddleware(settings.rate_limit_burst, settings.rate_limit_seconds))
+    dp.update.outer_middleware(ChatLanes())
+    dp.update.outer_middleware(RepliesAfterCommit())
+    dp.update.outer_middleware(DatabaseSlots(DATABASE_SLOTS))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
     member_events = (dp.message, dp.edited_message, dp.callback_query)
     for observer in member_events:
@@ -167,7 +181,7 @@ async def prepare(
     `record_external` (demo mode: the emulator's `record_external`) captures e-mail and WhatsApp when no
     SMTP server or WhatsApp account is configured."""
     if migrate:
-        await upgrade(settings.database_url)
+        await ensure_current(settings.database_url)
     engine = create_engine(settings.database_url)
     # Every unit of work on these sessions seals and opens with the data key (see storage.db).
     cipher = FernetCipher(load_data_keys(settings.data_key, settings.data_dir))

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from sqlalchemy import text
 
@@ -18,8 +18,11 @@ from bot.followups.build import start_scheduler
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import Settings
+from bot.webhook import CheckedRequestHandler
 
 log = logging.getLogger("zorgroute")
+
+POLLING_TASKS = 500  # updates taken from getUpdates and not yet finished
 
 
 class StartupError(Exception):
@@ -74,8 +77,11 @@ async def run_polling(settings: Settings, *, started: float | None = None) -> No
     runtime.dp.startup.register(_log_ready(started))
     background = start_background(runtime)
     try:
-        # aiogram stops polling gracefully on SIGINT/SIGTERM.
-        await runtime.dp.start_polling(runtime.bot, handle_signals=True)
+        # aiogram stops polling gracefully on SIGINT/SIGTERM. Updates run as tasks (one chat's in order, see
+        # bot/middlewares/lanes.py); the cap keeps a backlog from becoming thousands of waiting tasks.
+        await runtime.dp.start_polling(
+            runtime.bot, handle_signals=True, tasks_concurrency_limit=POLLING_TASKS
+        )
     finally:
         await stop_background(runtime, background)
         await (demo.close() if demo is not None else runtime.close())
@@ -88,7 +94,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     app = web.Application()
     runtime.dp["audit_channel"] = "webhook"  # the audit trail says which door an update came through
-    SimpleRequestHandler(
+    CheckedRequestHandler(  # a body that is not an update gets 400
         dispatcher=runtime.dp,
         bot=runtime.bot,
         secret_token=settings.webhook_secret,

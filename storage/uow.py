@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.cipher import Cipher
 from storage.db import CIPHER_INFO
@@ -24,7 +26,9 @@ from storage.repositories import (
 class UnitOfWork:
     """`async with UnitOfWork(sessionmaker) as uow: ...; await uow.commit()`.
 
-    Leaving the block without commit() (or with an exception) discards everything it wrote.
+    Leaving the block without commit() (or with an exception) discards everything it wrote. A unit of
+    work that wrote nothing commits nothing: most updates only read, and a commit is a round trip (and on
+    SQLite a sync to disk) that would buy them nothing.
     """
 
     session: AsyncSession
@@ -45,6 +49,10 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessionmaker()
+        self._wrote = False
+        sync = self.session.sync_session
+        event.listen(sync, "after_flush", self._flushed)
+        event.listen(sync, "do_orm_execute", self._executed)
         # An explicit cipher wins; else the one the sessionmaker was made with (storage.db).
         cipher = self._cipher or self.session.info.get(CIPHER_INFO)
         self.schools = SchoolRepository(self.session)
@@ -73,10 +81,26 @@ class UnitOfWork:
         finally:
             await self.session.close()
 
+    @property
+    def wrote(self) -> bool:
+        """Whether this unit of work has written anything (flushed objects or run DML) since it began."""
+        session = self.session
+        return self._wrote or bool(session.new or session.dirty or session.deleted)
+
+    def _flushed(self, session: Session, _context: object) -> None:
+        self._wrote = True
+
+    def _executed(self, state: ORMExecuteState) -> None:
+        if not state.is_select:
+            self._wrote = True
+
     async def commit(self) -> None:
-        await self.session.commit()
+        if self.wrote:
+            await self.session.commit()
+            self._wrote = False
         self._committed = True
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self._wrote = False
         self._committed = False

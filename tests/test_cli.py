@@ -152,3 +152,25 @@ async def test_webhook_mode_needs_a_secret(tmp_path: Path, clock: FrozenClock) -
     )
     assert result.returncode == 1
     assert result.stderr.strip().endswith("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
+
+
+def test_commands_that_do_not_talk_to_telegram_skip_aiogram(database_url: str, tmp_path: Path) -> None:
+    """aiogram's types take seconds to import; `member list` and the like never need them."""
+    probe = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        "code = main(['member', 'list', '--json'])\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'aiogram')\n"
+        "print('AIOGRAM', loaded[:3])\n"
+        "sys.exit(code)\n"
+    )
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(("ZORGROUTE_", "TELEGRAM_"))
+    }
+    environment.update(ZORGROUTE_DATABASE_URL=database_url, ZORGROUTE_SECRET_KEY="test-secret-key")
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=environment,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "AIOGRAM []" in done.stdout

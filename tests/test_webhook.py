@@ -64,3 +64,18 @@ async def test_webhook_refuses_to_start_without_a_secret(settings: Settings) -> 
             build_webhook_app(runtime)
     finally:
         await runtime.close()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[]", b'{"hello": "world"}', b'{"update_id": "x"}', b'{"update_id": 5, "message": 7}'],
+)
+async def test_a_body_that_is_not_an_update_is_a_bad_request(
+    client: TestClient, emulator: RunningEmulator, body: bytes
+) -> None:
+    response = await client.post(
+        "/telegram/webhook",
+        data=body,
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"},
+    )
+    assert response.status == 400

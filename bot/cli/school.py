@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.cli.common import CliError, settings_from_env
 from bot.cli.unit import open_uow
-from bot.i18n import DEFAULT_NAMING, NAMINGS
+from bot.msgids import DEFAULT_NAMING, NAMINGS
 from bot.services.school_routes import SchoolRouteError, check_route
 from flows.registry import builtin_registry
 from storage.models.school import SCHOOL_KINDS, School

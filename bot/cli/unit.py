@@ -9,7 +9,7 @@ from bot.services.secret import load_data_keys
 from bot.settings import Settings
 from storage.crypto import FernetCipher
 from storage.db import create_engine, make_sessionmaker
-from storage.migrate import upgrade
+from storage.migrate import ensure_current
 from storage.uow import UnitOfWork
 
 
@@ -22,7 +22,7 @@ def data_cipher(settings: Settings) -> FernetCipher:
 async def open_sessions(settings: Settings) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Sessions (sealing with the data key) on an up-to-date database, for commands that need several
     transactions (key rotation in batches)."""
-    await upgrade(settings.database_url)
+    await ensure_current(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         yield make_sessionmaker(engine, data_cipher(settings))

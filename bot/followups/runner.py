@@ -1,7 +1,9 @@
-"""Fires due follow-ups: claim a batch (a lease, committed), then per row one unit of work that marks it
-fired and carries the timeout through the engine (CaseService.timeout), whose notifications go into the
-outbox in the same transaction. A worker that dies mid-fire leaves its lease to expire; the next claim
-fires the row once. Several workers never fire a row twice (see FollowUpRepository.mark_fired)."""
+"""Fires due follow-ups: claim a batch (a lease, committed); the rows whose case has moved on are marked
+fired together in one transaction without loading their cases; then per remaining row one unit of work
+that marks it fired and carries the timeout through the engine (CaseService.timeout), whose
+notifications go into the outbox in the same transaction. A worker that dies mid-fire leaves its lease
+to expire; the next claim fires the row once. Several workers never fire a row twice (see
+FollowUpRepository.mark_fired)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.cases import CaseService, EventLog
 from flows.clock import Clock, IdSource
-from flows.engine import Engine
+from flows.engine import Engine, timeout_is_void
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,9 @@ class FollowUpRunner:
         """Fire every follow-up due now; returns how many fired."""
         fired = 0
         while ids := await self.claim():
-            for row_id in ids:
+            void, live = await self.fire_void(ids)
+            fired += void
+            for row_id in live:
                 fired += await self.fire(row_id)
         if fired and self.on_fired is not None:
             self.on_fired()  # their notifications are committed: send them now
@@ -55,6 +59,23 @@ class FollowUpRunner:
             )
             await uow.commit()
         return ids
+
+    async def fire_void(self, ids: list[int]) -> tuple[int, list[int]]:
+        """Mark the claimed rows whose case moved on (or is gone) fired, together, without loading a case:
+        their timeout would change nothing (flows.engine.timeout_is_void). Returns how many were marked,
+        and the rows that still need the engine, in claim order."""
+        async with UnitOfWork(self.sessionmaker) as uow:
+            positions = await uow.follow_ups.positions(ids)
+            void = {
+                row_id
+                for row_id, step, status, case_step in positions
+                if status is None or case_step is None or timeout_is_void(status, case_step, step)
+            }
+            marked = await uow.follow_ups.mark_fired_many(
+                sorted(void), worker=self.worker, now=self.clock.now()
+            )
+            await uow.commit()
+        return marked, [row_id for row_id in ids if row_id not in void]
 
     async def fire(self, row_id: int) -> bool:
         try:

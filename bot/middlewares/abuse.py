@@ -19,6 +19,7 @@ from bot.i18n import N_
 
 SLOW_DOWN = N_("abuse.slow_down")
 TOO_LONG = N_("abuse.too_long")
+UNREADABLE = N_("abuse.unreadable")
 # Telegram's own limits: a message holds at most 4096 characters and button data at most 64 bytes.
 # Anything larger did not come from Telegram's clients; route fields have smaller limits of their own.
 MAX_TEXT = 4096
@@ -96,8 +97,10 @@ async def _answer(update: TelegramObject, data: dict[str, Any], msgid: str) -> N
 
 
 class InputLimitMiddleware(BaseMiddleware):
-    """Refuses text longer than Telegram allows and button data larger than Telegram allows, before any
-    handler or filter parses them. Runs after the stranger gate, in the member's language."""
+    """Refuses text longer than Telegram allows, text that is not Unicode (a lone surrogate: valid JSON,
+    never sent by Telegram's clients, and impossible to store or show back), and button data larger than
+    Telegram allows, before any handler or filter parses them. Runs after the stranger gate, in the
+    member's language."""
 
     async def __call__(
         self,
@@ -106,12 +109,27 @@ class InputLimitMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         if isinstance(event, Message):
-            length = len(event.text or event.caption or "")
+            text = event.text or event.caption or ""
+            length = len(text)
             if length > MAX_TEXT:
                 if event.chat.type == "private":
                     await event.answer(_(TOO_LONG).format(max=MAX_TEXT, length=length))
                 return None
-        elif isinstance(event, CallbackQuery) and len((event.data or "").encode()) > MAX_BUTTON_DATA:
+            if not _encodable(text):
+                if event.chat.type == "private":
+                    await event.answer(_(UNREADABLE))
+                return None
+        elif isinstance(event, CallbackQuery) and (
+            not _encodable(event.data or "") or len((event.data or "").encode()) > MAX_BUTTON_DATA
+        ):
             await event.answer(_("fallback.stale_button"), show_alert=True)
             return None
         return await handler(event, data)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

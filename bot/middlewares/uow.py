@@ -11,7 +11,8 @@ from storage.uow import UnitOfWork
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    """One unit of work per update, committed only when the handlers finished without error."""
+    """One unit of work per update, committed only when the handlers finished without error (and wrote
+    something: an update that only read commits nothing and wakes no outbox)."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -25,9 +26,10 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         async with UnitOfWork(self._sessionmaker) as uow:
             data["uow"] = uow
             result = await handler(event, data)
+            wrote = uow.wrote
             await uow.commit()
         # Notifications were written with the change; now that they are committed, send them.
         outbox = data.get("outbox")
-        if outbox is not None:
+        if outbox is not None and wrote:
             outbox.kick()
         return result

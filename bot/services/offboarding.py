@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.i18n import N_
+from bot.msgids import N_
 from bot.services.audit import AuditTrail
 from flows.case import Case, TimelineEntry
 from storage.uow import UnitOfWork

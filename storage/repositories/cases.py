@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
 from storage.cipher import Cipher, PlainCipher
+from storage.inserts import insert_new
 from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.outbox import OutboxRow
 
@@ -135,15 +136,11 @@ class CaseRepository:
         return Pupil(row.id, row.label, row.number)
 
     async def remember_route(self, route_id: str, version: int, definition: str, now: datetime) -> None:
-        """Keep the route definition a case starts on (once per version)."""
-        if await self.session.get(RouteVersionRow, (route_id, version)) is None:
-            digest = hashlib.sha256(definition.encode()).hexdigest()
-            self.session.add(
-                RouteVersionRow(
-                    route_id=route_id, version=version, definition=definition, sha256=digest, stored_at=now
-                )
-            )
-            await self.session.flush()
+        """Keep the route definition a case starts on (once per version; concurrent first cases of many
+        teachers all store it without one of them failing the key)."""
+        digest = hashlib.sha256(definition.encode()).hexdigest()
+        values = dict(route_id=route_id, version=version, definition=definition, sha256=digest, stored_at=now)
+        await insert_new(self.session, RouteVersionRow, values, key=("route_id", "version"))
 
     async def stored_routes(self) -> list[tuple[str, int, str]]:
         rows = await self.session.scalars(select(RouteVersionRow))

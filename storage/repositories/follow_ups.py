@@ -86,6 +86,40 @@ class FollowUpRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def mark_fired_many(self, row_ids: Sequence[int], *, worker: str, now: datetime) -> int:
+        """mark_fired for several rows in one statement; returns how many were still `worker`'s."""
+        if not row_ids:
+            return 0
+        result = await self.session.execute(
+            update(FollowUpRow)
+            .where(
+                FollowUpRow.id.in_(list(row_ids)),
+                FollowUpRow.status == "pending",
+                FollowUpRow.claimed_by == worker,
+            )
+            .values(
+                status="fired",
+                fired_at=now,
+                attempts=FollowUpRow.attempts + 1,
+                claimed_by=None,
+                claimed_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def positions(self, row_ids: Sequence[int]) -> list[tuple[int, str, str | None, str | None]]:
+        """(row id, the row's step, its case's status, its case's step) for each row, in one query; the
+        case's are None when the case is gone."""
+        if not row_ids:
+            return []
+        rows = await self.session.execute(
+            select(FollowUpRow.id, FollowUpRow.step, CaseRow.status, CaseRow.step)
+            .outerjoin(CaseRow, CaseRow.id == FollowUpRow.case_id)
+            .where(FollowUpRow.id.in_(list(row_ids)))
+        )
+        return [(int(r[0]), str(r[1]), r[2], r[3]) for r in rows]
+
     async def failed(self, row_id: int, *, worker: str) -> None:
         """Firing raised: count the attempt; the lease still runs, so it is retried after it expires."""
         await self.session.execute(

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from storage.cipher import Cipher, PlainCipher
 from storage.models import Member, MemberRole
@@ -23,7 +24,10 @@ class MemberRepository:
         return self._cipher.seal(name)
 
     async def by_telegram_id(self, telegram_user_id: int) -> Member | None:
-        return await self._session.scalar(select(Member).where(Member.telegram_user_id == telegram_user_id))
+        # Every update asks this: the member and their roles in one query (a join), not one per relation.
+        query = select(Member).options(joinedload(Member.roles))
+        query = query.where(Member.telegram_user_id == telegram_user_id)
+        return (await self._session.execute(query)).unique().scalar_one_or_none()
 
     async def get(self, member_id: int) -> Member | None:
         return await self._session.get(Member, member_id)

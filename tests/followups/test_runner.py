@@ -7,11 +7,14 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
+
 from bot.followups.snooze import snooze
 from flows import inputs as inp
 from flows.clock import FrozenClock
 from storage.db import create_engine, make_sessionmaker
 from storage.models import TimelineRow
+from storage.models.follow_up import FollowUpRow
 from tests.followups.support import make_world
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -192,3 +195,42 @@ async def test_snooze_is_stale_once_the_case_moved_on(database_url: str) -> None
             assert result == "access.stale"
     finally:
         await world.engine.dispose()
+
+
+async def test_void_follow_ups_fire_together_without_loading_their_case(database_url: str) -> None:
+    """A burst of follow-ups whose case moved on (here: it is at another step) is marked fired in one
+    transaction; firing them one unit of work each made a burst of thousands late."""
+    clock = FrozenClock(local(2026, 11, 23, 9, 0))
+    world = await make_world(database_url, clock)
+    try:
+        ref = await world.case_at_consent()
+        async with world.uow() as uow:
+            case = await uow.cases.get(ref)
+            assert case is not None and case.id is not None
+            for _ in range(30):
+                uow.session.add(
+                    FollowUpRow(
+                        case_id=case.id, step="ib_beoordeling", follow_up="reminder", due_at=clock.now(),
+                        status="pending", attempts=0, created_at=clock.now(),
+                    )
+                )
+            await uow.commit()
+        timeline = await world.count(TimelineRow)
+        commits = 0
+
+        def committed(_connection: object) -> None:
+            nonlocal commits
+            commits += 1
+
+        event.listen(world.engine.sync_engine, "commit", committed)
+        try:
+            assert await world.runner().run_due() == 30
+        finally:
+            event.remove(world.engine.sync_engine, "commit", committed)
+        assert commits <= 3  # the claim, the void rows together, and a last claim that finds nothing
+        void = [r for r in await world.follow_ups() if r.follow_up == "reminder"]
+        assert {r.status for r in void} == {"fired"}
+        assert await world.count(TimelineRow) == timeline  # a void timeout changes nothing
+    finally:
+        await world.engine.dispose()
+

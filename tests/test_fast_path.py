@@ -1,0 +1,80 @@
+"""What every update costs the database: an update that only reads commits nothing, and the member with
+their roles is one query. SQLite syncs at checkpoints (WAL + NORMAL); PostgreSQL does not ping per
+checkout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import Runtime
+from bot.emulator.state import EmulatorState
+from bot.settings import Settings
+from flows.clock import FrozenClock
+from storage.db import create_engine
+from tests.feeding import bot, feed, teachers
+from tests.harness import BotHarness
+
+__all__ = ["bot"]  # the fixture
+
+IB = 701
+
+
+@contextmanager
+def watching(engine: AsyncEngine) -> Iterator[dict[str, Any]]:
+    seen: dict[str, Any] = {"commits": 0, "statements": []}
+
+    def committed(_connection: Any) -> None:
+        seen["commits"] += 1
+
+    def executed(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen["statements"].append(" ".join(statement.split()))
+
+    sync = engine.sync_engine
+    event.listen(sync, "commit", committed)
+    event.listen(sync, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        event.remove(sync, "commit", committed)
+        event.remove(sync, "before_cursor_execute", executed)
+
+
+async def test_help_reads_the_member_in_one_query_and_commits_nothing(
+    bot: tuple[Runtime, EmulatorState], clock: FrozenClock
+) -> None:
+    runtime, state = bot
+    await teachers(runtime, state, clock, [IB])
+    with watching(runtime.engine) as seen:
+        await feed(runtime, state.user_sends(IB, "/help"))
+    assert "/signaal" in state.last_bot_message(IB).text
+    assert seen["commits"] == 0
+    member_reads = [s for s in seen["statements"] if "FROM member" in s]
+    assert len(member_reads) == 1 and "JOIN member_role" in member_reads[0], member_reads
+
+
+async def test_a_change_is_still_committed(settings: Settings, clock: FrozenClock) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        await h.register(IB, "ib")
+        await h.send(IB, "/taal")
+        await h.press(IB, "English")
+        member = await h.member(IB)
+        assert member is not None and member.language == "en"
+
+
+async def test_connection_settings(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    try:
+        if engine.dialect.name == "sqlite":
+            async with engine.connect() as connection:
+                assert (await connection.scalar(text("PRAGMA journal_mode"))) == "wal"
+                assert (await connection.scalar(text("PRAGMA synchronous"))) == 1  # NORMAL
+        else:
+            assert engine.pool._pre_ping is False  # type: ignore[attr-defined]
+            assert engine.pool._recycle == 1800  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()

@@ -1,0 +1,61 @@
+"""Updates arriving at once, as aiogram hands them over in production: each update its own task
+(polling's `handle_as_tasks`, the webhook's `handle_in_background` both end in `Dispatcher.feed_update`).
+One chat's updates are handled one after another; different chats' at the same time, without one
+failing the other."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from bot.app import Runtime
+from bot.emulator.state import EmulatorState
+from flows.clock import FrozenClock
+from storage.models.case import CaseRow
+from storage.uow import UnitOfWork
+from tests.feeding import bot, feed, teachers
+
+__all__ = ["bot"]  # the fixture
+
+TEACHERS = 12
+
+
+async def test_two_quick_signals_of_one_teacher_leave_one_draft(
+    bot: tuple[Runtime, EmulatorState], clock: FrozenClock
+) -> None:
+    runtime, state = bot
+    await teachers(runtime, state, clock, [501])
+
+    first, second = state.user_sends(501, "/signaal"), state.user_sends(501, "/signaal")
+    await asyncio.gather(feed(runtime, first), feed(runtime, second))
+
+    async with UnitOfWork(runtime.sessionmaker) as uow:
+        statuses = list(await uow.session.scalars(select(CaseRow.status).order_by(CaseRow.id)))
+        member = await uow.members.by_telegram_id(501)
+    # The second /signaal replaced the first's draft (discarded), as it does when typed slowly.
+    assert statuses.count("draft") == 1, statuses
+    assert member is not None and member.conversation is not None
+    texts = [m.text for m in state.bot_messages(501)]
+    assert len(texts) >= 3  # the welcome and a form question for each /signaal
+
+
+async def test_first_signals_of_many_teachers_at_once_all_get_their_form(
+    bot: tuple[Runtime, EmulatorState], clock: FrozenClock
+) -> None:
+    runtime, state = bot
+    users = list(range(600, 600 + TEACHERS))
+    await teachers(runtime, state, clock, users)
+    before = {u: len(state.bot_messages(u)) for u in users}
+
+    outcomes = await asyncio.gather(
+        *(feed(runtime, state.user_sends(u, "/signaal")) for u in users), return_exceptions=True
+    )
+
+    assert [o for o in outcomes if o is not None] == []  # no IntegrityError on the route's first case
+    assert all(len(state.bot_messages(u)) > before[u] for u in users)
+    async with UnitOfWork(runtime.sessionmaker) as uow:
+        drafts = await uow.session.scalar(
+            select(func.count()).select_from(CaseRow).where(CaseRow.status == "draft")
+        )
+    assert drafts == TEACHERS
