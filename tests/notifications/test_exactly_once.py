@@ -10,7 +10,6 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -35,8 +34,6 @@ def _per_chat(state: EmulatorState, chat_ids: list[int]) -> Counter[int]:
     return Counter({chat_id: len(state.bot_messages(chat_id)) for chat_id in chat_ids})
 
 
-# The largest test: 1,000 sends through faults take about 20 s alone, up to 60 s beside a second worker.
-@pytest.mark.timeout(240)
 async def test_a_thousand_notifications_under_faults_arrive_exactly_once(
     database_url: str, clock: FrozenClock
 ) -> None:
