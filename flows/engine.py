@@ -210,6 +210,10 @@ class Engine:
 
     def _discard(self, case: Case, actor: Actor, now: datetime) -> Result:
         if actor.member_id not in case.drafts:
+            # Someone who may not see the case learns nothing of it, not even that it exists.
+            seen = policy.can_view(actor, case, self.routes.get(case.route_id, case.route_version))
+            if not seen:
+                return _refuse(case, actor, seen)
             return Result(case, (ev.Say(actor.member_id, N_("engine.nothing_to_cancel")),))
         drafts = _drop_draft(case, actor.member_id)
         if case.status == "draft" and case.created_by == actor.member_id:

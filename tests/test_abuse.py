@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import Update
+from sqlalchemy import select
 
 from bot.settings import Settings
 from flows.clock import FrozenClock
+from storage.models.case import CaseRow
 from tests.harness import BotHarness
 from tests.privacy_helpers import signal
 
@@ -136,3 +138,30 @@ async def test_unknown_and_unhandled_update_types_are_ignored(settings: Settings
             await feed(h, update)
         assert h.received(TEACHER) == [] and h.received(666) == []
         assert await h.row_counts() == before
+
+
+async def test_a_forged_press_on_a_hidden_case_reads_as_a_made_up_one_and_writes_nothing(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """Another school's IB-er crafts form buttons for a case that exists (at school A) and for a reference
+    that does not: the answers must be the same, so a press cannot confirm a reference; and the cancel
+    button must not re-save the case (a new revision and an audit row in the outsider's name)."""
+    outsider = 3
+    async with BotHarness(settings, clock=clock) as h:
+        here, elsewhere = await h.add_school("School A"), await h.add_school("School B")
+        await h.register(TEACHER, "leerkracht", school_id=here)
+        await h.register(outsider, "ib", school_id=elsewhere)
+        ref = await signal(h, TEACHER)
+        before, revision = await h.row_counts(), await _revision(h, ref)
+        for tail in ("signaal:-:x:", "ib_beoordeling:decision:c:0", "ib_beoordeling:decision:ok:", "x:y:d:"):
+            await h.press(outsider, data=f"f:{ref}:{tail}")
+            await h.press(outsider, data=f"f:Z-9999:{tail}")
+        answers = h.callback_answers(outsider)
+        assert answers[0::2] == answers[1::2] == [NOT_FOUND] * 4, answers
+        assert await h.row_counts() == before
+        assert await _revision(h, ref) == revision
+
+
+async def _revision(h: BotHarness, ref: str) -> int:
+    async with h.uow() as uow:
+        return int(await uow.session.scalar(select(CaseRow.revision).where(CaseRow.ref == ref)) or 0)

@@ -17,6 +17,7 @@ from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
 from bot.services.cases import CONVERSATION, CaseService, Outcome
 from flows import inputs as inp
+from flows.case import Case
 from flows.engine import Engine
 from storage.models import Member
 from storage.uow import UnitOfWork
@@ -24,7 +25,7 @@ from storage.uow import UnitOfWork
 MAX_MESSAGE = 4096  # Telegram's own limit; fields have smaller ones, checked by the engine
 
 
-async def _to_input(data: FormCb, uow: UnitOfWork, engine: Engine) -> inp.Input | None:
+async def _to_input(data: FormCb, case: Case, uow: UnitOfWork, engine: Engine) -> inp.Input | None:
     """The engine input a press stands for, or None when the data cannot be one (forged/outdated)."""
     if data.op == "ok":
         return inp.Confirm(data.step)
@@ -32,9 +33,6 @@ async def _to_input(data: FormCb, uow: UnitOfWork, engine: Engine) -> inp.Input 
         return inp.Discard()
     if data.op == "d":
         return inp.Done(data.step, data.field)
-    case = await uow.cases.get(data.ref)
-    if case is None:
-        return None
     route = engine.routes.get(case.route_id, case.route_version)
     field = route.steps[data.step].field(data.field) if data.step in route.steps else None
     if field is None:
@@ -78,7 +76,13 @@ def build_router() -> Router:
         presenter: Presenter,
         t: Translator,
     ) -> None:
-        given = await _to_input(callback_data, uow, engine)
+        case = await uow.cases.get(callback_data.ref)
+        if case is None or not cases.may_view(member, case):
+            # A case the member may not see is answered exactly as a made-up reference, whatever the
+            # rest of the button says: a forged press cannot confirm that a reference exists.
+            await query.answer(t("access.not_found"), show_alert=True)
+            return
+        given = await _to_input(callback_data, case, uow, engine)
         if given is None:
             await query.answer(t("fallback.stale_button"), show_alert=True)
             return

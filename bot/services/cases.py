@@ -16,6 +16,7 @@ from bot.services.follow_ups import record_follow_ups
 from bot.services.notify import TELEGRAM_ONLY, queue_notifications
 from flows import events as ev
 from flows import inputs as inp
+from flows import policy
 from flows.case import Case
 from flows.clock import Clock, IdSource
 from flows.engine import Engine, Result
@@ -79,12 +80,20 @@ class CaseService:
             return Outcome(None, [ev.Refused(member.id, "access.not_found")])
         actor = actor_at(member, case.school_id)
         result = self.engine.advance(case, actor, given, self.clock.now())
+        if result.case is case and not result.refused:
+            # Nothing changed (e.g. a cancel with no form open): no new revision, no audit row.
+            return Outcome(case, [e for e in result.events if _for(e, member.id)])
         if result.refused:
             reason = next((e.message for e in result.events if isinstance(e, ev.Refused)), "")
             self.audit.refused(case.ref, reason)
             self._log(case.ref, result.events)
             return Outcome(case, [e for e in result.events if _for(e, member.id)])
         return await self._store(member, actor, case, result)
+
+    def may_view(self, member: Member, case: Case) -> bool:
+        """The access policy's answer, for the edge to refuse a press before it reads the button's data."""
+        route = self.engine.routes.get(case.route_id, case.route_version)
+        return bool(policy.can_view(actor_at(member, case.school_id), case, route))
 
     async def timeout(self, ref: str, step: str, follow_up: str) -> Result | None:
         """A due follow-up re-enters the engine as a timeout input (no actor)."""
