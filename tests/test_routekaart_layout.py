@@ -7,6 +7,9 @@ overlaps."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from bot.i18n import make_i18n
@@ -67,3 +70,25 @@ def test_the_checker_sees_what_the_old_map_did_wrong() -> None:
         "text 'Ja, toestemming gegeven' (edge-1) overlaps the box of lane_ib.s_toestemming",
         "text '10 schooldagen → …(SWV), di…' is cut",
     ]
+
+
+# -- docs/routes.md --------------------------------------------------------------------------------
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS_LANGUAGE = "en"
+
+
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_the_docs_show_the_current_map(route_id: str) -> None:
+    """docs/routekaart/<route>.svg shows what the route draws now: the same texts (not the same bytes: a
+    new D2 may move things). UPDATE_ROUTE_DOCS=1 rewrites the SVG and the PDF beside it."""
+    route = builtin_registry().latest(route_id)
+    svg_path, pdf_path = DOCS / "routekaart" / f"{route_id}.svg", DOCS / "routekaart" / f"{route_id}.pdf"
+    fresh = routekaart.route_svg(route, labels(DOCS_LANGUAGE), DOCS_LANGUAGE)
+    if os.environ.get("UPDATE_ROUTE_DOCS"):
+        svg_path.parent.mkdir(exist_ok=True)
+        svg_path.write_text(fresh, encoding="utf-8")
+        pdf_path.write_bytes(routekaart.render(route, labels(DOCS_LANGUAGE), DOCS_LANGUAGE, "pdf").data)
+    assert f"](routekaart/{route_id}.svg)" in (DOCS / "routes.md").read_text(encoding="utf-8")
+    shown = sorted(t.content for t in read_d2(svg_path.read_text(encoding="utf-8")).texts)
+    assert shown == sorted(t.content for t in read_d2(fresh).texts), "run with UPDATE_ROUTE_DOCS=1"
+    assert pdf_path.read_bytes().startswith(b"%PDF-")
