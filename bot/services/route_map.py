@@ -1,4 +1,5 @@
-"""The routekaart of a school's route as a PNG file, in the reader's language and the school's role names."""
+"""The routekaart of a school's route as PNG and SVG files, in the reader's language and the school's role
+names."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from aiogram.utils.i18n import I18n
 
-from bot.routekaart import map_labels, route_png
+from bot.routekaart import map_labels, route_png, route_svg
 from bot.services.school_routes import route_of
 from flows.registry import RouteRegistry
 from storage.models import Member, School
@@ -19,6 +20,8 @@ class RouteMap:
     filename: str
     png: bytes
     route_name: str
+    svg_filename: str
+    svg: bytes  # the same map, to zoom into in a browser
 
 
 async def schools_of_member(uow: UnitOfWork, member: Member) -> list[School]:
@@ -31,9 +34,12 @@ async def schools_of_member(uow: UnitOfWork, member: Member) -> list[School]:
 
 
 async def school_route_map(routes: RouteRegistry, i18n: I18n, school: School, language: str) -> RouteMap:
-    """Raises bot.routekaart.PngUnavailable without cairo."""
+    """Raises bot.routekaart.RoutekaartUnavailable without D2, cairo or the fonts."""
     route = routes.latest(route_of(school))
     labels = map_labels(i18n, language, school.naming)
-    # Drawing and rasterising take a moment of CPU: off the event loop, so other members are not kept waiting.
+    # Laying out and rasterising take a moment of CPU: off the event loop, so others are not kept waiting.
     png = await asyncio.to_thread(route_png, route, labels, language)
-    return RouteMap(f"routekaart-{route.id}.png", png, route.name.get(language, route.name["nl"]))
+    svg = await asyncio.to_thread(route_svg, route, labels, language)
+    name = route.name.get(language, route.name["nl"])
+    stem = f"routekaart-{route.id}"
+    return RouteMap(f"{stem}.png", png, name, f"{stem}.svg", svg.encode("utf-8"))
