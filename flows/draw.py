@@ -139,6 +139,10 @@ def _transition_edges(step: Step, labels: Labels) -> list[Edge]:
     for target, transitions in by_target.items():
         parts = []
         for t in transitions:
+            if t.label:  # the route file's own short label says it all
+                if labels(t.label) not in parts:
+                    parts.append(labels(t.label))
+                continue
             text = _condition_label(step, t.when, labels) if branching else ""
             if branching and t.when.always:
                 text = labels("routekaart.otherwise")
