@@ -415,7 +415,7 @@ def d2(route: Route, labels: Labels, language: str = "nl") -> Diagram:
     if notes:
         # One text per footnote in a one-column grid: each line starts at the left, under the map.
         out.append(
-            "notes: \"\" {near: bottom-left; grid-columns: 1; grid-gap: 4; "
+            "notes: \"\" {near: bottom-center; grid-columns: 1; grid-gap: 4; "
             "style: {fill: transparent; stroke-width: 0}}"
         )
         for i, note in enumerate(notes, 1):
