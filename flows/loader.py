@@ -267,12 +267,13 @@ def _field(ctx: _Ctx, where: str, raw: Any) -> Field:
 
 
 def _transition(ctx: _Ctx, where: str, raw: Any) -> Transition:
-    data = ctx.mapping(raw, where, {"to", "when", "effects", "requires_consent"})
+    data = ctx.mapping(raw, where, {"to", "when", "effects", "requires_consent", "label"})
     return Transition(
         to=None if data.get("to") is None else ctx.ident(data["to"], f"{where}.to"),
         when=_condition(ctx, data.get("when"), f"{where}.when"),
         effects=_effects(ctx, data.get("effects"), f"{where}.effects"),
         requires_consent=bool(data.get("requires_consent", False)),
+        label=None if data.get("label") is None else ctx.msgid(data["label"], f"{where}.label"),
     )
 
 
@@ -450,6 +451,7 @@ def route_msgids(route: Route) -> set[str]:
     ids: set[str] = set()
     for step in route.steps.values():
         ids.add(step.title)
+        ids.update(t.label for t in step.transitions if t.label)
         for f in step.fields:
             ids.add(f.prompt)
             ids.update(o.label for o in f.options)

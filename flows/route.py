@@ -78,6 +78,7 @@ class Transition:
     when: Condition = Condition()
     effects: tuple[Effect, ...] = ()
     requires_consent: bool = False  # the safety flag overrides it
+    label: str | None = None  # msgid: the arrow's short label on the routekaart (default: the condition)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""/route: a member receives their school's routekaart as a PNG document, in their language."""
+"""/route: a member receives their school's routekaart as a PNG document and the same map as SVG, in their
+language."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ import struct
 
 import pytest
 
-from bot.routekaart import PngUnavailable, _cairosvg
+from bot.routekaart import RoutekaartUnavailable, _cairosvg, d2_binary
 from bot.settings import Settings
 from flows.clock import FrozenClock
 from tests.harness import BotHarness
 
 try:
     _cairosvg()
-except PngUnavailable as exc:  # pragma: no cover - CI installs cairo
+    d2_binary()
+except RoutekaartUnavailable as exc:  # pragma: no cover - CI installs cairo
     pytest.skip(str(exc), allow_module_level=True)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -26,13 +28,23 @@ async def add_school(h: BotHarness, name: str, kind: str, route_id: str | None) 
         return school.id
 
 
-def sent_png(h: BotHarness, chat_id: int) -> tuple[str, str, bytes]:
-    """(file name, caption, bytes) of the document the bot sent last in this chat."""
-    message = h.state.last_bot_message(chat_id)
-    assert message.document is not None and message.file_id is not None, message.text
+def sent_document(h: BotHarness, chat_id: int, extension: str) -> tuple[str, str, bytes]:
+    """(file name, caption, bytes) of the last document with this extension the bot sent in this chat."""
+    message = next(
+        m
+        for m in reversed(h.state.messages(chat_id))
+        if m.from_bot and m.document is not None and m.document.endswith(extension)
+    )
+    assert message.file_id is not None, message.text
     uploaded = h.state.file(message.file_id)
     assert uploaded is not None
     return message.document, message.text, uploaded.data
+
+
+def sent_png(h: BotHarness, chat_id: int) -> tuple[str, str, bytes]:
+    # The PNG comes first, the SVG last.
+    assert (h.state.last_bot_message(chat_id).document or "").endswith(".svg")
+    return sent_document(h, chat_id, ".png")
 
 
 def assert_readable_png(data: bytes) -> None:
@@ -49,9 +61,12 @@ async def test_route_sends_the_schools_map_as_a_png_document(settings: Settings,
         await h.register(7001, "smw", school_id=school, name="Sanne")
         await h.send(7001, "/route")
         name, caption, data = sent_png(h, 7001)
+        svg_name, svg_caption, svg = sent_document(h, 7001, ".svg")
     assert name == "routekaart-rotterdam_po.png"
     assert caption == "Routekaart: Rotterdam: toeleiding school → wijkteam (PO)\nOBS De Esch"
     assert_readable_png(data)
+    assert svg_name == "routekaart-rotterdam_po.svg" and svg.startswith(b"<?xml")
+    assert svg_caption.startswith("De kaart als SVG")
 
 
 async def test_route_speaks_the_members_language(settings: Settings, clock: FrozenClock) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.cli.common import CliError
 
-FORMATS = ("svg", "png", "mermaid")
+FORMATS = ("svg", "png", "pdf", "mermaid")
 
 
 def register(subparsers: Any) -> None:
@@ -74,8 +74,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _draw(args: argparse.Namespace) -> int:
     from bot.i18n import NAMINGS, make_i18n
-    from bot.routekaart import PngUnavailable, map_labels, svg_to_png
-    from flows import draw
+    from bot.routekaart import RoutekaartUnavailable, map_labels, render
     from flows.registry import UnknownRoute, builtin_registry
 
     if args.naming is not None and args.naming not in NAMINGS:
@@ -86,14 +85,9 @@ def _draw(args: argparse.Namespace) -> int:
         raise CliError(f"{exc}; known routes: {', '.join(builtin_registry().ids())}") from None
     labels = map_labels(make_i18n(args.lang), args.lang, args.naming)
     try:
-        if args.format == "mermaid":
-            data = draw.mermaid(route, labels, args.lang).encode("utf-8")
-        elif args.format == "svg":
-            data = draw.svg(route, labels, args.lang).encode("utf-8")
-        else:
-            data = svg_to_png(draw.svg(route, labels, args.lang))
+        data = render(route, labels, args.lang, args.format).data
         args.output.write_bytes(data)
-    except PngUnavailable as exc:
+    except RoutekaartUnavailable as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write {args.output}: {exc.strerror}") from None

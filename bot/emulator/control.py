@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import mimetypes
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -19,6 +21,7 @@ from bot.emulator.wire import message_view
 SSE_QUEUES = web.AppKey("sse_queues", set[asyncio.Queue[dict[str, Any]]])
 _CLOSING: dict[str, Any] = {"type": "closing"}
 
+_INLINE_TYPES = frozenset({"image/png", "image/svg+xml", "image/jpeg", "application/pdf"})
 _SEND_FIELDS = ("first_name", "username", "language_code", "chat_id", "chat_type")
 _PRESS_FIELDS = ("message_id", "data", "button_text", "chat_id")
 
@@ -31,6 +34,7 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
     app.router.add_post("/control/press", routes.press)
     app.router.add_get("/control/chats", routes.chats)
     app.router.add_get("/control/chats/{chat_id}/messages", routes.messages)
+    app.router.add_get("/control/files/{file_id}", routes.file)
     app.router.add_get("/control/events", routes.events)
     app.router.add_post("/control/reset", routes.reset)
     app.router.add_get("/control/stats", routes.stats)
@@ -101,6 +105,28 @@ class _ControlRoutes:
                     asdict(a) for a in self._state.callback_answers(chat_id)
                 ],
             }
+        )
+
+    async def file(self, request: web.Request) -> web.Response:
+        """A file the bot sent, as it sent it: the demo page shows pictures (the routekaart) inline."""
+        stored = self._state.file(request.match_info["file_id"])
+        if stored is None or not stored.data:
+            return _problem(404, "no such file")
+        media_type = stored.mime_type or ""
+        if media_type in ("", "application/octet-stream"):  # what a multipart upload usually says
+            media_type = mimetypes.guess_type(stored.filename)[0] or ""
+        if media_type not in _INLINE_TYPES:
+            media_type = "application/octet-stream"  # anything else is only ever downloaded
+        return web.Response(
+            body=stored.data,
+            content_type=media_type,
+            headers={
+                "Content-Disposition": f"inline; filename*=UTF-8''{quote(stored.filename)}",
+                "X-Content-Type-Options": "nosniff",
+                # The bot's SVG opened on its own is a document of this origin: no scripts, nothing loaded.
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                "font-src data:; img-src data:",
+            },
         )
 
     async def events(self, request: web.Request) -> web.StreamResponse:

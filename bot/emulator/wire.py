@@ -186,5 +186,7 @@ def message_view(msg: ChatMessage) -> dict[str, Any]:
         "edits": msg.edits,
         "document": msg.document,
         "photo": msg.photo,
+        # The page shows a picture inline from /control/files/{file_id}.
+        "file_id": msg.file_id,
         "date": msg.date.isoformat(),
     }

@@ -1,4 +1,5 @@
-"""/route: the picture of the member's school's route (the routekaart), as a file so it stays sharp."""
+"""/route: the picture of the member's school's route (the routekaart), as files so it stays sharp: a PNG
+that every Telegram client previews, and the SVG to zoom into in a browser."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.callbacks import RouteMapCb
 from bot.render.text import Translator
-from bot.routekaart import PngUnavailable
+from bot.routekaart import RoutekaartUnavailable
 from bot.services.route_map import school_route_map, schools_of_member
 from flows.engine import Engine
 from storage.models import Member, School
@@ -25,13 +26,16 @@ from storage.uow import UnitOfWork
 async def _send(message: Message, school: School, engine: Engine, i18n: I18n, t: Translator) -> None:
     try:
         drawn = await school_route_map(engine.routes, i18n, school, t.locale)
-    except PngUnavailable:
+    except RoutekaartUnavailable:
         await message.answer(t("routekaart.unavailable"))
         return
     await message.answer_document(
         # A document, not a photo: Telegram would shrink a photo until the step names are unreadable.
         BufferedInputFile(drawn.png, filename=drawn.filename),
         caption=t("routekaart.caption", route=drawn.route_name, school=school.name),
+    )
+    await message.answer_document(
+        BufferedInputFile(drawn.svg, filename=drawn.svg_filename), caption=t("routekaart.svg_caption")
     )
 
 

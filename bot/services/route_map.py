@@ -1,13 +1,15 @@
-"""The routekaart of a school's route as a PNG file, in the reader's language and the school's role names."""
+"""The routekaart of a school's route as PNG and SVG files, in the reader's language and the school's role
+names."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aiogram.utils.i18n import I18n
 
-from bot.routekaart import map_labels, route_png
+from bot.routekaart import map_labels, route_png, route_svg
 from bot.services.school_routes import route_of
 from flows.registry import RouteRegistry
 from storage.models import Member, School
@@ -19,6 +21,8 @@ class RouteMap:
     filename: str
     png: bytes
     route_name: str
+    svg_filename: str
+    svg: bytes  # the same map, to zoom into in a browser
 
 
 async def schools_of_member(uow: UnitOfWork, member: Member) -> list[School]:
@@ -31,9 +35,22 @@ async def schools_of_member(uow: UnitOfWork, member: Member) -> list[School]:
 
 
 async def school_route_map(routes: RouteRegistry, i18n: I18n, school: School, language: str) -> RouteMap:
-    """Raises bot.routekaart.PngUnavailable without cairo."""
+    """Raises bot.routekaart.RoutekaartUnavailable without D2, cairo or the fonts."""
     route = routes.latest(route_of(school))
-    labels = map_labels(i18n, language, school.naming)
-    # Drawing and rasterising take a moment of CPU: off the event loop, so other members are not kept waiting.
-    png = await asyncio.to_thread(route_png, route, labels, language)
-    return RouteMap(f"routekaart-{route.id}.png", png, route.name.get(language, route.name["nl"]))
+    # Laying out and rasterising take a moment of CPU: off the event loop, so others are not kept waiting.
+    return await asyncio.to_thread(_drawn, routes, i18n, route.id, route.version, language, school.naming)
+
+
+# A map depends only on the route version, the language and the school's role names, and takes seconds
+# of CPU to lay out: drawn once per process for each, not for every /route.
+@lru_cache(maxsize=64)
+def _drawn(
+    routes: RouteRegistry, i18n: I18n, route_id: str, version: int, language: str, naming: str | None
+) -> RouteMap:
+    route = routes.get(route_id, version)
+    labels = map_labels(i18n, language, naming)
+    png = route_png(route, labels, language)
+    svg = route_svg(route, labels, language)
+    name = route.name.get(language, route.name["nl"])
+    stem = f"routekaart-{route.id}"
+    return RouteMap(f"{stem}.png", png, name, f"{stem}.svg", svg.encode("utf-8"))

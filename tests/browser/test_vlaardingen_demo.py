@@ -135,3 +135,28 @@ async def test_vlaardingen_happy_path_across_three_panes(running_demo: Demo, ope
     await page.advance_clock("+1 dag")
     await page.expect_clock(r"dinsdag 24 november 2026.*09:00")
     assert running_demo.clock.now() == T0.replace(day=24)
+
+
+async def test_the_routekaart_shows_in_the_chat_and_opens_full_size(
+    running_demo: Demo, open_page: OpenPage
+) -> None:
+    page = await open_page(running_demo.emulator.base_url)
+    await page.select_school(SCHOOL)
+    juf = page.pane(member(running_demo, "leerkracht").name)
+
+    await juf.send("/route")
+    await juf.expect_text("Routekaart: Route zorg/onderwijs Vlaardingen")
+    await juf.expect_text("De kaart als SVG")
+    for name in ("routekaart-vlaardingen.png", "routekaart-vlaardingen.svg"):
+        picture = juf.log.get_by_role("img", name=f"Afbeelding: {name}")
+        await expect(picture).to_be_visible()
+        # Drawn, not a broken-image icon: the browser decoded it.
+        width = await picture.evaluate("img => img.complete ? img.naturalWidth : 0")
+        assert width > 600, name
+    link = juf.log.get_by_role("link", name="routekaart-vlaardingen.svg op ware grootte openen")
+    href = await link.get_attribute("href") or ""
+    response = await page.page.request.get(running_demo.emulator.base_url.rstrip("/") + href)
+    assert response.ok and response.headers["content-type"] == "image/svg+xml"
+    assert b"Toestemming ouders" in await response.body()
+    path = await page.screenshot("vlaardingen-routekaart")
+    assert path.stat().st_size > 10_000

@@ -1,11 +1,12 @@
-"""The route maps: every shipped route in every format names every step, and docs/routes.md shows
-the current maps. Set UPDATE_ROUTE_DOCS=1 to rewrite the docs' Mermaid blocks from the route files."""
+"""The route maps as data: every shipped route's D2 description and Mermaid text name every step, keep
+arrow labels short (long conditions become numbered footnotes), and docs/routes.md shows the current maps.
+Set UPDATE_ROUTE_DOCS=1 to rewrite the docs' Mermaid blocks from the route files. The layout itself is
+checked on the engine's output in tests/test_routekaart_layout.py."""
 
 from __future__ import annotations
 
 import os
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -17,34 +18,64 @@ from flows.route import Route
 
 ROUTES = builtin_registry().ids()
 NEW_ROUTES = ("rotterdam_po", "rotterdam_vo", "mvs_po", "smwplus")
-SVG = "{http://www.w3.org/2000/svg}"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "routes.md"
 DOCS_LANGUAGE = "en"
+EDGE = re.compile(r'^(\S+) -> (\S+?)(?:: "((?:[^"\\]|\\.)*)")? \{style', re.MULTILINE)
+OBJECT = re.compile(r'^(\S+): "((?:[^"\\]|\\.)*)" \{', re.MULTILINE)
 
 
 def route(route_id: str) -> Route:
     return builtin_registry().latest(route_id)
 
 
+def objects(source: str) -> dict[str, str]:
+    """D2 key -> label (with real newlines)."""
+    return {key: text.replace("\\n", "\n").replace('\\"', '"') for key, text in OBJECT.findall(source)}
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("route_id", ROUTES)
-def test_svg_is_valid_xml_and_names_every_step(route_id: str, language: str) -> None:
+def test_d2_names_every_step_in_its_roles_lane(route_id: str, language: str) -> None:
     r, say = route(route_id), labels(language)
-    root = ET.fromstring(draw.svg(r, say, language))
-    assert root.tag == f"{SVG}svg" and float(root.attrib["width"]) > 0
-    assert root.find(f"{SVG}title") is not None
-    groups = {g.attrib["id"]: g for g in root.iter(f"{SVG}g") if g.attrib.get("id", "").startswith("step-")}
-    all_text = " ".join(" ".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    source = draw.d2(r, say, language).source
+    found = objects(source)
     for step in r.steps.values():
-        group = groups[f"step-{step.id}"]
-        title = say(step.title)
-        assert group.findtext(f"{SVG}title") == title
-        shown = " ".join(" ".join(t.itertext()) for t in group.iter(f"{SVG}text"))
-        # Wrapped over lines, but every word of the title is on the node.
-        assert shown.split()[: len(title.split())] == title.split() or title.rstrip("…") in shown
-        assert step.id == group.findtext(f"{SVG}desc")
-    for role in {s.actors[0] for s in r.steps.values()}:
-        assert say(f"role.{role}") in all_text  # a lane and a legend entry per acting role
+        key = f"s_{step.id}" if step.terminal else f"lane_{step.actors[0]}.s_{step.id}"
+        # Wrapped over lines, never cut: every word of the title is on the node.
+        assert found[key].split()[: len(say(step.title).split())] == say(step.title).split()
+        if not step.terminal:
+            assert found[f"lane_{step.actors[0]}"] == say(f"role.{step.actors[0]}")
+    assert "…" not in source
+
+
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_arrow_labels_are_short_and_long_ones_are_footnotes(route_id: str) -> None:
+    diagram = draw.d2(route(route_id), labels("nl"), "nl")
+    defined = set(objects(diagram.source))
+    used_notes = set()
+    for source, target, label in EDGE.findall(diagram.source):
+        assert source in defined and target in defined, (source, target)
+        assert len(label) <= draw.EDGE_LABEL_CHARS, label
+        if re.fullmatch(r"\[\d+\]", label):
+            used_notes.add(int(label[1:-1]))
+    assert used_notes == set(range(1, len(diagram.footnotes) + 1))
+    found = objects(diagram.source)
+    for i, note in enumerate(diagram.footnotes, 1):
+        assert found[f"notes.n{i}"].replace("\n", " ") == f"[{i}] {note}"
+
+
+def test_the_vlaardingen_map_says_what_the_seed_says() -> None:
+    diagram = draw.d2(route("vlaardingen"), labels("nl"), "nl")
+    assert 'lane_ib.s_toestemming: "Toestemming ouders\\nvoor het VOT" {shape: hexagon' in diagram.source
+    assert 'lane_swv.s_vot_lijst: "Op de VOT-lijst\\n(SWV-er)"' in diagram.source
+    # The long follow-up text that was cut off on the old map ("…(SWV), di…") is a footnote, whole.
+    assert any(
+        note.endswith("10 schooldagen → intern begeleider, onderwijsspecialist (SWV), directie")
+        for note in diagram.footnotes
+    )
+    assert 'actions: "Op elk moment"' in diagram.source
+    assert 'legend: "Legenda" {near: bottom-right' in diagram.source
+    assert 'title: "Routekaart: Route zorg/onderwijs Vlaardingen"' in diagram.source
 
 
 @pytest.mark.parametrize("route_id", ROUTES)
@@ -85,7 +116,7 @@ def test_every_text_a_map_asks_for_exists(route_id: str) -> None:
         asked.add(msgid)
         return labels("nl")(msgid)
 
-    draw.svg(route(route_id), record)
+    draw.d2(route(route_id), record)
     draw.mermaid(route(route_id), record)
     assert not sorted(m for m in asked if m not in catalog_texts())
 
@@ -93,11 +124,10 @@ def test_every_text_a_map_asks_for_exists(route_id: str) -> None:
 def test_a_school_specific_role_name_comes_through_labels() -> None:
     # Capelle a/d IJssel: the bot passes a translator that names the wijkteamleider "contactpersoon CJG".
     say = labels("nl")
-    capelle = draw.svg(
+    capelle = draw.d2(
         route("rotterdam_po"), lambda m: "contactpersoon CJG" if m == "role.wijkteamleider" else say(m)
-    )
-    # The lane header, the role line on the toewijzen step and the legend.
-    assert capelle.count(">contactpersoon CJG</text>") >= 3
+    ).source
+    assert objects(capelle)["lane_wijkteamleider"] == "contactpersoon CJG"
 
 
 # -- docs/routes.md --------------------------------------------------------------------------------

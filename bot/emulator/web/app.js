@@ -32,6 +32,8 @@ const STRINGS = {
   keyboardLabel: "Knoppen bij dit bericht",
   language: (lang) => `taal: ${lang}`,
   document: (name) => `Bijlage: ${name}`,
+  openFullSize: (name) => `${name} op ware grootte openen`,
+  pictureOf: (name) => `Afbeelding: ${name}`,
   photo: "Foto",
   outboxTitle: "Outbox: e-mail & WhatsApp",
   outboxLabel: "Outbox: wat per e-mail en WhatsApp zou zijn verstuurd",
@@ -70,6 +72,24 @@ function el(tag, attrs = {}, ...children) {
   }
   for (const child of children) if (child) node.append(child);
   return node;
+}
+
+// A picture the bot sent as a document (the routekaart: PNG, SVG) is shown in the chat, and opens full
+// size in a new tab; any other document stays a line with its name.
+const INLINE_PICTURE = /\.(png|svg|jpe?g)$/i;
+
+function renderDocument(message) {
+  const name = message.document;
+  if (!message.file_id || !INLINE_PICTURE.test(name)) {
+    return el("p", { class: "attachment", text: STRINGS.document(name) });
+  }
+  const url = `/control/files/${encodeURIComponent(message.file_id)}`;
+  return el("figure", { class: "attachment picture" },
+    el("a", { href: url, target: "_blank", rel: "noopener" },
+      el("img", { src: url, alt: STRINGS.pictureOf(name), loading: "lazy" })),
+    el("figcaption", {},
+      el("a", { href: url, target: "_blank", rel: "noopener", text: STRINGS.openFullSize(name) })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,7 +262,7 @@ class Pane {
     const bubble = el("div", { class: "bubble" },
       el("span", { class: "sr-only", text: mine ? STRINGS.fromMe(this.person.name) : STRINGS.fromBot }),
     );
-    if (message.document) bubble.append(el("p", { class: "attachment", text: STRINGS.document(message.document) }));
+    if (message.document) bubble.append(renderDocument(message));
     if (message.photo) bubble.append(el("p", { class: "attachment", text: STRINGS.photo }));
     bubble.append(messageBody(message));
     const meta = el("span", { class: "meta" });
