@@ -295,6 +295,7 @@ CLI_SPEC: dict[str, tuple[str, bool]] = {
     "simulate": (ADMIN, False),  # a throwaway database: no real case data
     "outbox list": (ADMIN, False),  # rows hold references and labels, never free text
     "outbox retry": (ADMIN, False),
+    "report": (ADMIN, True),  # aggregates only, but who looked at which school or region is audited
 }
 
 
