@@ -205,6 +205,7 @@ COMMAND_SPEC: dict[str, tuple[frozenset[str] | None, str | None]] = {
     "agenda": (None, None),  # my own deadlines, for cases the policy lets me act on
     "route": (None, None),  # the school's route map: no case data
     "meldingen": (None, None),  # my own notification settings
+    "overzicht": (frozenset({"directie", "ib", "zorgcoordinator", "swv"}), "report.not_allowed"),
     "vot": (None, None),  # meeting dates and answer counts; planning (`/vot plan`) refuses non-planners
 }
 

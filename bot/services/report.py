@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.followups.calendars import school_calendar
+from bot.services.school_routes import route_of
 from flows.calendar.localtime import local_to_utc
 from flows.registry import RouteRegistry, UnknownRoute
 from flows.report import Level, Report, RouteFacts, SchoolDayCounter, build_report
@@ -34,9 +35,8 @@ def school_region(school: School, registry: RouteRegistry) -> str:
     """The region a school's days are counted in: its own calendar, else its route's region."""
     if school.calendar_region:
         return school.calendar_region
-    if school.route_id and school.route_id in registry:
-        return registry.latest(school.route_id).region
-    return ""
+    route_id = route_of(school)  # the same default route new cases get
+    return registry.latest(route_id).region if route_id in registry else ""
 
 
 async def route_report(
