@@ -19,6 +19,7 @@ from bot.emulator.wire import message_view
 SSE_QUEUES = web.AppKey("sse_queues", set[asyncio.Queue[dict[str, Any]]])
 _CLOSING: dict[str, Any] = {"type": "closing"}
 
+_INLINE_IMAGES = ("image/png", "image/jpeg")
 _SEND_FIELDS = ("first_name", "username", "language_code", "chat_id", "chat_type")
 _PRESS_FIELDS = ("message_id", "data", "button_text", "chat_id")
 
@@ -40,6 +41,7 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
     app.router.add_get("/control/external", routes.external)
     app.router.add_post("/control/external", routes.record_external)
     app.router.add_get("/control/clock", routes.clock)
+    app.router.add_get("/control/files/{file_id}", routes.file)
     app.router.add_post("/control/clock", routes.advance_clock)
 
 
@@ -123,6 +125,18 @@ class _ControlRoutes:
             self._state.unsubscribe(queue)
             request.app[SSE_QUEUES].discard(queue)
         return response
+
+    async def file(self, request: web.Request) -> web.Response:
+        """An image the bot sent (a photo, e.g. the /overzicht chart), so the page can show it inline.
+        Only PNG and JPEG: the page never renders other uploads, and nosniff keeps it that way."""
+        stored = self._state.file(request.match_info["file_id"])
+        if stored is None or stored.mime_type not in _INLINE_IMAGES or not stored.data:
+            return _problem(404, "no such image")
+        return web.Response(
+            body=stored.data,
+            content_type=stored.mime_type,
+            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
+        )
 
     async def reset(self, request: web.Request) -> web.Response:
         self._state.reset()

@@ -186,5 +186,6 @@ def message_view(msg: ChatMessage) -> dict[str, Any]:
         "edits": msg.edits,
         "document": msg.document,
         "photo": msg.photo,
+        "file_id": msg.file_id,
         "date": msg.date.isoformat(),
     }
