@@ -64,9 +64,9 @@ async def route_report(
         facts.append(
             RouteFacts(
                 route=route,
-                open_cases=await uow.report.open_cases(scope),
+                open_cases=await uow.report.open_cases(scope, zone),
                 overdue=await uow.report.overdue(scope, now),
-                moments=await uow.report.milestone_moments(scope, route.milestones),
+                moments=await uow.report.milestone_moments(scope, route.milestones, zone),
                 cases=counts.cases,
                 consent=counts.consent,
                 safety=counts.safety,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, case, cast, func, select, true, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from flows.report import CaseMoments, OpenCase
 from flows.route import Milestone
-from storage.base import UTCDateTime
 from storage.models.case import CaseRow, TimelineRow
 from storage.models.follow_up import FollowUpRow
 
@@ -43,6 +43,36 @@ class CaseCounts:
     outcomes: dict[str, int]
 
 
+class LocalDays:
+    """Moments as the driver returns them (UTC: text on SQLite, a naive datetime on PostgreSQL) → local
+    dates in `zone`. A report converts hundreds of thousands of moments; they share a few thousand hours,
+    so the conversion is cached per UTC hour instead of parsing and shifting every value."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self._by_hour: dict[object, date] = {}
+
+    def __call__(self, value: object) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            key: object = value[:13]
+        else:
+            assert isinstance(value, datetime)
+            key = (value.year, value.month, value.day, value.hour)
+        day = self._by_hour.get(key)
+        if day is None:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+            assert isinstance(moment, datetime)
+            day = self._by_hour[key] = moment.replace(tzinfo=UTC).astimezone(self.zone).date()
+        return day
+
+
+def _raw(column: Any) -> Any:
+    """The column without UTCDateTime's per-value processing (LocalDays reads the raw value)."""
+    return type_coerce(column, String())
+
+
 class ReportRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -59,16 +89,19 @@ class ReportRepository:
         )
         return list(rows)
 
-    async def open_cases(self, scope: Scope) -> list[OpenCase]:
-        """Open cases as (school, step, since when): open work is counted as of now, whatever the period."""
+    async def open_cases(self, scope: Scope, zone: ZoneInfo) -> list[OpenCase]:
+        """Open cases as (school, step, since which local date): open work is counted as of now, whatever
+        the period."""
+        local = LocalDays(zone)
+        since = func.coalesce(CaseRow.step_entered_at, CaseRow.created_at)
         rows = await self.session.execute(
-            select(CaseRow.school_id, CaseRow.step, CaseRow.step_entered_at, CaseRow.created_at).where(
+            select(CaseRow.school_id, CaseRow.step, _raw(since)).where(
                 CaseRow.school_id.in_(scope.school_ids),
                 CaseRow.route_id == scope.route_id,
                 CaseRow.status == "open",
             )
         )
-        return [OpenCase(school, step, entered or created) for school, step, entered, created in rows]
+        return [OpenCase(school, step, local(entered)) for school, step, entered in rows]  # type: ignore[arg-type]
 
     async def overdue(self, scope: Scope, now: datetime) -> dict[str, int]:
         """Pending follow-ups past their moment on open cases, per step."""
@@ -86,9 +119,12 @@ class ReportRepository:
         )
         return {step: int(n) for step, n in rows}
 
-    async def milestone_moments(self, scope: Scope, milestones: Sequence[Milestone]) -> list[CaseMoments]:
-        """Per signalled case, when it first reached each milestone: one grouped pass over the timeline's
-        moves (entries with a `to_step` other than their step), one row per case."""
+    async def milestone_moments(
+        self, scope: Scope, milestones: Sequence[Milestone], zone: ZoneInfo
+    ) -> list[CaseMoments]:
+        """Per signalled case, the local date it first reached each milestone: one grouped pass over the
+        timeline's moves (entries with a `to_step` other than their step), one row per case."""
+        local = LocalDays(zone)
         columns = [_first_reached(m) for m in milestones]
         moved = and_(TimelineRow.to_step.is_not(None), TimelineRow.to_step != TimelineRow.step)
         query = (
@@ -98,7 +134,7 @@ class ReportRepository:
             .group_by(CaseRow.id, CaseRow.school_id)
         )
         rows = await self.session.execute(query)
-        return [CaseMoments(row[0], tuple(row[1:])) for row in rows]
+        return [CaseMoments(row[0], tuple(local(v) for v in row[1:])) for row in rows]
 
     async def counts(self, scope: Scope) -> CaseCounts:
         where = _cases_in(scope)
@@ -147,10 +183,10 @@ def _cases_in(scope: Scope) -> list[ColumnElement[bool]]:
 
 def _first_reached(milestone: Milestone) -> Any:
     if milestone.closed:
-        return type_coerce(func.min(CaseRow.closed_at), UTCDateTime())
+        return _raw(func.min(CaseRow.closed_at))
     condition: ColumnElement[bool] = true()
     if milestone.from_steps:
         condition = and_(condition, TimelineRow.step.in_(milestone.from_steps))
     if milestone.to_steps:
         condition = and_(condition, TimelineRow.to_step.in_(milestone.to_steps))
-    return type_coerce(func.min(case((condition, TimelineRow.at))), UTCDateTime())
+    return _raw(func.min(case((condition, TimelineRow.at))))

@@ -27,14 +27,18 @@ VLAARDINGEN = parse_route(builtin_route_files()["vlaardingen.yaml"], "vlaardinge
 NOW = datetime(2027, 1, 6, 10, 0, tzinfo=AMSTERDAM)  # Wednesday, the third school day after the holiday
 
 
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
 def at(day: str, hour: int = 9) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=AMSTERDAM)
 
 
-def moments(*days: str | None) -> tuple[datetime | None, ...]:
+def moments(*days: str | None) -> tuple[date | None, ...]:
     # signal, ib_decision, consent, vot_list, first_contact, wijkteam, closed
     padded = [*days, *([None] * (len(VLAARDINGEN.milestones) - len(days)))]
-    return tuple(None if d is None else at(d) for d in padded)
+    return tuple(None if d is None else date.fromisoformat(d) for d in padded)
 
 
 COUNTER = SchoolDayCounter(load_calendar("vlaardingen"))
@@ -57,12 +61,12 @@ FACTS = RouteFacts(
         CaseMoments(1, moments("2027-01-01")),
     ),
     open_cases=(
-        OpenCase(1, "toestemming", at("2027-01-04", 10)),  # A: 5, 6 Jan = 2 school days; 2 days
-        OpenCase(1, "gs_check", at("2026-12-17", 15)),  # B: 18 Dec, 4, 5, 6 Jan = 4; 20 days
-        OpenCase(1, "vot_lijst", at("2027-01-05", 10)),  # C: 6 Jan = 1; 1 day
-        OpenCase(1, "plan_op_maat", at("2026-12-16")),  # D: 17, 18 Dec, 4, 5, 6 Jan = 5; 21 days
-        OpenCase(1, "ib_beoordeling", at("2026-12-19", 11)),  # E, a Saturday in the holiday: 3; 18 days
-        OpenCase(1, "ib_beoordeling", at("2027-01-01", 11)),  # F, New Year's Day: 4, 5, 6 Jan = 3; 5 days
+        OpenCase(1, "toestemming", day("2027-01-04")),  # A: 5, 6 Jan = 2 school days; 2 days
+        OpenCase(1, "gs_check", day("2026-12-17")),  # B: 18 Dec, 4, 5, 6 Jan = 4; 20 days
+        OpenCase(1, "vot_lijst", day("2027-01-05")),  # C: 6 Jan = 1; 1 day
+        OpenCase(1, "plan_op_maat", day("2026-12-16")),  # D: 17, 18 Dec, 4, 5, 6 Jan = 5; 21 days
+        OpenCase(1, "ib_beoordeling", day("2026-12-19")),  # E, a Saturday in the holiday: 3; 18 days
+        OpenCase(1, "ib_beoordeling", day("2027-01-01")),  # F, New Year's Day: 4, 5, 6 Jan = 3; 5 days
     ),
     overdue={"toestemming": 1},
     cases=6,
