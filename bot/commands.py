@@ -31,9 +31,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", N_("cmd.start"), EVERYONE),
     # Later features: listed now so /help and role checks have one source of truth.
     CommandSpec("signaal", N_("cmd.signaal"), frozenset({"leerkracht", "mentor"})),
-    CommandSpec(
-        "signalen", N_("cmd.signalen"), frozenset({"ib", "zorgcoordinator", "directie"})
-    ),
+    CommandSpec("signalen", N_("cmd.signalen"), frozenset({"ib", "zorgcoordinator", "directie"})),
     CommandSpec(
         "lijst",
         N_("cmd.lijst"),
@@ -45,6 +43,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("route", N_("cmd.route"), EVERYONE, aliases=("routekaart",)),
     CommandSpec("meldingen", N_("cmd.meldingen"), EVERYONE - {"admin"}, aliases=("notifications",)),
     CommandSpec("vot", N_("cmd.vot"), frozenset({"ib", "zorgcoordinator", "directie", "swv", "gs", "smw"})),
+    # Aggregates only; flows/policy.py REPORT_ROLES decides the level (school; region for the SWV).
+    CommandSpec(
+        "overzicht",
+        N_("cmd.overzicht"),
+        frozenset({"directie", "ib", "zorgcoordinator", "swv"}),
+        aliases=("overview",),
+    ),
 )
 
 

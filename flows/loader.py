@@ -17,6 +17,7 @@ from flows.route import (
     Effect,
     Field,
     FollowUp,
+    Milestone,
     Option,
     Route,
     Start,
@@ -108,6 +109,7 @@ def build_route(raw: Any, source: str) -> Route:
             "steps",
             "actions",
             "settings",
+            "milestones",
         },
         {"id", "version", "name", "start", "steps"},
     )
@@ -150,9 +152,51 @@ def build_route(raw: Any, source: str) -> Route:
         steps=steps,
         actions=actions,
         settings=dict(top.get("settings", {}) or {}),
+        milestones=_milestones(ctx, top.get("milestones", [])),
     )
     _check_references(ctx, route)
+    _check_milestones(ctx, route)
     return route
+
+
+def _milestones(ctx: _Ctx, raw: Any) -> tuple[Milestone, ...]:
+    if not isinstance(raw, list):
+        raise ctx.fail("milestones", "must be a list")
+    out: list[Milestone] = []
+    for i, item in enumerate(raw):
+        where = f"milestones[{i}]"
+        data = ctx.mapping(item, where, {"id", "label", "from", "to", "closed"}, {"id", "label"})
+        milestone = Milestone(
+            id=ctx.ident(data["id"], f"{where}.id"),
+            label=ctx.msgid(data["label"], f"{where}.label"),
+            from_steps=_step_list(ctx, data.get("from"), f"{where}.from"),
+            to_steps=_step_list(ctx, data.get("to"), f"{where}.to"),
+            closed=data.get("closed", False) is True,
+        )
+        if milestone.closed == bool(milestone.from_steps or milestone.to_steps):
+            raise ctx.fail(where, "a milestone is either 'closed: true' or a move 'from' and/or 'to' steps")
+        out.append(milestone)
+    if len({m.id for m in out}) != len(out):
+        raise ctx.fail("milestones", "milestone ids must be unique")
+    if out and out[0].closed:
+        raise ctx.fail("milestones[0]", "the first milestone starts the lead times; it cannot be 'closed'")
+    return tuple(out)
+
+
+def _step_list(ctx: _Ctx, raw: Any, where: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    return tuple(ctx.ident(item, where) for item in items)
+
+
+def _check_milestones(ctx: _Ctx, route: Route) -> None:
+    """A milestone naming a step the route does not have would silently never be reached."""
+    for i, milestone in enumerate(route.milestones):
+        for key, steps in (("from", milestone.from_steps), ("to", milestone.to_steps)):
+            for sid in steps:
+                if sid not in route.steps:
+                    raise ctx.fail(f"milestones[{i}].{key}", f"unknown step {sid!r}")
 
 
 def _condition(ctx: _Ctx, raw: Any, where: str) -> Condition:
@@ -464,6 +508,7 @@ def route_msgids(route: Route) -> set[str]:
     for action in route.actions.values():
         ids.add(action.label)
         ids.update(_effect_msgids(action.effects))
+    ids.update(m.label for m in route.milestones)
     return ids
 
 

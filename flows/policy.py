@@ -104,6 +104,22 @@ def can_do_action(actor: Actor, case: Case, route: Route, action: Action, shown_
     return ALLOW if actor.roles & route.expand(action.roles) else WRONG_ROLE
 
 
+# Who sees the route report (aggregates only; docs/report.md). A school's figures: its leadership and care
+# coordinators, and the SWV-er who supports it. Across schools — one route or a whole calendar region — only
+# the samenwerkingsverband, which works above the school; there the small-cell rule hides counts under 5.
+REPORT_ROLES: dict[str, frozenset[RoleId]] = {
+    "school": frozenset({"directie", "ib", "zorgcoordinator", "swv"}),
+    "route": frozenset({"swv"}),
+    "region": frozenset({"swv"}),
+}
+NO_REPORT = Decision(False, N_("report.not_allowed"))
+
+
+def can_see_report(roles: frozenset[RoleId], level: str) -> Decision:
+    """`roles` are what the member holds at the school whose figures (or whose region's) they ask for."""
+    return ALLOW if roles & REPORT_ROLES.get(level, frozenset()) else NO_REPORT
+
+
 def actionable_steps(route: Route, roles: frozenset[RoleId]) -> frozenset[str]:
     """The steps a holder of `roles` acts on in this route (for "what waits for me")."""
     return frozenset(s.id for s in route.steps.values() if not s.terminal and roles & route.expand(s.actors))

@@ -132,6 +132,19 @@ class Start:
 
 
 @dataclass(frozen=True)
+class Milestone:
+    """A point on the route that the report measures lead times to: the first time a case moves from one
+    of `from_steps` to one of `to_steps` (an empty tuple: any step), or, with `closed`, the moment the case
+    closed. The route's first milestone is where its lead times start (the teacher's signal)."""
+
+    id: str
+    label: str  # msgid
+    from_steps: tuple[str, ...] = ()
+    to_steps: tuple[str, ...] = ()
+    closed: bool = False
+
+
+@dataclass(frozen=True)
 class Route:
     id: str
     version: int
@@ -145,6 +158,7 @@ class Route:
     steps: dict[str, Step]
     actions: dict[str, Action] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    milestones: tuple[Milestone, ...] = ()
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]

@@ -19,6 +19,7 @@ from storage.repositories import (
     MemberRepository,
     OutboxRepository,
     PreferenceRepository,
+    ReportRepository,
     SchoolRepository,
 )
 
@@ -41,6 +42,7 @@ class UnitOfWork:
     prefs: PreferenceRepository
     meetings: MeetingRepository
     audit: AuditRepository
+    report: ReportRepository  # aggregates only (zorgroute report, /overzicht)
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], cipher: Cipher | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.follow_ups = FollowUpRepository(self.session)
         self.prefs = PreferenceRepository(self.session)
         self.meetings = MeetingRepository(self.session)
+        self.report = ReportRepository(self.session)
         self._committed = False
         return self
 

@@ -205,6 +205,7 @@ COMMAND_SPEC: dict[str, tuple[frozenset[str] | None, str | None]] = {
     "agenda": (None, None),  # my own deadlines, for cases the policy lets me act on
     "route": (None, None),  # the school's route map: no case data
     "meldingen": (None, None),  # my own notification settings
+    "overzicht": (frozenset({"directie", "ib", "zorgcoordinator", "swv"}), "report.not_allowed"),
     "vot": (None, None),  # meeting dates and answer counts; planning (`/vot plan`) refuses non-planners
 }
 
@@ -295,6 +296,7 @@ CLI_SPEC: dict[str, tuple[str, bool]] = {
     "simulate": (ADMIN, False),  # a throwaway database: no real case data
     "outbox list": (ADMIN, False),  # rows hold references and labels, never free text
     "outbox retry": (ADMIN, False),
+    "report": (ADMIN, True),  # aggregates only, but who looked at which school or region is audited
 }
 
 

@@ -22,6 +22,7 @@ from bot.cli import (
     member,
     outbox,
     pupil,
+    report,
     retention,
     routes,
     run,
@@ -46,6 +47,7 @@ COMMAND_GROUPS = (
     keys,
     retention,
     pupil,
+    report,
 )
 
 

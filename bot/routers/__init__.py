@@ -12,6 +12,7 @@ from bot.routers import (
     follow_ups,
     help,
     language,
+    overview,
     preferences,
     private_only,
     registration,
@@ -39,6 +40,7 @@ def build_root_router() -> Router:
         build_route_map_router(),
         preferences.build_router(),
         vot.build_router(),
+        overview.build_router(),
         # An open form takes the member's plain text as its answer, so it comes after every command.
         case_form.build_router(),
         # 5. Catch-alls last: anything a member sends or presses that no feature handled.

@@ -60,6 +60,24 @@ class AuditTrail:
             )
         )
 
+    async def report(self, *, level: str, scope: str, school_id: int | None, detail: str = "") -> None:
+        """A route report was shown: aggregates only, so no case or pupil, but who saw which level."""
+        member_id = self.member.id if self.member else None
+        await self.uow.audit.append(
+            AuditEntry(
+                at=self.clock.now(),
+                member_id=member_id,
+                role=self._roles(member_id, school_id) if school_id is not None else None,
+                action="report",
+                school_id=school_id,
+                case_ref=None,
+                pupil_label=None,
+                channel=self.channel,
+                via=self.via[:80],
+                detail=f"{level} {scope} {detail}".strip()[:200],
+            )
+        )
+
     def refused(self, ref: str, reason: str) -> None:
         member = self.member.id if self.member else None
         log.info(

@@ -8,6 +8,7 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.preferences import PreferenceRepository
+from storage.repositories.report import ReportRepository
 from storage.repositories.schools import SchoolRepository
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "MemberRepository",
     "OutboxRepository",
     "PreferenceRepository",
+    "ReportRepository",
     "SchoolRepository",
 ]

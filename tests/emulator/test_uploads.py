@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 from aiogram import Bot
 from aiogram.types import BufferedInputFile
 
-from bot.emulator import EmulatorState
+from bot.emulator import EmulatorState, RunningEmulator
 
 pytestmark = pytest.mark.asyncio
 
@@ -43,3 +44,22 @@ async def test_photo_upload_is_stored(bot: Bot, state: EmulatorState) -> None:
     assert sent.photo and sent.photo[0].file_size == 9
     assert state.last_bot_message(42).photo == "kaart.png"
     assert state.files()[0].mime_type == "image/png"
+
+
+async def test_the_page_can_show_a_photo_inline(
+    bot: Bot, state: EmulatorState, emulator: RunningEmulator
+) -> None:
+    state.user_sends(42, "hallo")
+    await bot.send_photo(42, BufferedInputFile(b"\x89PNG chart", "overzicht.png"))
+    await bot.send_document(42, BufferedInputFile(PDF, "route.pdf"))
+    photo, document = (f.file_id for f in state.files())
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{emulator.base_url}/control/chats/42/messages") as resp:
+            shown = (await resp.json())["messages"][-2]
+        assert shown["file_id"] == photo
+        async with http.get(f"{emulator.base_url}/control/files/{photo}") as resp:
+            body = await resp.read()
+            assert (resp.status, resp.content_type, body) == (200, "image/png", b"\x89PNG chart")
+            assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        async with http.get(f"{emulator.base_url}/control/files/{document}") as resp:
+            assert resp.status == 404  # only images are served

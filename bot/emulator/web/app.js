@@ -263,7 +263,13 @@ class Pane {
       el("span", { class: "sr-only", text: mine ? STRINGS.fromMe(this.person.name) : STRINGS.fromBot }),
     );
     if (message.document) bubble.append(renderDocument(message));
-    if (message.photo) bubble.append(el("p", { class: "attachment", text: STRINGS.photo }));
+    if (message.photo && message.file_id) {
+      // Photos (e.g. the /overzicht chart) inline, as Telegram shows them; the control API serves only images.
+      bubble.append(el("img", {
+        class: "photo", alt: STRINGS.photo, loading: "lazy",
+        src: `/control/files/${encodeURIComponent(message.file_id)}`,
+      }));
+    } else if (message.photo) bubble.append(el("p", { class: "attachment", text: STRINGS.photo }));
     bubble.append(messageBody(message));
     const meta = el("span", { class: "meta" });
     if (message.edits > 0) meta.append(el("span", { class: "edited", text: STRINGS.edited }), " ");
