@@ -51,7 +51,7 @@ async def test_the_page_can_show_a_photo_inline(
 ) -> None:
     state.user_sends(42, "hallo")
     await bot.send_photo(42, BufferedInputFile(b"\x89PNG chart", "overzicht.png"))
-    await bot.send_document(42, BufferedInputFile(PDF, "route.pdf"))
+    await bot.send_document(42, BufferedInputFile(b"<script>alert(1)</script>", "page.html"))
     photo, document = (f.file_id for f in state.files())
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{emulator.base_url}/control/chats/42/messages") as resp:
@@ -62,4 +62,5 @@ async def test_the_page_can_show_a_photo_inline(
             assert (resp.status, resp.content_type, body) == (200, "image/png", b"\x89PNG chart")
             assert resp.headers["X-Content-Type-Options"] == "nosniff"
         async with http.get(f"{emulator.base_url}/control/files/{document}") as resp:
-            assert resp.status == 404  # only images are served
+            # Pictures and PDFs show inline; anything else is only ever downloaded, never rendered.
+            assert (resp.status, resp.content_type) == (200, "application/octet-stream")
