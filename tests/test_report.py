@@ -13,9 +13,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.i18n import make_i18n
+from bot.render.report import report_text
+from bot.render.report_chart import report_png
+from bot.render.text import Translator
+from bot.services.report import ReportRequest, route_report
 from flows.calendar import AMSTERDAM
 from flows.case import Case, Consent, TimelineEntry
 from flows.clock import FrozenClock
+from flows.registry import builtin_registry
 from storage.db import create_engine, make_sessionmaker
 from storage.models import AuditRow, School
 from storage.models.follow_up import FollowUpRow
@@ -224,3 +230,36 @@ async def test_unknown_scope_is_one_line(seeded: str, tmp_path: Path) -> None:
         "report", "--region", "atlantis", database_url=seeded, cwd=tmp_path, clock=FrozenClock(NOW)
     )
     assert result.returncode == 1 and "atlantis" in result.stderr
+
+
+@pytest.mark.parametrize("route_id", sorted(builtin_registry().ids()))
+async def test_every_shipped_route_reports_and_draws(database_url: str, route_id: str) -> None:
+    route = builtin_registry().latest(route_id)
+    first_move = route.step(route.start.step).transitions[-1].to
+    assert first_move is not None
+    engine = create_engine(database_url)
+    async with UnitOfWork(make_sessionmaker(engine)) as uow:
+        school = await uow.schools.add(name="School", kind=route.school_kinds[0], route_id=route_id, now=NOW)
+        member = await uow.members.add(telegram_user_id=None, display_name="M", language="nl", now=NOW)
+        await uow.session.flush()
+        case = Case(
+            "Z-1", school.id, route_id, route.version, first_move, "open", member.id, at("2026-12-17")
+        )
+        await uow.cases.save(
+            case.with_(step_entered_at=at("2026-12-18")),
+            NOW,
+            moves(("2026-12-18", route.start.step, first_move)),
+        )
+        report = await route_report(
+            uow, builtin_registry(), ReportRequest("school", str(school.id)), NOW, "Europe/Amsterdam"
+        )
+    await engine.dispose()
+    [figures] = report.routes
+    assert figures.cases == 1 and len(figures.lead_times) == len(route.milestones) - 1
+    assert {s.step: s.open for s in figures.steps}[first_move] == 1
+    t = Translator(make_i18n("nl"), "en")
+    text = report_text(t, report, "School", builtin_registry())
+    assert "report." not in text and route.name["en"] in text
+    labels = [t.raw(m.label) for m in route.milestones[1:]]
+    png = report_png(figures, labels, [t.raw(s.title) for s in figures.steps], ("lead", "open", "days"))
+    assert png.startswith(b"\x89PNG")
