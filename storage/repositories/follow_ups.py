@@ -70,21 +70,7 @@ class FollowUpRepository:
         """Take the row from pending to fired if `worker` still holds it. Run in the transaction that
         applies the timeout: the row lock (PostgreSQL) or the single writer (SQLite) makes a second
         firing impossible, even for a worker whose lease ran out meanwhile."""
-        result = await self.session.execute(
-            update(FollowUpRow)
-            .where(
-                FollowUpRow.id == row_id, FollowUpRow.status == "pending", FollowUpRow.claimed_by == worker
-            )
-            .values(
-                status="fired",
-                fired_at=now,
-                attempts=FollowUpRow.attempts + 1,
-                claimed_by=None,
-                claimed_until=None,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return await self.mark_fired_many([row_id], worker=worker, now=now) == 1
 
     async def mark_fired_many(self, row_ids: Sequence[int], *, worker: str, now: datetime) -> int:
         """mark_fired for several rows in one statement; returns how many were still `worker`'s."""
