@@ -42,6 +42,7 @@ class CaseServicesMiddleware(BaseMiddleware):
                 audit=audit,
             )
             data["reader"] = CaseReader(uow, engine, audit)
+            data["audit"] = audit  # for handlers that show cases outside the reader (/agenda)
             data["presenter"] = Presenter(t, engine, uow, clock.now())
         return await handler(event, data)
 

@@ -14,6 +14,7 @@ from bot.followups.snooze import snooze
 from bot.i18n import N_
 from bot.render.case_view import case_button
 from bot.render.text import Translator
+from bot.services.audit import AuditTrail
 from flows.clock import Clock
 from flows.engine import Engine
 from storage.models import Member
@@ -41,7 +42,7 @@ def build_router() -> Router:
 
     @router.message(Command("agenda"))
     async def agenda(
-        message: Message, member: Member, uow: UnitOfWork, engine: Engine, t: Translator
+        message: Message, member: Member, uow: UnitOfWork, engine: Engine, t: Translator, audit: AuditTrail
     ) -> None:
         items = await agenda_for(uow, engine, member)
         if not items:
@@ -49,6 +50,8 @@ def build_router() -> Router:
             return
         lines = [t("agenda.title", n=len(items)), *(_line(t, i) for i in items[:AGENDA_LIMIT])]
         cases = {i.case.ref: i for i in items[:AGENDA_LIMIT]}
+        for shown in cases.values():  # refs, pupil labels and steps: a read like any list of cases
+            await audit.case("list", shown.case, member.id)
         rows = [[case_button(i.case, t, i.route)] for i in cases.values()]
         await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 

@@ -58,6 +58,9 @@ async def test_agenda_lists_my_deadlines_in_dutch_and_the_digest_arrives(
         assert "Jouw agenda</b> (2 open)" in agenda
         assert f"26 nov 2026 09:00 — {ref} · AB 5b: Herinnering: de toestemming" in agenda
         assert "30 nov 2026 09:00" in agenda
+        async with h.uow() as uow:  # the agenda shows refs, labels and steps: a read, on the trail
+            listed = [e for e in await uow.audit.for_case([ref]) if e.via == "/agenda"]
+        assert [(e.action, e.member_id, e.pupil_label) for e in listed] == [("list", 2, "AB 5b")]
         await h.send(TEACHER, "/agenda")
         assert h.last(TEACHER) == "Je hebt geen openstaande termijnen."
 
