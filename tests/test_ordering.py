@@ -19,6 +19,7 @@ from tests.feeding import bot, feed, teachers
 __all__ = ["bot"]  # the fixture
 
 TEACHERS = 12
+QUICK = 6  # /signaal taps in a row
 
 
 async def test_two_quick_signals_of_one_teacher_leave_one_draft(
@@ -59,3 +60,35 @@ async def test_first_signals_of_many_teachers_at_once_all_get_their_form(
             select(func.count()).select_from(CaseRow).where(CaseRow.status == "draft")
         )
     assert drafts == TEACHERS
+
+
+async def test_webhook_updates_of_one_chat_in_the_background_keep_their_order(
+    bot: tuple[Runtime, EmulatorState], clock: FrozenClock
+) -> None:
+    """The webhook answers 200 at once and handles each body in its own task (as in production)."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.runner import build_webhook_app
+
+    runtime, state = bot
+    runtime.settings = runtime.settings.model_copy(update={"webhook_secret": "s3cret"})
+    await teachers(runtime, state, clock, [502])
+    for text in ("/signaal", "/annuleer"):  # the route's first case is behind us (see the test above)
+        await feed(runtime, state.user_sends(502, text))
+    app = build_webhook_app(runtime, handle_in_background=True)
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+    async with TestClient(TestServer(app)) as client:
+        before = len(state.bot_messages(502))
+        updates = [state.user_sends(502, "/signaal") for _ in range(QUICK)]
+        responses = await asyncio.gather(
+            *(client.post("/telegram/webhook", json=update, headers=headers) for update in updates)
+        )
+        assert [r.status for r in responses] == [200] * QUICK
+        for _ in range(400):  # all handled: each /signaal asks the form's first question
+            if len(state.bot_messages(502)) >= before + QUICK:
+                break
+            await asyncio.sleep(0.05)
+    assert len(state.bot_messages(502)) >= before + QUICK  # every tap answered
+    async with UnitOfWork(runtime.sessionmaker) as uow:
+        statuses = list(await uow.session.scalars(select(CaseRow.status).order_by(CaseRow.id)))
+    assert statuses.count("draft") == 1, statuses
