@@ -14,7 +14,7 @@ pytestmark = pytest.mark.asyncio
 
 UPDATE = ["Z-0042", "OBS De Linde", "AB gr5", "intake afgerond"]
 # Short enough to keep HANG cheap, long enough for loopback on a busy CI machine.
-CLIENT_TIMEOUT = 0.3
+CLIENT_TIMEOUT = 1.0
 
 
 async def send_once(api: FakeGraphApi) -> str:

@@ -32,7 +32,9 @@ async def test_templates_exactly_once_under_faults(database_url: str, clock: Fro
     world = await build_world(database_url, clock, 60, channel="whatsapp", prefs=PREFS)
     faults = FaultPlan.seeded(3, rate_limit=0.05, server_error=0.05, hang=0.05, drop=0.05)
     async with FakeGraphApi(templates={"zorgroute_update": 4}, faults=faults, retry_after_seconds=1) as api:
-        async with WhatsAppClient(whatsapp_settings(api, timeout=0.3)) as client:
+        # A hang never answers, so the timeout only has to outlast a slow answer on a busy machine: a real
+        # answer after the client gave up would be accepted twice (WhatsApp has no idempotency key).
+        async with WhatsAppClient(whatsapp_settings(api, timeout=1.5)) as client:
             dispatcher = world.dispatcher({"whatsapp": WhatsAppSender(client, "zorgroute_update")}, clock)
             await drain_until_done(world, dispatcher, clock)
         accepted = api.accepted
