@@ -1,9 +1,9 @@
 """Fires due follow-ups: claim a batch (a lease, committed); the rows whose case has moved on are marked
-fired together in one transaction without loading their cases; then per remaining row one unit of work
-that marks it fired and carries the timeout through the engine (CaseService.timeout), whose
-notifications go into the outbox in the same transaction. A worker that dies mid-fire leaves its lease
-to expire; the next claim fires the row once. Several workers never fire a row twice (see
-FollowUpRepository.mark_fired)."""
+fired together in one transaction without loading their cases; the remaining rows are marked fired and
+carried through the engine (CaseService.timeout) together in one more transaction, their notifications
+going into the outbox in it (should one row fail, the batch rolls back and each row fires on its own).
+A worker that dies mid-fire leaves its lease to expire; the next claim fires the row once. Several workers
+never fire a row twice (see FollowUpRepository.mark_fired)."""
 
 from __future__ import annotations
 
@@ -45,9 +45,7 @@ class FollowUpRunner:
         fired = 0
         while ids := await self.claim():
             void, live = await self.fire_void(ids)
-            fired += void
-            for row_id in live:
-                fired += await self.fire(row_id)
+            fired += void + await self.fire_together(live)
         if fired and self.on_fired is not None:
             self.on_fired()  # their notifications are committed: send them now
         return fired
@@ -77,24 +75,46 @@ class FollowUpRunner:
             await uow.commit()
         return marked, [row_id for row_id in ids if row_id not in void]
 
+    async def fire_together(self, ids: list[int]) -> int:
+        """Fire the claimed rows in one transaction, one commit for the batch instead of one per row. If any
+        row raises, the whole batch rolls back and each row fires in a unit of work of its own, so one broken
+        case still cannot stop the others (and the broken one is counted as failed)."""
+        if not ids:
+            return 0
+        events_before = len(self.event_log) if self.event_log is not None else 0
+        try:
+            async with UnitOfWork(self.sessionmaker) as uow:
+                fired = 0
+                for row_id in ids:
+                    fired += await self._fire_in(uow, row_id)
+                await uow.commit()
+                return fired
+        except Exception:
+            if self.event_log is not None:
+                del self.event_log[events_before:]  # those events were rolled back with the batch
+            log.warning("a batch of %d follow-ups failed; firing them one by one", len(ids))
+        return sum([await self.fire(row_id) for row_id in ids])
+
+    async def _fire_in(self, uow: UnitOfWork, row_id: int) -> bool:
+        row = await uow.follow_ups.get(row_id)
+        if row is None:
+            return False
+        case_id, step, follow_up = row.case_id, row.step, row.follow_up
+        # First: from here on this transaction owns the row, or another worker already fired it.
+        if not await uow.follow_ups.mark_fired(row_id, worker=self.worker, now=self.clock.now()):
+            return False
+        case = await uow.cases.get_by_id(case_id)
+        if case is not None:
+            service = CaseService(uow, self.engine, self.clock, self.ids, self.timezone, self.event_log)
+            await service.timeout(case.ref, step, follow_up)
+        return True
+
     async def fire(self, row_id: int) -> bool:
         try:
             async with UnitOfWork(self.sessionmaker) as uow:
-                row = await uow.follow_ups.get(row_id)
-                if row is None:
-                    return False
-                case_id, step, follow_up = row.case_id, row.step, row.follow_up
-                # First: from here on this transaction owns the row, or another worker already fired it.
-                if not await uow.follow_ups.mark_fired(row_id, worker=self.worker, now=self.clock.now()):
-                    return False
-                case = await uow.cases.get_by_id(case_id)
-                if case is not None:
-                    service = CaseService(
-                        uow, self.engine, self.clock, self.ids, self.timezone, self.event_log
-                    )
-                    await service.timeout(case.ref, step, follow_up)
+                fired = await self._fire_in(uow, row_id)
                 await uow.commit()
-                return True
+                return fired
         except Exception:  # one broken case must not stop the others; the lease retries it later
             log.exception("follow-up %s failed", row_id)
             async with UnitOfWork(self.sessionmaker) as uow:

@@ -4,18 +4,20 @@ switch), firing exactly once (after a restart, in the middle of a claim, with th
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from bot.followups.snooze import snooze
 from flows import inputs as inp
 from flows.clock import FrozenClock
 from storage.db import create_engine, make_sessionmaker
 from storage.models import TimelineRow
+from storage.models.case import CaseRow
 from storage.models.follow_up import FollowUpRow
-from tests.followups.support import make_world
+from tests.followups.support import World, make_world
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -234,3 +236,57 @@ async def test_void_follow_ups_fire_together_without_loading_their_case(database
     finally:
         await world.engine.dispose()
 
+
+
+async def _commits_while(world: World, work: Callable[[], Awaitable[int]]) -> tuple[int, int]:
+    commits = 0
+
+    def committed(_connection: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    event.listen(world.engine.sync_engine, "commit", committed)
+    try:
+        done = await work()
+    finally:
+        event.remove(world.engine.sync_engine, "commit", committed)
+    return done, commits
+
+
+async def test_live_follow_ups_fire_together_in_one_transaction(database_url: str) -> None:
+    """Five consent reminders fall due at once: they go through the engine and into the outbox together
+    (one commit for the batch); one unit of work each made a burst of thousands late."""
+    clock = FrozenClock(local(2026, 11, 23, 9, 0))
+    world = await make_world(database_url, clock)
+    try:
+        for _ in range(5):
+            await world.case_at_consent()
+        timeline = await world.count(TimelineRow)
+        clock.set(local(2026, 11, 26, 9, 0))
+        fired, commits = await _commits_while(world, world.runner().run_due)
+        assert fired == 5
+        assert commits <= 4  # the claim, the void check, the batch, and a last claim that finds nothing
+        assert await world.count(TimelineRow) == timeline + 5  # each case records its reminder
+        reminders = [r for r in await world.outbox() if r.payload.get("follow_up") == "consent_reminder"]
+        assert len(reminders) == 5
+    finally:
+        await world.engine.dispose()
+
+
+async def test_a_broken_case_in_a_batch_stops_none_of_the_others(database_url: str) -> None:
+    clock = FrozenClock(local(2026, 11, 23, 9, 0))
+    world = await make_world(database_url, clock)
+    try:
+        refs = [await world.case_at_consent() for _ in range(3)]
+        async with world.uow() as uow:  # a route version this process does not know: its timeout raises
+            await uow.session.execute(update(CaseRow).where(CaseRow.ref == refs[1]).values(route_version=99))
+            await uow.commit()
+        clock.set(local(2026, 11, 26, 9, 0))
+        assert await world.runner().run_due() == 2
+        rows = [r for r in await world.follow_ups() if r.follow_up == "consent_reminder"]
+        assert sorted(r.status for r in rows) == ["fired", "fired", "pending"]  # retried after its lease
+        assert [r.attempts for r in rows if r.status == "pending"] == [1]
+        reminders = [r for r in await world.outbox() if r.payload.get("follow_up") == "consent_reminder"]
+        assert sorted(r.payload["case_ref"] for r in reminders) == sorted([refs[0], refs[2]])
+    finally:
+        await world.engine.dispose()
