@@ -25,7 +25,11 @@ class Presenter:
         out: list[Rendered] = []
         for event in events:
             if isinstance(event, ev.Prompt) and case is not None:
-                pupils = await self.uow.cases.recent_pupils(case.school_id) if event.kind == "pupil" else []
+                pupils = (
+                    await self.uow.cases.recent_pupils(case.school_id, event.member)
+                    if event.kind == "pupil"
+                    else []
+                )
                 today = self.now.astimezone(ZoneInfo(case.timezone)).date()
                 out.append(
                     render_prompt(

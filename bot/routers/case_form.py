@@ -25,7 +25,9 @@ from storage.uow import UnitOfWork
 MAX_MESSAGE = 4096  # Telegram's own limit; fields have smaller ones, checked by the engine
 
 
-async def _to_input(data: FormCb, case: Case, uow: UnitOfWork, engine: Engine) -> inp.Input | None:
+async def _to_input(
+    data: FormCb, case: Case, member: Member, uow: UnitOfWork, engine: Engine
+) -> inp.Input | None:
     """The engine input a press stands for, or None when the data cannot be one (forged/outdated)."""
     if data.op == "ok":
         return inp.Confirm(data.step)
@@ -53,7 +55,7 @@ async def _to_input(data: FormCb, case: Case, uow: UnitOfWork, engine: Engine) -
             return None
         return inp.SetValue(data.step, data.field, day.isoformat())
     if data.op == "p" and data.v.isdigit():
-        pupil = await uow.cases.pupil(case.school_id, int(data.v))
+        pupil = await uow.cases.pupil(case.school_id, member.id, int(data.v))
         if pupil is None:
             return None
         return inp.SetValue(
@@ -82,7 +84,7 @@ def build_router() -> Router:
             # rest of the button says: a forged press cannot confirm that a reference exists.
             await query.answer(t("access.not_found"), show_alert=True)
             return
-        given = await _to_input(callback_data, case, uow, engine)
+        given = await _to_input(callback_data, case, member, uow, engine)
         if given is None:
             await query.answer(t("fallback.stale_button"), show_alert=True)
             return

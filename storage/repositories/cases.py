@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
@@ -58,17 +58,24 @@ class CaseRepository:
         )
         return [await self._to_case(r, with_timeline=False) for r in rows]
 
-    async def recent_pupils(self, school_id: int, limit: int = 8) -> list[Pupil]:
+    def _own_pupils(self, school_id: int, member_id: int) -> Select[PupilRow]:
+        """Pupils at the school of cases `member_id` signalled: a teacher picks from their own pupils, never
+        from a colleague's (whose labels, safety cases included, they have no need to know)."""
+        signalled = select(CaseRow.pupil_id).where(
+            CaseRow.school_id == school_id, CaseRow.created_by == member_id, CaseRow.pupil_id.is_not(None)
+        )
+        return select(PupilRow).where(PupilRow.school_id == school_id, PupilRow.id.in_(signalled))
+
+    async def recent_pupils(self, school_id: int, member_id: int, limit: int = 8) -> list[Pupil]:
         rows = await self.session.scalars(
-            select(PupilRow).where(PupilRow.school_id == school_id).order_by(PupilRow.id.desc()).limit(limit)
+            self._own_pupils(school_id, member_id).order_by(PupilRow.id.desc()).limit(limit)
         )
         return [Pupil(r.id, r.label, r.number) for r in rows]
 
-    async def pupil(self, school_id: int, pupil_id: int) -> Pupil | None:
-        row = await self.session.get(PupilRow, pupil_id)
-        if row is None or row.school_id != school_id:
-            return None
-        return Pupil(row.id, row.label, row.number)
+    async def pupil(self, school_id: int, member_id: int, pupil_id: int) -> Pupil | None:
+        """One of the member's own pupils (see recent_pupils), or None."""
+        row = await self.session.scalar(self._own_pupils(school_id, member_id).where(PupilRow.id == pupil_id))
+        return None if row is None else Pupil(row.id, row.label, row.number)
 
     # -- writing ------------------------------------------------------------------------------
     async def save(self, case: Case, now: datetime, appended: Sequence[TimelineEntry] = ()) -> Case:
