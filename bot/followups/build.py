@@ -15,14 +15,13 @@ from bot.followups.digest import DigestService
 from bot.followups.runner import FollowUpRunner
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.services.cases import EventLog
+from bot.services.school_routes import DEFAULT_ROUTE
 from bot.settings import Settings
 from flows.clock import Clock, IdSource
 from flows.engine import Engine
 
 if TYPE_CHECKING:
     from bot.app import Runtime
-
-DEFAULT_ROUTE = "vlaardingen"  # a school without a route follows the first region's (as /signaal does)
 
 
 def build_follow_ups(

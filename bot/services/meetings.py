@@ -14,13 +14,13 @@ from typing import Any
 
 from bot.channels.video import meeting_link
 from bot.services.notify import queue_to_member
+from bot.services.school_routes import DEFAULT_ROUTE, route_of
 from flows.engine import Engine
 from storage.models import Member, VotMeeting
 from storage.uow import UnitOfWork
 
 PLANNER_ROLES = frozenset({"ib", "zorgcoordinator", "directie"})
 DURATIONS = (30, 45, 60, 90)
-DEFAULT_ROUTE = "vlaardingen"
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class MeetingService:
 
     async def members_of_vot(self, school_id: int) -> Sequence[Member]:
         school = await self.uow.schools.get(school_id)
-        route = self.engine.routes.latest((school.route_id if school else None) or DEFAULT_ROUTE)
+        route = self.engine.routes.latest(route_of(school) if school else DEFAULT_ROUTE)
         return await self.uow.members.with_roles(school_id, sorted(route.expand(route.vot)))
 
     async def plan(
