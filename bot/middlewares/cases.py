@@ -13,6 +13,7 @@ from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.services.audit import TELEGRAM, AuditTrail
 from bot.services.cases import CaseService
+from bot.services.meetings import MeetingService
 from bot.services.notify import TELEGRAM_ONLY
 from bot.services.reads import CaseReader
 
@@ -43,6 +44,14 @@ class CaseServicesMiddleware(BaseMiddleware):
             )
             data["reader"] = CaseReader(uow, engine, audit)
             data["audit"] = audit  # for handlers that show cases outside the reader (/agenda)
+            data["meetings"] = MeetingService(
+                uow,
+                engine,
+                now=clock.now(),
+                timezone=settings.timezone,
+                channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
+                video_base=settings.video_base_url,
+            )
             data["presenter"] = Presenter(t, engine, uow, clock.now())
         return await handler(event, data)
 

@@ -19,7 +19,6 @@ from bot.conversation import (
     get_conversation,
     set_conversation,
 )
-from bot.outbox.dispatcher import OutboxDispatcher
 from bot.render.meeting import ANSWER_LABELS
 from bot.render.text import Translator
 from bot.render.vot import (
@@ -30,28 +29,13 @@ from bot.render.vot import (
     schools_keyboard,
 )
 from bot.services.meetings import DURATIONS, MeetingService
-from bot.services.notify import TELEGRAM_ONLY
 from bot.services.reads import CaseReader, Seen
 from bot.settings import Settings
 from flows.clock import Clock
-from flows.engine import Engine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
 CONVERSATION = "vot"
-
-
-def _service(
-    uow: UnitOfWork, engine: Engine, clock: Clock, settings: Settings, outbox: OutboxDispatcher | None
-) -> MeetingService:
-    return MeetingService(
-        uow,
-        engine,
-        now=clock.now(),
-        timezone=settings.timezone,
-        channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
-        video_base=settings.video_base_url,
-    )
 
 
 def parse_date(text: str, today: date) -> date | None:
@@ -93,14 +77,11 @@ def build_router() -> Router:
         command: CommandObject,
         member: Member,
         uow: UnitOfWork,
-        engine: Engine,
         clock: Clock,
-        settings: Settings,
-        outbox: OutboxDispatcher | None,
+        meetings: MeetingService,
         t: Translator,
     ) -> None:
-        service = _service(uow, engine, clock, settings, outbox)
-        planning = service.planning_schools(member)
+        planning = meetings.planning_schools(member)
         if (command.args or "").strip().lower() in ("plan", "plannen"):
             if not planning:
                 await message.answer(t("vot.plan.not_allowed"))
@@ -112,10 +93,10 @@ def build_router() -> Router:
                 await message.answer(t("vot.plan.ask_date"))
             return
         schools = sorted({r.school_id for r in member.roles})
-        meetings = [
+        upcoming = [
             (m, await uow.meetings.tally(m.id)) for m in await uow.meetings.upcoming(schools, clock.now())
         ]
-        text, keyboard = meetings_text(t, meetings, bool(planning))
+        text, keyboard = meetings_text(t, upcoming, bool(planning))
         await message.answer(text, reply_markup=keyboard)
 
     @router.message(InConversation(CONVERSATION, "date"), F.text)
@@ -138,10 +119,9 @@ def build_router() -> Router:
         message: Message,
         member: Member,
         uow: UnitOfWork,
-        engine: Engine,
         clock: Clock,
         settings: Settings,
-        outbox: OutboxDispatcher | None,
+        meetings: MeetingService,
         t: Translator,
     ) -> None:
         at, current = parse_time(message.text or ""), get_conversation(member)
@@ -156,11 +136,11 @@ def build_router() -> Router:
         if "move" in data:  # moving a planned meeting: date and time are all that change
             clear_conversation(member)
             meeting = await uow.meetings.get(int(data["move"]))
-            service = _service(uow, engine, clock, settings, outbox)
             try:
-                assert meeting is not None
-                invited = await service.move(member, meeting, local)
-            except (AssertionError, PermissionError):
+                if meeting is None:
+                    raise PermissionError("the meeting is gone")
+                invited = await meetings.move(member, meeting, local)
+            except PermissionError:
                 await message.answer(t("vot.stale"))
                 return
             await message.answer(t("vot.moved", n=invited))
@@ -173,18 +153,13 @@ def build_router() -> Router:
         query: CallbackQuery,
         callback_data: VotCb,
         member: Member,
-        uow: UnitOfWork,
-        engine: Engine,
-        clock: Clock,
-        settings: Settings,
-        outbox: OutboxDispatcher | None,
+        meetings: MeetingService,
         t: Translator,
     ) -> None:
         if callback_data.v not in ANSWER_LABELS:
             await query.answer(t("vot.stale"), show_alert=True)
             return
-        service = _service(uow, engine, clock, settings, outbox)
-        meeting = await service.respond(member, callback_data.m, callback_data.v)
+        meeting = await meetings.respond(member, callback_data.m, callback_data.v)
         if meeting is None:
             await query.answer(t("vot.stale"), show_alert=True)
             return
@@ -196,17 +171,13 @@ def build_router() -> Router:
         callback_data: VotCb,
         member: Member,
         uow: UnitOfWork,
-        engine: Engine,
-        clock: Clock,
-        settings: Settings,
-        outbox: OutboxDispatcher | None,
+        meetings: MeetingService,
         t: Translator,
     ) -> None:
         meeting = await uow.meetings.get(callback_data.m)
-        service = _service(uow, engine, clock, settings, outbox)
         if (
             meeting is None
-            or meeting.school_id not in service.planning_schools(member)
+            or meeting.school_id not in meetings.planning_schools(member)
             or meeting.status != "planned"
         ):
             await query.answer(t("vot.stale"), show_alert=True)
@@ -220,7 +191,7 @@ def build_router() -> Router:
             )
             await query.message.answer(t("vot.plan.ask_date"))
             return
-        invited = await service.cancel(member, meeting)
+        invited = await meetings.cancel(member, meeting)
         await query.message.answer(t("vot.cancelled", n=invited))
 
     @router.callback_query(VotCb.filter())
@@ -228,20 +199,16 @@ def build_router() -> Router:
         query: CallbackQuery,
         callback_data: VotCb,
         member: Member,
-        uow: UnitOfWork,
-        engine: Engine,
-        clock: Clock,
-        settings: Settings,
-        outbox: OutboxDispatcher | None,
+        meetings: MeetingService,
         reader: CaseReader,
         t: Translator,
     ) -> None:
         await query.answer()
-        current, service = get_conversation(member), _service(uow, engine, clock, settings, outbox)
+        current = get_conversation(member)
         if not isinstance(query.message, Message):
             return
         op = callback_data.op
-        if op == "school" and callback_data.m in service.planning_schools(member):
+        if op == "school" and callback_data.m in meetings.planning_schools(member):
             set_conversation(member, Conversation(CONVERSATION, "date", {"school": callback_data.m}))
             await query.message.answer(t("vot.plan.ask_date"))
             return
@@ -288,7 +255,7 @@ def build_router() -> Router:
                 return
             labels = {s.case.ref: (s.case.pupil.label if s.case.pupil else None) for s in candidates}
             agenda = [{"ref": ref, "pupil": labels.get(ref)} for ref in data["agenda"] if ref in labels]
-            planned = await service.plan(
+            planned = await meetings.plan(
                 member, school_id, datetime.fromisoformat(data["start"]), int(data["minutes"]), agenda
             )
             await query.message.answer(t("vot.plan.sent", n=planned.invited))
