@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from flows.report import CaseMoments, OpenCase
 from flows.route import Milestone
-from storage.models.case import CaseRow, TimelineRow
+from storage.models.case import CaseRow, FirstMoveRow
 from storage.models.follow_up import FollowUpRow
 
 SIGNALLED = ("open", "closed")
@@ -123,13 +123,12 @@ class ReportRepository:
         self, scope: Scope, milestones: Sequence[Milestone], zone: ZoneInfo
     ) -> list[CaseMoments]:
         """Per signalled case, the local date it first reached each milestone: one grouped pass over the
-        timeline's moves (entries with a `to_step` other than their step), one row per case."""
+        cases' first moves (`case_first_move`, kept with the timeline), one row per case."""
         local = LocalDays(zone)
         columns = [_first_reached(m) for m in milestones]
-        moved = and_(TimelineRow.to_step.is_not(None), TimelineRow.to_step != TimelineRow.step)
         query = (
             select(CaseRow.school_id, *columns)
-            .join(TimelineRow, and_(TimelineRow.case_id == CaseRow.id, moved))
+            .join(FirstMoveRow, FirstMoveRow.case_id == CaseRow.id)
             .where(*_cases_in(scope))
             .group_by(CaseRow.id, CaseRow.school_id)
         )
@@ -189,7 +188,7 @@ def _first_reached(milestone: Milestone) -> Any:
         return _raw(func.min(CaseRow.closed_at))
     condition: ColumnElement[bool] = true()
     if milestone.from_steps:
-        condition = and_(condition, TimelineRow.step.in_(milestone.from_steps))
+        condition = and_(condition, FirstMoveRow.step.in_(milestone.from_steps))
     if milestone.to_steps:
-        condition = and_(condition, TimelineRow.to_step.in_(milestone.to_steps))
-    return _raw(func.min(case((condition, TimelineRow.at))))
+        condition = and_(condition, FirstMoveRow.to_step.in_(milestone.to_steps))
+    return _raw(func.min(case((condition, FirstMoveRow.at))))
