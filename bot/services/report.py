@@ -53,13 +53,19 @@ async def route_report(
     since = None if request.since is None else local_to_utc(request.since, time(0), zone)
     until = None if request.until is None else local_to_utc(request.until + timedelta(days=1), time(0), zone)
     ids = [s.id for s in chosen]
+    region_of = {s.id: school_region(s, registry) for s in chosen}
+    first_of_region: dict[str, int] = {}
+    for school_id in ids:
+        first_of_region.setdefault(region_of[school_id], school_id)
+    # Schools on one calendar count their days alike: storage groups their cases together.
+    calendar_school = {school_id: first_of_region[region_of[school_id]] for school_id in ids}
     facts = []
     for route_id in route_ids:
         try:
             route = registry.latest(route_id)
         except UnknownRoute:
             continue  # a route no longer shipped: its cases still count in the audit, not in this report
-        scope = Scope(ids, route_id, since, until)
+        scope = Scope(ids, route_id, since, until, calendar_school)
         counts = await uow.report.counts(scope)
         facts.append(
             RouteFacts(
@@ -75,7 +81,6 @@ async def route_report(
             )
         )
     counters: dict[str, SchoolDayCounter] = {}
-    region_of = {s.id: school_region(s, registry) for s in chosen}
 
     def calendar_of(school_id: int) -> SchoolDayCounter:
         region = region_of.get(school_id, "")

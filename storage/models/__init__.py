@@ -1,7 +1,7 @@
 """ORM models, one module per aggregate. Importing this package registers them all on Base.metadata."""
 
 from storage.models.audit import AuditRow
-from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
+from storage.models.case import CaseRow, FirstMoveRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.follow_up import FollowUpRow
 from storage.models.invite import Invite, InviteAttempt
 from storage.models.meeting import VotMeeting, VotResponse
@@ -13,6 +13,7 @@ from storage.models.school import School
 __all__ = [
     "AuditRow",
     "CaseRow",
+    "FirstMoveRow",
     "FollowUpRow",
     "Invite",
     "InviteAttempt",

@@ -80,3 +80,18 @@ class TimelineRow(Base):
     action: Mapped[str] = mapped_column(String(60))
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
     to_step: Mapped[str | None] = mapped_column(String(40))
+
+
+class FirstMoveRow(Base):
+    """The first moment a case moved from `step` to `to_step` (a timeline entry whose `to_step` differs
+    from its step), kept by `CaseRepository.save` in the same transaction as the timeline. The route
+    report's milestones are conditions on such moves, so it reads this narrow table instead of grouping
+    the whole timeline; keyed by the move and not by milestone, it stays right when a route file changes
+    its milestones."""
+
+    __tablename__ = "case_first_move"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40), primary_key=True)
+    to_step: Mapped[str] = mapped_column(String(40), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,14 +9,22 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
 from storage.cipher import Cipher, PlainCipher
 from storage.inserts import insert_new
-from storage.models.case import CaseRow, PupilRow, RouteVersionRow, TimelineRow
+from storage.models.case import CaseRow, FirstMoveRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.outbox import OutboxRow
+
+# Each case's first moment of each move, from the timeline (migration 0007 runs the same statement).
+BACKFILL_FIRST_MOVES = """
+INSERT INTO case_first_move (case_id, step, to_step, at)
+SELECT case_id, step, to_step, MIN(at) FROM timeline_entry
+WHERE to_step IS NOT NULL AND to_step <> step
+GROUP BY case_id, step, to_step
+"""
 
 EMPTY_CONTENT: dict[str, dict[str, Any]] = {"data": {}, "drafts": {}}
 
@@ -121,7 +129,27 @@ class CaseRepository:
                 )
             )
         await self.session.flush()
+        await self._record_first_moves(row.id, appended)
         return case.with_(id=row.id)
+
+    async def _record_first_moves(self, case_id: int, appended: Sequence[TimelineEntry]) -> None:
+        """Keep `case_first_move` (the report's milestones) with the timeline, in the same transaction: the
+        first entry of each move wins, a later identical move leaves the stored moment alone."""
+        first: dict[tuple[str, str], datetime] = {}
+        for entry in appended:
+            if entry.to_step is not None and entry.to_step != entry.step:
+                first.setdefault((entry.step, entry.to_step), entry.at)
+        for (step, to_step), at in first.items():
+            await insert_new(
+                self.session,
+                FirstMoveRow,
+                {"case_id": case_id, "step": step, "to_step": to_step, "at": at},
+                key=("case_id", "step", "to_step"),
+            )
+
+    async def backfill_first_moves(self) -> None:
+        """Fill `case_first_move` from the timeline (what migration 0007 runs; also for seeded data)."""
+        await self.session.execute(text(BACKFILL_FIRST_MOVES))
 
     async def _ensure_pupil(self, case: Case, now: datetime) -> Pupil | None:
         pupil = case.pupil
