@@ -101,7 +101,7 @@ class OutboxDispatcher:
         try:
             while True:
                 if not exhausted and len(running) <= self.batch // 2:
-                    claimed = await self._claim(self.batch - len(running))
+                    claimed = await self._claim_shielded(self.batch - len(running))
                     exhausted = len(claimed) < self.batch - len(running)
                     running |= {asyncio.create_task(self._deliver_in_lane(*row)) for row in claimed}
                 if not running:
@@ -122,6 +122,18 @@ class OutboxDispatcher:
             # And their group commit: a stopped dispatcher must not leave a write transaction open.
             if self._recorder is not None:
                 await asyncio.gather(self._recorder, return_exceptions=True)
+            raise
+
+    async def _claim_shielded(self, limit: int) -> list[tuple[int, int, str]]:
+        """A claim that a cancellation cannot cut between its UPDATE and its COMMIT: cut there, the
+        connection was dropped with SQLite's write lock still held, and the next worker's claim waited out
+        its busy timeout and failed with "database is locked". A cancelled drain lets the claim commit
+        (its rows stay leased until the lease expires) and only then stops."""
+        claiming = asyncio.ensure_future(self._claim(limit))
+        try:
+            return await asyncio.shield(claiming)
+        except asyncio.CancelledError:
+            await asyncio.gather(claiming, return_exceptions=True)
             raise
 
     async def _claim(self, limit: int) -> list[tuple[int, int, str]]:
