@@ -54,7 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
         import time_machine
 
         # tick=True: real time keeps passing (timeouts, TLS); asyncio's monotonic clock is not moved.
-        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+        traveller = time_machine.travel(timedelta(days=days), tick=True)  # relative to now
         traveller.start()
         config.add_cleanup(traveller.stop)
 
@@ -108,7 +108,7 @@ def machine_clock_a_year_ahead() -> Iterator[None]:
     has long passed: a test that uses this fails if anything in it reads the real clock."""
     import time_machine
 
-    with time_machine.travel(datetime.now(UTC) + timedelta(days=400), tick=True):
+    with time_machine.travel(timedelta(days=400), tick=True):  # a timedelta: relative to now
         yield
 
 
