@@ -23,7 +23,7 @@ test: $(VENV)/.installed
 # The same tests with the machine's clock moved ahead (tests/conftest.py --clock-ahead): a test that compares
 # its frozen clock with the real one fails here before the calendar makes it fail for everyone.
 CLOCK_AHEAD_TESTS ?= tests/test_cli.py tests/test_cli_routes.py tests/test_subject_rights.py tests/test_audit.py \
-	tests/test_retention.py tests/test_offboarding.py tests/notifications tests/followups tests/channels
+	tests/test_retention.py tests/test_offboarding.py tests/notifications tests/follow_ups tests/channels
 test-clock-ahead: $(VENV)/.installed
 	$(BIN)/pytest -n $(TEST_WORKERS) --clock-ahead=400 $(PYTEST_ARGS) $(CLOCK_AHEAD_TESTS)
 

@@ -32,9 +32,9 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import common_commands
-from bot.followups.build import build_follow_ups
-from bot.followups.digest import DigestService
-from bot.followups.runner import FollowUpRunner
+from bot.follow_ups.build import build_follow_ups
+from bot.follow_ups.digest import DigestService
+from bot.follow_ups.runner import FollowUpRunner
 from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
 from bot.middlewares.abuse import InputLimitMiddleware, RateLimitMiddleware
 from bot.middlewares.cases import CaseServicesMiddleware
@@ -50,7 +50,7 @@ from bot.services.cases import EventLog
 from bot.services.secret import load_data_keys, load_secret_key
 from bot.settings import EMULATOR_BOT_USERNAME, EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
 from flows.clock import Clock, IdSource, RandomIds, SystemClock
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.loader import parse_route
 from flows.registry import RouteRegistry, builtin_registry
 from flows.snapshot import case_snapshot
@@ -69,8 +69,16 @@ __all__ = ["EMULATOR_BOT_USERNAME", "EMULATOR_TOKEN", "Runtime", "build_bot", "b
 _RESPONSE_TYPES = tuple(
     Response[method.__returning__]  # type: ignore[name-defined]
     for method in (
-        SendMessage, SendDocument, SendChatAction, EditMessageText, EditMessageReplyMarkup,
-        AnswerCallbackQuery, DeleteMessage, GetUpdates, GetMe, SetMyCommands,
+        SendMessage,
+        SendDocument,
+        SendChatAction,
+        EditMessageText,
+        EditMessageReplyMarkup,
+        AnswerCallbackQuery,
+        DeleteMessage,
+        GetUpdates,
+        GetMe,
+        SetMyCommands,
     )
 )
 
@@ -100,7 +108,7 @@ def build_dispatcher(
     clock: Clock,
     ids: IdSource,
     i18n: I18n,
-    engine: Engine,
+    route_engine: RouteEngine,
     outbox: OutboxDispatcher | None = None,
     event_log: EventLog | None = None,
 ) -> Dispatcher:
@@ -110,7 +118,7 @@ def build_dispatcher(
         clock=clock,
         ids=ids,
         i18n=i18n,
-        engine=engine,
+        route_engine=route_engine,
         outbox=outbox,
         event_log=event_log,
         secret_key=load_secret_key(settings.secret_key, settings.data_dir),
@@ -161,12 +169,12 @@ class Runtime:
     """Everything a running bot holds; close() releases it."""
 
     settings: Settings
-    engine: AsyncEngine
+    db_engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     i18n: I18n
     bot: Bot
     dp: Dispatcher
-    flows: Engine
+    route_engine: RouteEngine
     outbox: OutboxDispatcher
     event_log: EventLog | None = None
     follow_ups: FollowUpRunner | None = None
@@ -176,7 +184,7 @@ class Runtime:
         self.outbox.stop()
         await self.outbox.close()
         await self.bot.session.close()
-        await self.engine.dispose()
+        await self.db_engine.dispose()
 
     async def follow_ups_due(self) -> int:
         """Fire the follow-ups that are due now (the scheduler's claim; transcripts and the demo clock
@@ -206,20 +214,20 @@ async def prepare(
     SMTP server or WhatsApp account is configured."""
     if migrate:
         await ensure_current(settings.database_url)
-    engine = create_engine(settings.database_url)
+    db_engine = create_engine(settings.database_url)
     # Every unit of work on these sessions seals and opens with the data key (see storage.db).
     cipher = FernetCipher(load_data_keys(settings.data_key, settings.data_dir))
-    sessionmaker = make_sessionmaker(engine, cipher)
+    sessionmaker = make_sessionmaker(db_engine, cipher)
     i18n = make_i18n(settings.locale)
     bot = build_bot(settings, token=token, api_base=api_base)
     clock = clock or SystemClock()
-    flows = Engine(await load_routes(sessionmaker))
+    route_engine = RouteEngine(await load_routes(sessionmaker))
     outbox = OutboxDispatcher(
         sessionmaker,
         build_senders(settings, bot, record_external=record_external),
         i18n,
         clock,
-        flows.routes,
+        route_engine.routes,
         worker=f"{socket.gethostname()}:{os.getpid()}",
         timezone=settings.timezone,
     )
@@ -229,17 +237,25 @@ async def prepare(
         clock=clock,
         ids=ids or RandomIds(),
         i18n=i18n,
-        engine=flows,
+        route_engine=route_engine,
         outbox=outbox,
         event_log=event_log,
     )
     follow_ups, digests = build_follow_ups(
-        settings, sessionmaker, flows, clock, ids or RandomIds(), outbox, event_log
+        settings, sessionmaker, route_engine, clock, ids or RandomIds(), outbox, event_log
     )
     return Runtime(
-        settings=settings, engine=engine, sessionmaker=sessionmaker, i18n=i18n, bot=bot, dp=dp,
-        flows=flows, outbox=outbox, event_log=event_log,
-        follow_ups=follow_ups, digests=digests,
+        settings=settings,
+        db_engine=db_engine,
+        sessionmaker=sessionmaker,
+        i18n=i18n,
+        bot=bot,
+        dp=dp,
+        route_engine=route_engine,
+        outbox=outbox,
+        event_log=event_log,
+        follow_ups=follow_ups,
+        digests=digests,
     )
 
 

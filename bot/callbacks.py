@@ -56,7 +56,7 @@ class SnoozeCb(CallbackData, prefix="u"):
     follow_up: str
 
 
-class RouteMapCb(CallbackData, prefix="r"):
+class RoutekaartCb(CallbackData, prefix="r"):
     """Send the routekaart of this school's route (members at several schools pick one)."""
 
     school: int

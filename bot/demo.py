@@ -123,6 +123,7 @@ def _block(school_id: int) -> range:
 # -- seeding -------------------------------------------------------------------------------------------
 FIRST_ROUTE = "vlaardingen"
 
+
 async def seed_demo(
     sessionmaker: async_sessionmaker[AsyncSession], registry: RouteRegistry, now: datetime
 ) -> list[Person]:
@@ -237,10 +238,14 @@ async def start_demo(
     runtime: Runtime | None = None
     try:
         runtime = await prepare(
-            settings, clock=clock, ids=ids, token=EMULATOR_TOKEN, api_base=emulator.base_url,
+            settings,
+            clock=clock,
+            ids=ids,
+            token=EMULATOR_TOKEN,
+            api_base=emulator.base_url,
             record_external=demo_capture(state),
         )
-        roster = await seed_demo(runtime.sessionmaker, runtime.flows.routes, clock.now())
+        roster = await seed_demo(runtime.sessionmaker, runtime.route_engine.routes, clock.now())
     except BaseException:
         if runtime is not None:
             await runtime.close()

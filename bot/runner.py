@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import time
+from functools import partial
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -14,7 +15,6 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import Runtime, prepare
-from bot.followups.build import start_scheduler
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import Settings
@@ -33,6 +33,24 @@ def start_background(runtime: Runtime) -> list[asyncio.Task[None]]:
     """The work that runs beside the updates: the outbox dispatcher (it also sends what an earlier run
     left behind, so a restart loses nothing)."""
     return [asyncio.create_task(runtime.outbox.run(), name="outbox"), *start_scheduler(runtime)]
+
+
+def start_scheduler(runtime: Runtime) -> list[asyncio.Task[None]]:
+    """The scheduler as a background task (cancelling it shuts the scheduler down)."""
+    from bot.scheduler import run_scheduler
+
+    if runtime.follow_ups is None or runtime.digests is None:
+        return []
+    from bot.services.retention import retention_job
+
+    task = run_scheduler(
+        runtime.follow_ups,
+        runtime.digests,
+        runtime.sessionmaker,
+        timezone=runtime.settings.timezone,
+        retention=partial(retention_job, runtime.sessionmaker, runtime.dp["clock"], runtime.settings),
+    )
+    return [asyncio.create_task(task, name="scheduler")]
 
 
 async def stop_background(runtime: Runtime, tasks: list[asyncio.Task[None]]) -> None:
@@ -103,7 +121,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
 
     async def healthz(_request: web.Request) -> web.Response:
         try:
-            async with runtime.engine.connect() as connection:
+            async with runtime.db_engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception as exc:  # the health check reports, it does not crash
             log.warning("health check failed: %s", exc)

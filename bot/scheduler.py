@@ -14,8 +14,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.followups.digest import DigestService
-from bot.followups.runner import FollowUpRunner
+from bot.follow_ups.digest import DigestService
+from bot.follow_ups.runner import FollowUpRunner
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

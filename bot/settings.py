@@ -198,9 +198,7 @@ class Settings(BaseSettings):
             raise ValueError("ZORGROUTE_SMTP_PASSWORD: username and password go together")
         whatsapp = (self.whatsapp_phone_number_id, self.whatsapp_token, self.whatsapp_app_secret)
         if any(v is not None for v in whatsapp) and not all(v is not None for v in whatsapp):
-            raise ValueError(
-                "ZORGROUTE_WHATSAPP_TOKEN: phone number id, token and app secret go together"
-            )
+            raise ValueError("ZORGROUTE_WHATSAPP_TOKEN: phone number id, token and app secret go together")
         return self
 
     @property

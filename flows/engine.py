@@ -35,7 +35,7 @@ class Result:
 SYSTEM = None  # the actor of a timeout
 
 
-class Engine:
+class RouteEngine:
     def __init__(self, routes: RouteRegistry) -> None:
         self.routes = routes
 

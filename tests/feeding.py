@@ -40,8 +40,16 @@ async def teachers(runtime: Runtime, state: EmulatorState, clock: FrozenClock, u
     async with UnitOfWork(runtime.sessionmaker) as uow:
         school = await uow.schools.add(name="De Regenboog", kind="po", route_id=None, now=clock.now())
         codes = [
-            (await create_invite(uow, school_id=school.id, roles=["leerkracht"], display_name=None,
-                                 now=clock.now(), expires_days=14)).code
+            (
+                await create_invite(
+                    uow,
+                    school_id=school.id,
+                    roles=["leerkracht"],
+                    display_name=None,
+                    now=clock.now(),
+                    expires_days=14,
+                )
+            ).code
             for _ in users
         ]
         await uow.commit()

@@ -1,7 +1,7 @@
 """Reads a routekaart SVG back into boxes, to check that nothing on the map overlaps or is cut.
 
 A text's box is, where the layout engine wrote one, the engine's own: D2 cuts every edge label out of
-its arrow with a black rectangle in a mask (and bot.routekaart.for_cairo turns that into a white
+its arrow with a black rectangle in a mask (and bot.render.routekaart.for_cairo turns that into a white
 rectangle just before the text). Any other text is measured in the font it is drawn with: the font D2
 embedded in the SVG, or DejaVu Sans in the SVG that cairo draws (Pillow reads both); without a font, from
 its font size with a width per character that errs on the wide side. Steps are the shapes of D2's leaf

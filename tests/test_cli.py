@@ -169,7 +169,11 @@ def test_commands_that_do_not_talk_to_telegram_skip_aiogram(database_url: str, t
     }
     environment.update(ZORGROUTE_DATABASE_URL=database_url, ZORGROUTE_SECRET_KEY="test-secret-key")
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=environment,
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr

@@ -49,7 +49,7 @@ async def test_help_reads_the_member_in_one_query_and_commits_nothing(
 ) -> None:
     runtime, state = bot
     await teachers(runtime, state, clock, [IB])
-    with watching(runtime.engine) as seen:
+    with watching(runtime.db_engine) as seen:
         await feed(runtime, state.user_sends(IB, "/help"))
     assert "/signaal" in state.last_bot_message(IB).text
     assert seen["commits"] == 0

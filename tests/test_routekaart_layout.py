@@ -16,7 +16,7 @@ from bot.i18n import make_i18n
 from flows.registry import builtin_registry
 from tests.routekaart_svg import Box, MapReading, Shape, Text, fonts_of, problems, read_d2
 
-routekaart = pytest.importorskip("bot.routekaart")
+routekaart = pytest.importorskip("bot.render.routekaart")
 try:
     routekaart.d2_binary()
     routekaart._cairosvg()
@@ -27,7 +27,7 @@ except routekaart.RoutekaartUnavailable as exc:  # pragma: no cover - CI install
 ROUTES = builtin_registry().ids()
 
 
-def labels(language: str) -> routekaart.draw.Labels:
+def labels(language: str) -> routekaart.graph.Labels:
     return routekaart.map_labels(make_i18n(language), language)
 
 

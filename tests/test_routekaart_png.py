@@ -11,7 +11,7 @@ import pytest
 
 from flows.registry import builtin_registry
 
-routekaart = pytest.importorskip("bot.routekaart")
+routekaart = pytest.importorskip("bot.render.routekaart")
 try:
     routekaart._cairosvg()
     routekaart.raster_fonts()

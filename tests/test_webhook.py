@@ -33,7 +33,7 @@ async def client(settings: Settings, emulator: RunningEmulator) -> AsyncIterator
     app = build_webhook_app(runtime, handle_in_background=False)
     async with TestClient(TestServer(app)) as test_client:
         yield test_client
-    await runtime.engine.dispose()
+    await runtime.db_engine.dispose()
 
 
 async def test_updates_need_the_secret_header(client: TestClient, emulator: RunningEmulator) -> None:

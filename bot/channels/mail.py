@@ -66,9 +66,7 @@ def smtp_options(settings: MailSettings, tls_context: ssl.SSLContext | None) -> 
 class MailSender:
     """Delivers one built message per call; one SMTP connection per send keeps it stateless."""
 
-    def __init__(
-        self, settings: MailSettings, *, tls_context: ssl.SSLContext | None = None
-    ) -> None:
+    def __init__(self, settings: MailSettings, *, tls_context: ssl.SSLContext | None = None) -> None:
         check_address(settings.from_address)
         self._settings = settings
         self._options = smtp_options(settings, tls_context)

@@ -54,9 +54,7 @@ def within_service_window(last_inbound_at: datetime | None, now: datetime) -> bo
 class WhatsAppClient:
     """One client per settings; pass a shared ``aiohttp.ClientSession`` or let it own one."""
 
-    def __init__(
-        self, settings: WhatsAppSettings, session: aiohttp.ClientSession | None = None
-    ) -> None:
+    def __init__(self, settings: WhatsAppSettings, session: aiohttp.ClientSession | None = None) -> None:
         self._settings = settings
         self._session = session
         self._owns_session = session is None
@@ -78,9 +76,7 @@ class WhatsAppClient:
     ) -> None:
         await self.close()
 
-    async def send_template(
-        self, to: str, template: str, language: str, parameters: list[str]
-    ) -> str:
+    async def send_template(self, to: str, template: str, language: str, parameters: list[str]) -> str:
         """Send an approved template with positional body parameters; returns the wamid."""
         if not _TEMPLATE_NAME.fullmatch(template):
             raise PermanentError("template name must be lowercase letters, digits, underscores")
@@ -95,9 +91,7 @@ class WhatsAppClient:
             ]
         return await self._send(to, {"type": "template", "template": body})
 
-    async def send_text(
-        self, to: str, text: str, *, last_inbound_at: datetime | None, now: datetime
-    ) -> str:
+    async def send_text(self, to: str, text: str, *, last_inbound_at: datetime | None, now: datetime) -> str:
         """Send free text, refused locally outside the window (Meta would accept the call and
         fail it later by webhook, which is harder to act on)."""
         if not within_service_window(last_inbound_at, now):

@@ -74,7 +74,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _draw(args: argparse.Namespace) -> int:
     from bot.i18n import NAMINGS, make_i18n
-    from bot.routekaart import RoutekaartUnavailable, map_labels, render
+    from bot.render.routekaart import RoutekaartUnavailable, map_labels, render
     from flows.registry import UnknownRoute, builtin_registry
 
     if args.naming is not None and args.naming not in NAMINGS:

@@ -17,6 +17,7 @@ from bot.emulator.state import EmulatorState
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+
 def _dumps(value: Any) -> str:
     """JSON that stays readable when someone curls the API by hand (Dutch text unescaped), except where a
     text holds a lone surrogate: UTF-8 cannot carry it, so that answer escapes it (`\\ud800`) as any
@@ -83,9 +84,7 @@ def _error(error: ApiError) -> web.Response:
     return web.json_response(error.payload(), status=error.error_code, dumps=_dumps)
 
 
-async def _break_transport(
-    request: web.Request, fault: TransportFault
-) -> web.StreamResponse:
+async def _break_transport(request: web.Request, fault: TransportFault) -> web.StreamResponse:
     if fault.kind == "hang":
         # The client's timeout is meant to fire first; this answer is only for patient clients.
         await asyncio.sleep(fault.hang_seconds)

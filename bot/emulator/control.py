@@ -64,18 +64,12 @@ class _ControlRoutes:
     async def press(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
         try:
-            update = self._state.user_presses(
-                int(body["user_id"]), **_pick(body, _PRESS_FIELDS)
-            )
+            update = self._state.user_presses(int(body["user_id"]), **_pick(body, _PRESS_FIELDS))
         except (KeyError, TypeError, ValueError) as error:
-            return _problem(
-                400, str(error) if isinstance(error, ValueError) else repr(error)
-            )
+            return _problem(400, str(error) if isinstance(error, ValueError) else repr(error))
         return await self._answer_update(request, update)
 
-    async def _answer_update(
-        self, request: web.Request, update: dict[str, Any]
-    ) -> web.Response:
+    async def _answer_update(self, request: web.Request, update: dict[str, Any]) -> web.Response:
         if request.query.get("wait") in ("1", "true"):
             try:
                 timeout = float(request.query.get("timeout", "10"))
@@ -87,8 +81,7 @@ class _ControlRoutes:
 
     async def chats(self, request: web.Request) -> web.Response:
         chats = [
-            {**chat, "message_count": len(self._state.messages(chat["id"]))}
-            for chat in self._state.chats()
+            {**chat, "message_count": len(self._state.messages(chat["id"]))} for chat in self._state.chats()
         ]
         return web.json_response({"chats": chats})
 
@@ -101,9 +94,7 @@ class _ControlRoutes:
             {
                 "chat_id": chat_id,
                 "messages": [message_view(m) for m in self._state.messages(chat_id)],
-                "callback_answers": [
-                    asdict(a) for a in self._state.callback_answers(chat_id)
-                ],
+                "callback_answers": [asdict(a) for a in self._state.callback_answers(chat_id)],
             }
         )
 
@@ -140,9 +131,7 @@ class _ControlRoutes:
         try:
             await response.write(b": connected\n\n")
             while (event := await queue.get()) is not _CLOSING:
-                await response.write(
-                    f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
-                )
+                await response.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
         except ConnectionResetError:
             pass  # the viewer went away
         finally:
@@ -170,7 +159,6 @@ class _ControlRoutes:
             return _problem(400, f"bad fault plan: {error}")
         self._state.inject_faults(plan)
         return web.json_response({"ok": True})
-
 
     # -- what the browser page needs beyond the chats ------------------------------------
     async def roster(self, request: web.Request) -> web.Response:

@@ -9,9 +9,7 @@ from typing import Any, Literal
 class ApiError(Exception):
     """An error answer in Telegram's shape: `{"ok": false, "error_code": N, "description": ...}`."""
 
-    def __init__(
-        self, error_code: int, description: str, *, retry_after: int | None = None
-    ) -> None:
+    def __init__(self, error_code: int, description: str, *, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.error_code = error_code
         self.description = description
@@ -34,9 +32,7 @@ def bad_request(reason: str) -> ApiError:
 
 
 def too_many_requests(retry_after: int) -> ApiError:
-    return ApiError(
-        429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
-    )
+    return ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
 
 
 @dataclass(frozen=True)

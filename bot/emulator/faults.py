@@ -56,9 +56,7 @@ class _Bucket:
     updated: float
 
     def wait_needed(self, now: float) -> float:
-        self.tokens = min(
-            self.capacity, self.tokens + (now - self.updated) * self.per_second
-        )
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.per_second)
         self.updated = now
         return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.per_second
 
@@ -97,16 +95,10 @@ class FaultInjector:
 
     def _enforce_limits(self, chat_id: int | None, chat_type: str) -> None:
         now = self.monotonic()
-        buckets = [
-            self._bucket(
-                "global", self.plan.global_per_second, self.plan.global_per_second, now
-            )
-        ]
+        buckets = [self._bucket("global", self.plan.global_per_second, self.plan.global_per_second, now)]
         if chat_id is not None and chat_type == "private":
             p = self.plan
-            buckets.append(
-                self._bucket(chat_id, p.private_burst, p.private_per_second, now)
-            )
+            buckets.append(self._bucket(chat_id, p.private_burst, p.private_per_second, now))
         elif chat_id is not None:
             per_minute = self.plan.group_per_minute
             buckets.append(self._bucket(chat_id, per_minute, per_minute / 60, now))
@@ -116,9 +108,7 @@ class FaultInjector:
         for b in buckets:
             b.take()
 
-    def _bucket(
-        self, key: object, capacity: float, per_second: float, now: float
-    ) -> _Bucket:
+    def _bucket(self, key: object, capacity: float, per_second: float, now: float) -> _Bucket:
         if key not in self._buckets:
             self._buckets[key] = _Bucket(capacity, per_second, capacity, now)
         return self._buckets[key]

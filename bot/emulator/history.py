@@ -32,9 +32,7 @@ class ChatLog:
         return next((m for m in self.messages if m.message_id == message_id), None)
 
     def replace(self, msg: ChatMessage) -> None:
-        self.messages = [
-            msg if m.message_id == msg.message_id else m for m in self.messages
-        ]
+        self.messages = [msg if m.message_id == msg.message_id else m for m in self.messages]
 
     def bot_messages(self) -> list[ChatMessage]:
         return [m for m in self.messages if m.from_bot]
@@ -45,9 +43,7 @@ class ChatLog:
         if message_id is None:
             sent = self.bot_messages()
             if not sent:
-                raise ValueError(
-                    f"the bot has sent nothing to chat {self.chat_id} to press on"
-                )
+                raise ValueError(f"the bot has sent nothing to chat {self.chat_id} to press on")
             return sent[-1]
         msg = self.get(message_id)
         if msg is None:
@@ -56,20 +52,12 @@ class ChatLog:
 
     def find_button(self, text: str, message_id: int | None) -> tuple[ChatMessage, str]:
         """The newest bot message carrying a button with this text, and that button's data."""
-        candidates = (
-            [self.target_message(message_id)] if message_id else self.bot_messages()
-        )
+        candidates = [self.target_message(message_id)] if message_id else self.bot_messages()
         for msg in reversed(candidates):
             for button in (b for row in msg.buttons for b in row if b.text == text):
                 if button.callback_data is None:
-                    raise ValueError(
-                        f"button {text!r} opens {button.url!r}; it sends no callback"
-                    )
+                    raise ValueError(f"button {text!r} opens {button.url!r}; it sends no callback")
                 return msg, button.callback_data
-        available = [
-            f"#{m.message_id}: {m.button_texts()}" for m in candidates if m.buttons
-        ]
+        available = [f"#{m.message_id}: {m.button_texts()}" for m in candidates if m.buttons]
         listed = "; ".join(available) or "none"
-        raise ValueError(
-            f"no button {text!r} in chat {self.chat_id}; available: {listed}"
-        )
+        raise ValueError(f"no button {text!r} in chat {self.chat_id}; available: {listed}")

@@ -24,9 +24,7 @@ class FilePart:
 
 
 class Params:
-    def __init__(
-        self, values: Mapping[str, Any], files: Mapping[str, FilePart] | None = None
-    ) -> None:
+    def __init__(self, values: Mapping[str, Any], files: Mapping[str, FilePart] | None = None) -> None:
         self._values = dict(values)
         self._files = dict(files or {})
 

@@ -97,9 +97,7 @@ class EmulatorState:
         chat_type: str = "private",
     ) -> dict[str, Any]:
         user = self._meet_user(user_id, first_name, username, language_code)
-        log = self._chat_for(
-            chat_id if chat_id is not None else user_id, chat_type, user
-        )
+        log = self._chat_for(chat_id if chat_id is not None else user_id, chat_type, user)
         msg = log.append(
             ChatMessage(
                 log.take_message_id(),
@@ -135,9 +133,7 @@ class EmulatorState:
         query_id = str(4_000_000_000 + self._serial)
         self._open_queries[query_id] = (
             log.chat_id,
-            CallbackAnswer(
-                query_id, user_id, msg.message_id, text=None, show_alert=False
-            ),
+            CallbackAnswer(query_id, user_id, msg.message_id, text=None, show_alert=False),
         )
         query = {
             "id": query_id,
@@ -154,9 +150,7 @@ class EmulatorState:
         log = self._existing_chat(chat_id if chat_id is not None else user_id)
         old = log.get(message_id)
         if old is None or old.from_bot or old.sender_id != user_id:
-            raise ValueError(
-                f"user {user_id} has no message {message_id} in chat {log.chat_id}"
-            )
+            raise ValueError(f"user {user_id} has no message {message_id} in chat {log.chat_id}")
         msg = replace(
             old,
             text=text,
@@ -170,11 +164,7 @@ class EmulatorState:
 
     def channel_post(self, chat_id: int, text: str) -> dict[str, Any]:
         log = self._chat_for(chat_id, "channel", None)
-        msg = log.append(
-            ChatMessage(
-                log.take_message_id(), False, text, date=self._now(), chat_id=chat_id
-            )
-        )
+        msg = log.append(ChatMessage(log.take_message_id(), False, text, date=self._now(), chat_id=chat_id))
         self._publish_message("message", msg)
         return self._queue("channel_post", self.message_json(chat_id, msg))
 
@@ -198,12 +188,8 @@ class EmulatorState:
     def callback_answers(self, chat_id: int) -> list[CallbackAnswer]:
         return list(self._answers.get(chat_id, []))
 
-    def commands(
-        self, scope: dict[str, Any] | None = None, language_code: str = ""
-    ) -> list[dict[str, str]]:
-        return [
-            dict(c) for c in self._commands.get((scope_key(scope), language_code), [])
-        ]
+    def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[dict[str, str]]:
+        return [dict(c) for c in self._commands.get((scope_key(scope), language_code), [])]
 
     def files(self) -> list[UploadedFile]:
         return list(self._files.values())
@@ -356,22 +342,16 @@ class EmulatorState:
         chat_id, blank = opened
         answer = replace(blank, **fields)
         self._answers.setdefault(chat_id, []).append(answer)
-        self._publish(
-            {"type": "callback_answer", "chat_id": chat_id, **_answer_view(answer)}
-        )
+        self._publish({"type": "callback_answer", "chat_id": chat_id, **_answer_view(answer)})
         return answer
 
-    def set_commands(
-        self, scope: dict[str, Any] | None, lang: str, commands: list[dict[str, str]]
-    ) -> None:
+    def set_commands(self, scope: dict[str, Any] | None, lang: str, commands: list[dict[str, str]]) -> None:
         self._commands[(scope_key(scope), lang)] = commands
 
     def delete_commands(self, scope: dict[str, Any] | None, lang: str) -> None:
         self._commands.pop((scope_key(scope), lang), None)
 
-    def store_file(
-        self, filename: str, mime_type: str | None, data: bytes
-    ) -> UploadedFile:
+    def store_file(self, filename: str, mime_type: str | None, data: bytes) -> UploadedFile:
         self._serial += 1
         stored = UploadedFile(
             f"file-{self._serial}",
@@ -403,9 +383,7 @@ class EmulatorState:
     ) -> dict[str, Any]:
         known = self._users.get(user_id)
         if known is None:
-            known = self._users[user_id] = user_json(
-                user_id, first_name, username, language_code
-            )
+            known = self._users[user_id] = user_json(user_id, first_name, username, language_code)
             return known
         # A later call changes only what it names explicitly (anything but the defaults).
         if first_name != "User":
@@ -419,9 +397,7 @@ class EmulatorState:
                 known["language_code"] = language_code
         return known
 
-    def _chat_for(
-        self, chat_id: int, chat_type: str, user: dict[str, Any] | None
-    ) -> ChatLog:
+    def _chat_for(self, chat_id: int, chat_type: str, user: dict[str, Any] | None) -> ChatLog:
         if chat_id not in self._chats:
             self._chats[chat_id] = ChatLog(chat_json(chat_id, chat_type, user))
         return self._chats[chat_id]
@@ -429,14 +405,10 @@ class EmulatorState:
     def _existing_chat(self, chat_id: int) -> ChatLog:
         log = self._chats.get(chat_id)
         if log is None:
-            raise ValueError(
-                f"chat {chat_id} does not exist yet: a user must send something first"
-            )
+            raise ValueError(f"chat {chat_id} does not exist yet: a user must send something first")
         return log
 
-    def _queue(
-        self, kind: str, payload: dict[str, Any], *, chat_id: int | None = None
-    ) -> dict[str, Any]:
+    def _queue(self, kind: str, payload: dict[str, Any], *, chat_id: int | None = None) -> dict[str, Any]:
         update = self.updates.push(kind, payload)
         chat = chat_id if chat_id is not None else payload.get("chat", {}).get("id")
         self._publish(
@@ -450,9 +422,7 @@ class EmulatorState:
         return update
 
     def _publish_message(self, event_type: str, msg: ChatMessage) -> None:
-        self._publish(
-            {"type": event_type, "chat_id": msg.chat_id, "message": message_view(msg)}
-        )
+        self._publish({"type": event_type, "chat_id": msg.chat_id, "message": message_view(msg)})
 
     def _publish(self, event: dict[str, Any]) -> None:
         for q in self._subscribers:

@@ -8,9 +8,7 @@ from typing import Any
 from bot.emulator.errors import ApiError
 
 # What Telegram sends when allowed_updates is empty or was never given.
-_DEFAULT_EXCLUDED = frozenset(
-    {"chat_member", "message_reaction", "message_reaction_count"}
-)
+_DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 
 class UpdateQueue:

@@ -20,9 +20,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class WebhookPusher:
-    def __init__(
-        self, state: EmulatorState, *, retry_delay: float = 1.0, timeout: float = 10.0
-    ) -> None:
+    def __init__(self, state: EmulatorState, *, retry_delay: float = 1.0, timeout: float = 10.0) -> None:
         self._state = state
         self._retry_delay = retry_delay
         self._timeout = aiohttp.ClientTimeout(total=timeout)
@@ -94,9 +92,7 @@ async def _reply_params(resp: aiohttp.ClientResponse) -> tuple[str, Params] | No
         if not isinstance(part, aiohttp.BodyPartReader) or part.name is None:
             continue
         if part.filename:
-            files[part.name] = FilePart(
-                part.filename, part.headers.get("Content-Type"), await part.read()
-            )
+            files[part.name] = FilePart(part.filename, part.headers.get("Content-Type"), await part.read())
         else:
             values[part.name] = await part.text()
     method = values.pop("method", None)

@@ -33,9 +33,7 @@ def user_json(
     return user
 
 
-def chat_json(
-    chat_id: int, chat_type: str, user: dict[str, Any] | None
-) -> dict[str, Any]:
+def chat_json(chat_id: int, chat_type: str, user: dict[str, Any] | None) -> dict[str, Any]:
     chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
     if chat_type == "private" and user is not None:
         chat["first_name"] = user["first_name"]
@@ -86,9 +84,7 @@ def _parse_button(raw: Any) -> Button:
         raise bad_request(
             "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
         )
-    return Button(
-        raw["text"]
-    )  # other kinds (web_app, copy_text, ...) kept by their text only
+    return Button(raw["text"])  # other kinds (web_app, copy_text, ...) kept by their text only
 
 
 def keyboard_json(buttons: list[list[Button]]) -> dict[str, Any]:
@@ -130,9 +126,7 @@ def message_json(
     return out
 
 
-def _add_content(
-    out: dict[str, Any], msg: ChatMessage, file: UploadedFile | None
-) -> None:
+def _add_content(out: dict[str, Any], msg: ChatMessage, file: UploadedFile | None) -> None:
     text_key, entities_key = "text", "entities"
     if file is not None and msg.document is not None:
         out["document"] = _document_json(file)
@@ -177,10 +171,7 @@ def message_view(msg: ChatMessage) -> dict[str, Any]:
         "text": msg.text,
         "parse_mode": msg.parse_mode,
         "buttons": [
-            [
-                {"text": b.text, "callback_data": b.callback_data, "url": b.url}
-                for b in row
-            ]
+            [{"text": b.text, "callback_data": b.callback_data, "url": b.url} for b in row]
             for row in msg.buttons
         ],
         "edits": msg.edits,

@@ -1,4 +1,4 @@
-"""Puts the case services into each update's data, built from the injected engine, clock and ids and
+"""Puts the case services into each update's data, built from the injected route_engine, clock and ids and
 the update's unit of work and language — so handlers stay a few lines and hold no globals."""
 
 from __future__ import annotations
@@ -26,7 +26,12 @@ class CaseServicesMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         if data.get("member") is not None:
-            settings, engine, clock, uow = data["settings"], data["engine"], data["clock"], data["uow"]
+            settings, route_engine, clock, uow = (
+                data["settings"],
+                data["route_engine"],
+                data["clock"],
+                data["uow"],
+            )
             t = Translator(data["i18n"], data["i18n"].current_locale, settings.timezone)
             data["t"] = t
             outbox = data.get("outbox")
@@ -34,7 +39,7 @@ class CaseServicesMiddleware(BaseMiddleware):
             audit = AuditTrail(uow, clock, member=data["member"], channel=channel, via=via_of(event))
             data["cases"] = CaseService(
                 uow,
-                engine,
+                route_engine,
                 clock,
                 data["ids"],
                 settings.timezone,
@@ -42,17 +47,17 @@ class CaseServicesMiddleware(BaseMiddleware):
                 channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
                 audit=audit,
             )
-            data["reader"] = CaseReader(uow, engine, audit)
+            data["reader"] = CaseReader(uow, route_engine, audit)
             data["audit"] = audit  # for handlers that show cases outside the reader (/agenda)
             data["meetings"] = MeetingService(
                 uow,
-                engine,
+                route_engine,
                 now=clock.now(),
                 timezone=settings.timezone,
                 channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
                 video_base=settings.video_base_url,
             )
-            data["presenter"] = Presenter(t, engine, uow, clock.now())
+            data["presenter"] = Presenter(t, route_engine, uow, clock.now())
         return await handler(event, data)
 
 

@@ -153,4 +153,3 @@ def install_reply_holding(bot: Bot) -> None:
     """Make `bot` hold replies during updates (idempotent: a restarted harness reuses nothing)."""
     if not any(isinstance(m, HoldReplies) for m in bot.session.middleware):
         bot.session.middleware(HoldReplies())
-

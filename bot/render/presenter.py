@@ -10,16 +10,16 @@ from bot.render.form import Rendered, render_prompt, render_reply, render_summar
 from bot.render.text import Translator
 from flows import events as ev
 from flows.case import Case
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from storage.uow import UnitOfWork
 
 
 class Presenter:
-    def __init__(self, t: Translator, engine: Engine, uow: UnitOfWork, now: datetime) -> None:
-        self.t, self.engine, self.uow, self.now = t, engine, uow, now
+    def __init__(self, t: Translator, route_engine: RouteEngine, uow: UnitOfWork, now: datetime) -> None:
+        self.t, self.route_engine, self.uow, self.now = t, route_engine, uow, now
 
     def step_title(self, case: Case, step_id: str) -> str:
-        return self.engine.routes.get(case.route_id, case.route_version).step(step_id).title
+        return self.route_engine.routes.get(case.route_id, case.route_version).step(step_id).title
 
     async def render(self, case: Case | None, events: list[ev.Event]) -> list[Rendered]:
         out: list[Rendered] = []

@@ -19,7 +19,7 @@ from bot.routers import (
     signal,
     vot,
 )
-from bot.routers.route_map import build_router as build_route_map_router
+from bot.routers.routekaart import build_router as build_routekaart_router
 
 
 def build_root_router() -> Router:
@@ -37,7 +37,7 @@ def build_root_router() -> Router:
         signal.build_router(),
         cases.build_router(),
         follow_ups.build_router(),
-        build_route_map_router(),
+        build_routekaart_router(),
         preferences.build_router(),
         vot.build_router(),
         overview.build_router(),

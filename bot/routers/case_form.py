@@ -18,7 +18,7 @@ from bot.routers.replies import answer_press, send_outcome
 from bot.services.cases import CONVERSATION, CaseService, Outcome
 from flows import inputs as inp
 from flows.case import Case
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -26,7 +26,7 @@ MAX_MESSAGE = 4096  # Telegram's own limit; fields have smaller ones, checked by
 
 
 async def _to_input(
-    data: FormCb, case: Case, member: Member, uow: UnitOfWork, engine: Engine
+    data: FormCb, case: Case, member: Member, uow: UnitOfWork, route_engine: RouteEngine
 ) -> inp.Input | None:
     """The engine input a press stands for, or None when the data cannot be one (forged/outdated)."""
     if data.op == "ok":
@@ -35,7 +35,7 @@ async def _to_input(
         return inp.Discard()
     if data.op == "d":
         return inp.Done(data.step, data.field)
-    route = engine.routes.get(case.route_id, case.route_version)
+    route = route_engine.routes.get(case.route_id, case.route_version)
     field = route.steps[data.step].field(data.field) if data.step in route.steps else None
     if field is None:
         return None
@@ -73,7 +73,7 @@ def build_router() -> Router:
         callback_data: FormCb,
         member: Member,
         uow: UnitOfWork,
-        engine: Engine,
+        route_engine: RouteEngine,
         cases: CaseService,
         presenter: Presenter,
         t: Translator,
@@ -84,7 +84,7 @@ def build_router() -> Router:
             # rest of the button says: a forged press cannot confirm that a reference exists.
             await query.answer(t("access.not_found"), show_alert=True)
             return
-        given = await _to_input(callback_data, case, member, uow, engine)
+        given = await _to_input(callback_data, case, member, uow, route_engine)
         if given is None:
             await query.answer(t("fallback.stale_button"), show_alert=True)
             return

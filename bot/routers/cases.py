@@ -17,7 +17,7 @@ from bot.routers.replies import answer_press, send_outcome
 from bot.services.cases import CaseService, Outcome
 from bot.services.reads import CaseReader, Seen
 from flows import inputs as inp
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -98,13 +98,13 @@ def build_router() -> Router:
         member: Member,
         cases: CaseService,
         presenter: Presenter,
-        engine: Engine,
+        route_engine: RouteEngine,
         t: Translator,
     ) -> None:
         outcome = await cases.advance(member, callback_data.ref, inp.Open(callback_data.step))
         # A step that receives a document (Rotterdam: the toeleidingsdocument) shows it before its questions.
         if not outcome.refused and outcome.case is not None and isinstance(query.message, Message):
-            route = engine.routes.get(outcome.case.route_id, outcome.case.route_version)
+            route = route_engine.routes.get(outcome.case.route_id, outcome.case.route_version)
             for part in document_for(t, route, outcome.case, callback_data.step):
                 await query.message.answer(part)
         await _act(query, presenter, outcome)

@@ -9,14 +9,14 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import SnoozeCb
-from bot.followups.agenda import AgendaItem, agenda_for
-from bot.followups.snooze import snooze
+from bot.follow_ups.agenda import AgendaItem, agenda_for
+from bot.follow_ups.snooze import snooze
 from bot.i18n import N_
 from bot.render.case_view import case_button
 from bot.render.text import Translator
 from bot.services.audit import AuditTrail
 from flows.clock import Clock
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -42,9 +42,14 @@ def build_router() -> Router:
 
     @router.message(Command("agenda"))
     async def agenda(
-        message: Message, member: Member, uow: UnitOfWork, engine: Engine, t: Translator, audit: AuditTrail
+        message: Message,
+        member: Member,
+        uow: UnitOfWork,
+        route_engine: RouteEngine,
+        t: Translator,
+        audit: AuditTrail,
     ) -> None:
-        items = await agenda_for(uow, engine, member)
+        items = await agenda_for(uow, route_engine, member)
         if not items:
             await message.answer(t("agenda.empty"))
             return
@@ -61,12 +66,12 @@ def build_router() -> Router:
         callback_data: SnoozeCb,
         member: Member,
         uow: UnitOfWork,
-        engine: Engine,
+        route_engine: RouteEngine,
         clock: Clock,
         t: Translator,
     ) -> None:
         data = callback_data
-        until = await snooze(uow, engine, member, data.ref, data.step, data.follow_up, clock.now())
+        until = await snooze(uow, route_engine, member, data.ref, data.step, data.follow_up, clock.now())
         if not isinstance(until, datetime):
             await query.answer(t(until), show_alert=True)
             return

@@ -18,7 +18,7 @@ from bot.services.report import ReportRequest, route_report, school_region
 from bot.settings import Settings
 from flows import policy
 from flows.clock import Clock
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.report import Report
 from storage.models import Member
 from storage.uow import UnitOfWork
@@ -36,7 +36,7 @@ def build_router() -> Router:
         command: CommandObject,
         member: Member,
         uow: UnitOfWork,
-        engine: Engine,
+        route_engine: RouteEngine,
         clock: Clock,
         settings: Settings,
         t: Translator,
@@ -52,15 +52,15 @@ def build_router() -> Router:
             await message.answer(t(policy.NO_REPORT.reason))
             return
         if level == "region":
-            region = school_region(school, engine.routes)
+            region = school_region(school, route_engine.routes)
             request, scope_name = ReportRequest("region", region), t("report.region_scope", region=region)
         else:
             request, scope_name = ReportRequest("school", str(school.id)), school.name
-        report = await route_report(uow, engine.routes, request, clock.now(), settings.timezone)
+        report = await route_report(uow, route_engine.routes, request, clock.now(), settings.timezone)
         trail = AuditTrail(uow, clock, member=member, channel=TELEGRAM, via="/overzicht")
         await trail.report(level=level, scope=request.scope, school_id=school.id)
-        await message.answer(report_text(t, report, scope_name, engine.routes))
-        for png in await asyncio.to_thread(_charts, report, engine, t):
+        await message.answer(report_text(t, report, scope_name, route_engine.routes))
+        for png in await asyncio.to_thread(_charts, report, route_engine, t):
             await message.answer_photo(
                 BufferedInputFile(png, filename="overzicht.png"),
                 caption=t("report.chart_caption", scope=scope_name),
@@ -69,13 +69,13 @@ def build_router() -> Router:
     return router
 
 
-def _charts(report: Report, engine: Engine, t: Translator) -> list[bytes]:
+def _charts(report: Report, route_engine: RouteEngine, t: Translator) -> list[bytes]:
     """One chart per route (drawing takes CPU: run off the event loop)."""
     lead, open_work, days = (t.raw(msgid) for msgid in CHART_TITLES)
     titles = (lead, open_work, days)
     out = []
     for figures in report.routes:
-        route = engine.routes.latest(figures.route_id)
+        route = route_engine.routes.latest(figures.route_id)
         milestones = [t.raw(m.label) for m in route.milestones[1:]]
         steps = [t.raw(s.title) for s in figures.steps]
         out.append(report_png(figures, milestones, steps, titles))

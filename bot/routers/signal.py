@@ -13,13 +13,15 @@ from bot.routers.replies import send_outcome
 from bot.services.actors import actor_at
 from bot.services.cases import CaseService
 from bot.services.school_routes import route_of
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.policy import can_start
 from storage.models import Member
 from storage.uow import UnitOfWork
 
 
-async def _starting_schools(member: Member, uow: UnitOfWork, engine: Engine) -> list[tuple[int, str, str]]:
+async def _starting_schools(
+    member: Member, uow: UnitOfWork, route_engine: RouteEngine
+) -> list[tuple[int, str, str]]:
     """(school id, name, route id) for every school where the member may start its route."""
     out = []
     for school_id in sorted({r.school_id for r in member.roles}):
@@ -27,7 +29,7 @@ async def _starting_schools(member: Member, uow: UnitOfWork, engine: Engine) -> 
         if school is None:
             continue
         route_id = route_of(school)
-        if can_start(actor_at(member, school_id), engine.routes.latest(route_id)):
+        if can_start(actor_at(member, school_id), route_engine.routes.latest(route_id)):
             out.append((school_id, school.name, route_id))
     return out
 
@@ -41,12 +43,12 @@ def build_router() -> Router:
         message: Message,
         member: Member,
         uow: UnitOfWork,
-        engine: Engine,
+        route_engine: RouteEngine,
         cases: CaseService,
         presenter: Presenter,
         t: Translator,
     ) -> None:
-        schools = await _starting_schools(member, uow, engine)
+        schools = await _starting_schools(member, uow, route_engine)
         if not schools:
             await message.answer(t("access.wrong_role"))
         elif len(schools) == 1:
@@ -67,12 +69,12 @@ def build_router() -> Router:
         callback_data: SchoolCb,
         member: Member,
         uow: UnitOfWork,
-        engine: Engine,
+        route_engine: RouteEngine,
         cases: CaseService,
         presenter: Presenter,
         t: Translator,
     ) -> None:
-        allowed = {sid: route for sid, _, route in await _starting_schools(member, uow, engine)}
+        allowed = {sid: route for sid, _, route in await _starting_schools(member, uow, route_engine)}
         if callback_data.school not in allowed or not isinstance(query.message, Message):
             await query.answer(t("access.not_found"), show_alert=True)
             return

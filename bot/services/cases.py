@@ -19,7 +19,7 @@ from flows import inputs as inp
 from flows import policy
 from flows.case import Case
 from flows.clock import Clock, IdSource
-from flows.engine import Engine, Result
+from flows.engine import Result, RouteEngine
 from flows.policy import Actor
 from storage.models import Member
 from storage.uow import UnitOfWork
@@ -46,7 +46,7 @@ class CaseService:
     def __init__(
         self,
         uow: UnitOfWork,
-        engine: Engine,
+        route_engine: RouteEngine,
         clock: Clock,
         ids: IdSource,
         timezone: str,
@@ -54,7 +54,13 @@ class CaseService:
         channels: Collection[str] = TELEGRAM_ONLY,
         audit: AuditTrail | None = None,
     ) -> None:
-        self.uow, self.engine, self.clock, self.ids, self.timezone = uow, engine, clock, ids, timezone
+        self.uow, self.route_engine, self.clock, self.ids, self.timezone = (
+            uow,
+            route_engine,
+            clock,
+            ids,
+            timezone,
+        )
         self.event_log = event_log
         self.channels = channels  # the channels the running bot can send on
         # Every persisted change is audited; without a trail from the edge it is the system's (follow-ups).
@@ -65,11 +71,13 @@ class CaseService:
         actor = actor_at(member, school_id)
         # One open signal form at a time: a new /signaal replaces an unfinished draft.
         await self.discard_open_form(member)
-        started = self.engine.start(route_id, actor, ref=self.ids.case_ref(), now=now, timezone=self.timezone)
+        started = self.route_engine.start(
+            route_id, actor, ref=self.ids.case_ref(), now=now, timezone=self.timezone
+        )
         if isinstance(started, ev.Refused):
             return Outcome(None, [started])
-        route = self.engine.routes.get(route_id)
-        definition = self.engine.routes.definition(route.id, route.version)
+        route = self.route_engine.routes.get(route_id)
+        definition = self.route_engine.routes.definition(route.id, route.version)
         if definition is not None:
             await self.uow.cases.remember_route(route.id, route.version, definition, now)
         return await self._store(member, actor, None, started)
@@ -79,7 +87,7 @@ class CaseService:
         if case is None:
             return Outcome(None, [ev.Refused(member.id, "access.not_found")])
         actor = actor_at(member, case.school_id)
-        result = self.engine.advance(case, actor, given, self.clock.now())
+        result = self.route_engine.advance(case, actor, given, self.clock.now())
         if result.case is case and not result.refused:
             # Nothing changed (e.g. a cancel with no form open): no new revision, no audit row.
             return Outcome(case, [e for e in result.events if _for(e, member.id)])
@@ -92,7 +100,7 @@ class CaseService:
 
     def may_view(self, member: Member, case: Case) -> bool:
         """The access policy's answer, for the edge to refuse a press before it reads the button's data."""
-        route = self.engine.routes.get(case.route_id, case.route_version)
+        route = self.route_engine.routes.get(case.route_id, case.route_version)
         return bool(policy.can_view(actor_at(member, case.school_id), case, route))
 
     async def timeout(self, ref: str, step: str, follow_up: str) -> Result | None:
@@ -100,7 +108,7 @@ class CaseService:
         case = await self.uow.cases.get(ref)
         if case is None:
             return None
-        result = self.engine.advance(case, None, inp.Timeout(follow_up, step), self.clock.now())
+        result = self.route_engine.advance(case, None, inp.Timeout(follow_up, step), self.clock.now())
         if result.case is case:
             return result
         await self._persist(None, case, result)
@@ -116,7 +124,9 @@ class CaseService:
         case = await self.uow.cases.get(ref)
         if case is None:
             return None
-        result = self.engine.advance(case, actor_at(member, case.school_id), inp.Discard(), self.clock.now())
+        result = self.route_engine.advance(
+            case, actor_at(member, case.school_id), inp.Discard(), self.clock.now()
+        )
         await self._persist(member.id, case, result)
         return Outcome(result.case, [e for e in result.events if _for(e, member.id)])
 
@@ -144,7 +154,7 @@ class CaseService:
             detail=" ".join(f"{e.action}:{e.step}" for e in appended) or "draft",
         )
         self._log(saved.ref, result.events)
-        route = self.engine.routes.get(saved.route_id, saved.route_version)
+        route = self.route_engine.routes.get(saved.route_id, saved.route_version)
         await queue_notifications(
             self.uow,
             route,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.followups.calendars import resolve_due, school_calendar
+from bot.follow_ups.calendars import resolve_due, school_calendar
 from flows import events as ev
 from flows.calendar import SchoolCalendar
 from flows.case import Case

@@ -15,7 +15,7 @@ from typing import Any
 from bot.channels.video import meeting_link
 from bot.services.notify import queue_to_member
 from bot.services.school_routes import DEFAULT_ROUTE, route_of
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from storage.models import Member, VotMeeting
 from storage.uow import UnitOfWork
 
@@ -33,14 +33,14 @@ class MeetingService:
     def __init__(
         self,
         uow: UnitOfWork,
-        engine: Engine,
+        route_engine: RouteEngine,
         *,
         now: datetime,
         timezone: str,
         channels: Collection[str],
         video_base: str,
     ) -> None:
-        self.uow, self.engine, self.now, self.timezone = uow, engine, now, timezone
+        self.uow, self.route_engine, self.now, self.timezone = uow, route_engine, now, timezone
         self.channels, self.video_base = channels, video_base
 
     @staticmethod
@@ -49,7 +49,7 @@ class MeetingService:
 
     async def members_of_vot(self, school_id: int) -> Sequence[Member]:
         school = await self.uow.schools.get(school_id)
-        route = self.engine.routes.latest(route_of(school) if school else DEFAULT_ROUTE)
+        route = self.route_engine.routes.latest(route_of(school) if school else DEFAULT_ROUTE)
         return await self.uow.members.with_roles(school_id, sorted(route.expand(route.vot)))
 
     async def plan(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.services.actors import actor_at, schools_of
 from bot.services.audit import AuditTrail
 from flows.case import Case
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.policy import Actor, can_act, can_view
 from flows.route import Route
 from storage.models import Member
@@ -25,15 +25,15 @@ class CaseReader:
     """Every case it hands out was allowed by the policy and is written to the audit trail (when one is
     given: the bot always gives one)."""
 
-    def __init__(self, uow: UnitOfWork, engine: Engine, audit: AuditTrail | None = None) -> None:
-        self.uow, self.engine, self.audit = uow, engine, audit
+    def __init__(self, uow: UnitOfWork, route_engine: RouteEngine, audit: AuditTrail | None = None) -> None:
+        self.uow, self.route_engine, self.audit = uow, route_engine, audit
 
     async def one(self, member: Member, ref: str) -> Seen | str:
         """The case if `member` may see it, else the refusal msgid (the same for 'not there')."""
         case = await self.uow.cases.get(ref.strip().upper()) if ref.strip() else None
         if case is None:
             return "access.not_found"
-        route = self.engine.routes.get(case.route_id, case.route_version)
+        route = self.route_engine.routes.get(case.route_id, case.route_version)
         actor = actor_at(member, case.school_id)
         decision = can_view(actor, case, route)
         if not decision:
@@ -57,7 +57,7 @@ class CaseReader:
     async def _visible(self, member: Member) -> list[Seen]:
         out: list[Seen] = []
         for case in await self.uow.cases.list_open(schools_of(member)):
-            route = self.engine.routes.get(case.route_id, case.route_version)
+            route = self.route_engine.routes.get(case.route_id, case.route_version)
             actor = actor_at(member, case.school_id)
             if can_view(actor, case, route):
                 out.append(Seen(case, route, actor))
@@ -67,7 +67,7 @@ class CaseReader:
         """What waits for me: open cases whose current step I may act on, and my unfinished drafts."""
         mine = [s for s in await self._visible(member) if can_act(s.actor, s.case, s.route, s.case.step)]
         for case in await self.uow.cases.drafts_of(member.id):
-            route = self.engine.routes.get(case.route_id, case.route_version)
+            route = self.route_engine.routes.get(case.route_id, case.route_version)
             mine.append(Seen(case, route, actor_at(member, case.school_id)))
         return await self._listed(member, mine)
 

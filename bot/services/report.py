@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.followups.calendars import school_calendar
+from bot.follow_ups.calendars import school_calendar
 from bot.services.school_routes import route_of
 from flows.calendar.localtime import local_to_utc
 from flows.registry import RouteRegistry, UnknownRoute

@@ -54,7 +54,15 @@ class AuditRepository:
         rows = await self.session.scalars(query.order_by(AuditRow.at, AuditRow.id))
         return [
             AuditEntry(
-                r.at, r.member_id, r.role, r.action, r.school_id, r.case_ref, r.pupil_label, r.channel, r.via,
+                r.at,
+                r.member_id,
+                r.role,
+                r.action,
+                r.school_id,
+                r.case_ref,
+                r.pupil_label,
+                r.channel,
+                r.via,
                 r.detail,
             )
             for r in rows

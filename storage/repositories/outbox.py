@@ -98,8 +98,10 @@ class OutboxRepository:
             return False
         # Statuses may arrive out of order (read before delivered); never step back from a later one.
         order = ("sent", "delivered", "read")
-        if status == "failed" or row.delivery_status not in order or (
-            status in order and order.index(status) >= order.index(row.delivery_status)
+        if (
+            status == "failed"
+            or row.delivery_status not in order
+            or (status in order and order.index(status) >= order.index(row.delivery_status))
         ):
             row.delivery_status = status
         await self.session.flush()

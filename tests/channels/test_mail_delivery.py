@@ -73,9 +73,7 @@ def part(message: EmailMessage, content_type: str) -> EmailMessage:
 
 
 @pytest.mark.parametrize("strings", [DUTCH, ENGLISH], ids=["nl", "en"])
-async def test_plain_notification_arrives_intact(
-    smtp_server: SmtpServer, strings: MailStrings
-) -> None:
+async def test_plain_notification_arrives_intact(smtp_server: SmtpServer, strings: MailStrings) -> None:
     message_id = await MailSender(settings_for(smtp_server)).send(mail(strings))
 
     [received] = smtp_server.handler.received
@@ -93,13 +91,9 @@ async def test_plain_notification_arrives_intact(
 
 
 @pytest.mark.parametrize("strings", [DUTCH, ENGLISH], ids=["nl", "en"])
-async def test_invitation_is_recognisable_and_valid(
-    smtp_server: SmtpServer, strings: MailStrings
-) -> None:
+async def test_invitation_is_recognisable_and_valid(smtp_server: SmtpServer, strings: MailStrings) -> None:
     ics = invitation(strings, "REQUEST", sequence=0)
-    await MailSender(settings_for(smtp_server)).send(
-        mail(strings, calendar=ics, calendar_method="REQUEST")
-    )
+    await MailSender(settings_for(smtp_server)).send(mail(strings, calendar=ics, calendar_method="REQUEST"))
 
     parsed = smtp_server.handler.received[0].parsed()
     assert parsed.get_content_type() == "multipart/mixed"
@@ -130,9 +124,7 @@ async def test_invitation_is_recognisable_and_valid(
 
 async def test_cancellation_keeps_uid_and_says_cancelled(smtp_server: SmtpServer) -> None:
     ics = invitation(DUTCH, "CANCEL", sequence=1)
-    await MailSender(settings_for(smtp_server)).send(
-        mail(DUTCH, calendar=ics, calendar_method="CANCEL")
-    )
+    await MailSender(settings_for(smtp_server)).send(mail(DUTCH, calendar=ics, calendar_method="CANCEL"))
 
     inline = part(smtp_server.handler.received[0].parsed(), "text/calendar")
     assert inline.get_param("method") == "CANCEL"

@@ -22,9 +22,7 @@ NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 UPDATE = ["Z-0042", "OBS De Linde", "AB gr5", "intake afgerond ë"]
 
 
-async def test_template_goes_out_in_meta_shape(
-    graph_api: FakeGraphApi, whatsapp: WhatsAppClient
-) -> None:
+async def test_template_goes_out_in_meta_shape(graph_api: FakeGraphApi, whatsapp: WhatsAppClient) -> None:
     wamid = await whatsapp.send_template("+31 6 1234 5678", "zorgroute_update", "nl", UPDATE)
 
     [request] = graph_api.requests
@@ -39,9 +37,7 @@ async def test_template_goes_out_in_meta_shape(
         "template": {
             "name": "zorgroute_update",
             "language": {"code": "nl"},
-            "components": [
-                {"type": "body", "parameters": [{"type": "text", "text": t} for t in UPDATE]}
-            ],
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": t} for t in UPDATE]}],
         },
     }
     assert wamid.startswith("wamid.")
@@ -53,13 +49,9 @@ async def test_each_send_gets_its_own_wamid(whatsapp: WhatsAppClient) -> None:
     assert first != second
 
 
-async def test_text_inside_the_window_is_sent(
-    graph_api: FakeGraphApi, whatsapp: WhatsAppClient
-) -> None:
+async def test_text_inside_the_window_is_sent(graph_api: FakeGraphApi, whatsapp: WhatsAppClient) -> None:
     text = "Casus Z-0042 (AB gr5): nieuwe stap. Open met /casus Z-0042. ë"
-    wamid = await whatsapp.send_text(
-        "+31612345678", text, last_inbound_at=NOW - timedelta(hours=23), now=NOW
-    )
+    wamid = await whatsapp.send_text("+31612345678", text, last_inbound_at=NOW - timedelta(hours=23), now=NOW)
 
     assert wamid.startswith("wamid.")
     [request] = graph_api.accepted
@@ -72,9 +64,7 @@ async def test_text_inside_the_window_is_sent(
     }
 
 
-@pytest.mark.parametrize(
-    "last_inbound_at", [None, NOW - timedelta(hours=24), NOW - timedelta(days=3)]
-)
+@pytest.mark.parametrize("last_inbound_at", [None, NOW - timedelta(hours=24), NOW - timedelta(days=3)])
 async def test_text_outside_the_window_is_refused_before_sending(
     graph_api: FakeGraphApi, whatsapp: WhatsAppClient, last_inbound_at: datetime | None
 ) -> None:
@@ -114,9 +104,7 @@ async def test_malformed_templates_are_permanent_without_a_request(
     assert graph_api.requests == []
 
 
-async def test_meta_refusals_are_permanent(
-    graph_api: FakeGraphApi, whatsapp: WhatsAppClient
-) -> None:
+async def test_meta_refusals_are_permanent(graph_api: FakeGraphApi, whatsapp: WhatsAppClient) -> None:
     with pytest.raises(PermanentError, match="code 132001"):
         await whatsapp.send_template("+31612345678", "unknown_template", "nl", UPDATE)
     with pytest.raises(PermanentError, match="code 132000"):

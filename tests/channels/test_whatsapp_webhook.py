@@ -79,17 +79,13 @@ async def test_signed_notification_is_accepted_and_parsed(
     webhook: TestClient[web.Request, web.Application], received: Received
 ) -> None:
     body = json.dumps(STATUSES).encode()
-    response = await webhook.post(
-        "/whatsapp", data=body, headers={"X-Hub-Signature-256": sign(body)}
-    )
+    response = await webhook.post("/whatsapp", data=body, headers={"X-Hub-Signature-256": sign(body)})
     assert response.status == 200
     assert [u.wamid for u in received.statuses] == ["wamid.AAA", "wamid.BBB"]
     assert received.inbound == []
 
     body = json.dumps(INBOUND).encode()
-    response = await webhook.post(
-        "/whatsapp", data=body, headers={"X-Hub-Signature-256": sign(body)}
-    )
+    response = await webhook.post("/whatsapp", data=body, headers={"X-Hub-Signature-256": sign(body)})
     assert response.status == 200
     assert received.inbound == [Inbound("31612345678", datetime.fromtimestamp(1741003600, UTC))]
 

@@ -29,9 +29,7 @@ async def test_retry_after_reaches_aiogram(bot: Bot, state: EmulatorState) -> No
     assert state.stats().too_many_requests == 1
 
 
-async def test_server_error_and_dropped_connection(
-    bot: Bot, state: EmulatorState
-) -> None:
+async def test_server_error_and_dropped_connection(bot: Bot, state: EmulatorState) -> None:
     state.user_sends(42, "hallo")
     state.inject_faults(FaultPlan(rate=1.0, kinds=("server_error",)))
     with pytest.raises(TelegramServerError):
@@ -69,9 +67,7 @@ async def test_same_seed_same_failures() -> None:
     assert 5 < outcomes(7).count(False) < 35
 
 
-async def test_flood_limit_per_private_chat(
-    bot: Bot, state: EmulatorState, ticker: Ticker
-) -> None:
+async def test_flood_limit_per_private_chat(bot: Bot, state: EmulatorState, ticker: Ticker) -> None:
     state.user_sends(42, "hallo")
     state.inject_faults(FaultPlan(enforce_limits=True, private_burst=3))
     for i in range(3):  # the burst allowance

@@ -25,9 +25,7 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-async def test_unknown_method_is_404(
-    emulator: RunningEmulator, http: aiohttp.ClientSession
-) -> None:
+async def test_unknown_method_is_404(emulator: RunningEmulator, http: aiohttp.ClientSession) -> None:
     async with http.post(f"{emulator.base_url}/bot{TOKEN}/sendPigeon") as resp:
         assert resp.status == 404
         assert await resp.json() == {
@@ -48,9 +46,7 @@ async def test_json_and_urlencoded_bodies(
     markup = {"inline_keyboard": [[{"text": "Ja", "callback_data": "yes"}]]}
     url = f"{emulator.base_url}/bot{TOKEN}/sendMessage"
     if encoding == "json":
-        request = http.post(
-            url, json={"chat_id": 42, "text": "Kies", "reply_markup": markup}
-        )
+        request = http.post(url, json={"chat_id": 42, "text": "Kies", "reply_markup": markup})
     else:
         form = {"chat_id": "42", "text": "Kies", "reply_markup": json.dumps(markup)}
         request = http.post(url, data=form)
@@ -60,9 +56,7 @@ async def test_json_and_urlencoded_bodies(
     assert state.last_bot_message(42).button_texts() == ["Ja"]
 
 
-async def test_a_fixed_token_refuses_others(
-    state: EmulatorState, http: aiohttp.ClientSession
-) -> None:
+async def test_a_fixed_token_refuses_others(state: EmulatorState, http: aiohttp.ClientSession) -> None:
     async with await start_emulator(state, token=TOKEN) as emulator:
         async with http.post(f"{emulator.base_url}/bot123:wrong/getMe") as resp:
             assert resp.status == 401
@@ -127,9 +121,7 @@ async def test_reset_stats_and_index(
     emulator: RunningEmulator, state: EmulatorState, http: aiohttp.ClientSession
 ) -> None:
     state.user_sends(42, "hallo")
-    async with http.post(
-        f"{emulator.base_url}/control/faults", json={"rate": 1.0}
-    ) as resp:
+    async with http.post(f"{emulator.base_url}/control/faults", json={"rate": 1.0}) as resp:
         assert resp.status == 200
     async with http.post(
         f"{emulator.base_url}/bot{TOKEN}/sendMessage", json={"chat_id": 42, "text": "x"}

@@ -46,9 +46,7 @@ async def test_sent_message_keeps_html_and_keyboard(
     assert [m.from_bot for m in state.messages(42)] == [False, True]
 
 
-async def test_edits_are_counted_and_keyboard_dropped_unless_repeated(
-    bot: Bot, state: EmulatorState
-) -> None:
+async def test_edits_are_counted_and_keyboard_dropped_unless_repeated(bot: Bot, state: EmulatorState) -> None:
     state.user_sends(42, "hallo")
     sent = await bot.send_message(42, "Kies", reply_markup=keyboard(("Ja", "yes")))
     await bot.edit_message_text("Gekozen: ja", chat_id=42, message_id=sent.message_id)

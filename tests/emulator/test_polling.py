@@ -28,15 +28,11 @@ def yes_no_router() -> Router:
             InlineKeyboardButton(text="Ja", callback_data="answer:yes"),
             InlineKeyboardButton(text="Nee", callback_data="answer:no"),
         ]
-        await message.answer(
-            "Doe je mee?", reply_markup=InlineKeyboardMarkup(inline_keyboard=[buttons])
-        )
+        await message.answer("Doe je mee?", reply_markup=InlineKeyboardMarkup(inline_keyboard=[buttons]))
 
     @router.callback_query(F.data.startswith("answer:"))
     async def answered(query: CallbackQuery) -> None:
-        await query.answer(
-            f"ontvangen {query.data}", show_alert=query.data == "answer:no"
-        )
+        await query.answer(f"ontvangen {query.data}", show_alert=query.data == "answer:no")
         assert isinstance(query.message, Message)
         await query.message.edit_text(f"Je koos {query.data}")
 
@@ -48,9 +44,7 @@ def yes_no_router() -> Router:
     return router
 
 
-async def test_consumed_update_has_been_handled(
-    state: EmulatorState, start_polling: StartPolling
-) -> None:
+async def test_consumed_update_has_been_handled(state: EmulatorState, start_polling: StartPolling) -> None:
     await start_polling(yes_no_router())
     update = state.user_sends(42, "/start", first_name="Sanne")
     await state.wait_consumed(update["update_id"])
@@ -59,9 +53,7 @@ async def test_consumed_update_has_been_handled(
     assert reply.button_texts() == ["Ja", "Nee"]
 
 
-async def test_press_by_button_text(
-    state: EmulatorState, start_polling: StartPolling
-) -> None:
+async def test_press_by_button_text(state: EmulatorState, start_polling: StartPolling) -> None:
     await start_polling(yes_no_router())
     await state.wait_consumed(state.user_sends(42, "/start")["update_id"])
     press = state.user_presses(42, button_text="Nee")
@@ -72,9 +64,7 @@ async def test_press_by_button_text(
     assert (answer.text, answer.show_alert) == ("ontvangen answer:no", True)
 
 
-async def test_forged_data_reaches_the_bot(
-    state: EmulatorState, start_polling: StartPolling
-) -> None:
+async def test_forged_data_reaches_the_bot(state: EmulatorState, start_polling: StartPolling) -> None:
     await start_polling(yes_no_router())
     await state.wait_consumed(state.user_sends(42, "/start")["update_id"])
     press = state.user_presses(42, data="admin:delete-everything")
@@ -84,9 +74,7 @@ async def test_forged_data_reaches_the_bot(
     assert state.last_bot_message(42).edits == 0
 
 
-async def test_missing_button_lists_the_ones_there(
-    state: EmulatorState, start_polling: StartPolling
-) -> None:
+async def test_missing_button_lists_the_ones_there(state: EmulatorState, start_polling: StartPolling) -> None:
     await start_polling(yes_no_router())
     await state.wait_consumed(state.user_sends(42, "/start")["update_id"])
     with pytest.raises(ValueError, match=r"no button 'Misschien'.*\['Ja', 'Nee'\]"):

@@ -29,9 +29,7 @@ async def test_command_gets_a_bot_command_entity(state: EmulatorState) -> None:
 async def test_group_edit_and_channel_updates(state: EmulatorState) -> None:
     sent = state.user_sends(7, "hoi groep", chat_id=-100, chat_type="group")
     assert sent["message"]["chat"]["type"] == "group"
-    edited = state.user_edits(
-        7, sent["message"]["message_id"], "hoi allemaal", chat_id=-100
-    )
+    edited = state.user_edits(7, sent["message"]["message_id"], "hoi allemaal", chat_id=-100)
     assert edited["edited_message"]["text"] == "hoi allemaal"
     assert state.messages(-100)[0].edits == 1
     post = state.channel_post(-200, "nieuws")
@@ -48,9 +46,7 @@ async def test_offset_confirms_and_long_poll_wakes(state: EmulatorState) -> None
     queue.confirm_below(first["update_id"] + 1)
     await state.wait_consumed(first["update_id"], timeout=0.1)
     poll = asyncio.create_task(queue.fetch(limit=100, timeout=5))
-    await asyncio.sleep(
-        0
-    )  # one turn of the loop: the poll runs up to its wait, not a delay
+    await asyncio.sleep(0)  # one turn of the loop: the poll runs up to its wait, not a delay
     assert not poll.done()
     second = state.user_sends(42, "twee")
     assert await poll == [second]

@@ -16,9 +16,7 @@ PDF = b"%PDF-1.4 route overview"
 
 async def test_document_upload_is_stored(bot: Bot, state: EmulatorState) -> None:
     state.user_sends(42, "hallo")
-    sent = await bot.send_document(
-        42, BufferedInputFile(PDF, "route.pdf"), caption="Uw route"
-    )
+    sent = await bot.send_document(42, BufferedInputFile(PDF, "route.pdf"), caption="Uw route")
     assert sent.document is not None and sent.document.file_name == "route.pdf"
 
     [stored] = state.files()
@@ -33,9 +31,7 @@ async def test_document_upload_is_stored(bot: Bot, state: EmulatorState) -> None
 
     # Sending again by file_id stores nothing new.
     await bot.send_document(42, sent.document.file_id)
-    assert (
-        len(state.files()) == 1 and state.last_bot_message(42).document == "route.pdf"
-    )
+    assert len(state.files()) == 1 and state.last_bot_message(42).document == "route.pdf"
 
 
 async def test_photo_upload_is_stored(bot: Bot, state: EmulatorState) -> None:

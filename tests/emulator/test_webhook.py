@@ -23,9 +23,7 @@ class Receiver:
     """A stand-in for the bot's webhook endpoint; `reply` is what it answers with."""
 
     url: str = ""
-    received: asyncio.Queue[tuple[dict[str, Any], str | None]] = field(
-        default_factory=asyncio.Queue
-    )
+    received: asyncio.Queue[tuple[dict[str, Any], str | None]] = field(default_factory=asyncio.Queue)
     reply: dict[str, Any] = field(default_factory=dict)
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -48,9 +46,7 @@ async def receiver() -> AsyncIterator[Receiver]:
     await runner.cleanup()
 
 
-async def test_updates_are_pushed_with_the_secret(
-    bot: Bot, state: EmulatorState, receiver: Receiver
-) -> None:
+async def test_updates_are_pushed_with_the_secret(bot: Bot, state: EmulatorState, receiver: Receiver) -> None:
     await bot.set_webhook(receiver.url, secret_token="geheim-123")
     update = state.user_sends(42, "/start")
     await state.wait_consumed(update["update_id"])
@@ -62,9 +58,7 @@ async def test_updates_are_pushed_with_the_secret(
     assert (info.url, info.pending_update_count) == (receiver.url, 0)
 
 
-async def test_get_updates_conflicts_while_a_webhook_is_set(
-    bot: Bot, receiver: Receiver
-) -> None:
+async def test_get_updates_conflicts_while_a_webhook_is_set(bot: Bot, receiver: Receiver) -> None:
     await bot.set_webhook(receiver.url)
     with pytest.raises(TelegramConflictError, match="webhook is active"):
         await bot.get_updates()

@@ -150,9 +150,7 @@ class FakeGraphApi:
         return web.Response()
 
 
-def _graph_error(
-    status: int, code: int, message: str, *, kind: str = "OAuthException"
-) -> web.Response:
+def _graph_error(status: int, code: int, message: str, *, kind: str = "OAuthException") -> web.Response:
     return web.json_response(
         {
             "error": {

@@ -60,16 +60,12 @@ class RecordingHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(
-        self, server: SMTP, session: Session, envelope: Envelope
-    ) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse_data is not None:
             return self.refuse_data
         content = envelope.original_content or b""
         # The client gets "250" only after this append, so once send() returns the mail is here.
-        self.received.append(
-            ReceivedMail(envelope.mail_from or "", tuple(envelope.rcpt_tos), content)
-        )
+        self.received.append(ReceivedMail(envelope.mail_from or "", tuple(envelope.rcpt_tos), content))
         return "250 Message accepted for delivery"
 
 

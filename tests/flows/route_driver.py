@@ -12,7 +12,7 @@ from typing import Any
 
 from flows import events as ev
 from flows import inputs as inp
-from flows.engine import Engine, Result
+from flows.engine import Result, RouteEngine
 from flows.policy import Actor
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -24,7 +24,7 @@ def actor(member_id: int, *roles: str, school: int = SCHOOL) -> Actor:
     return Actor(member_id, school, frozenset(roles))
 
 
-def _answer_prompts(engine: Engine, result: Result, who: Actor, answers: Answers) -> Result:
+def _answer_prompts(route_engine: RouteEngine, result: Result, who: Actor, answers: Answers) -> Result:
     step = result.case.step
     while (prompt := next((e for e in result.events if isinstance(e, ev.Prompt)), None)) is not None:
         if prompt.field not in answers:
@@ -40,29 +40,31 @@ def _answer_prompts(engine: Engine, result: Result, who: Actor, answers: Answers
         else:
             given = [inp.Answer(str(value))]
         for item in given:
-            result = engine.advance(result.case, who, item, NOW)
+            result = route_engine.advance(result.case, who, item, NOW)
             assert not result.refused, (step, prompt.field, result.events)
     return result
 
 
-def start(engine: Engine, route_id: str, who: Actor, answers: Answers, ref: str = "Z-0001") -> Result:
+def start(
+    route_engine: RouteEngine, route_id: str, who: Actor, answers: Answers, ref: str = "Z-0001"
+) -> Result:
     """Start a case and submit its first step."""
-    started = engine.start(route_id, who, ref=ref, now=NOW)
+    started = route_engine.start(route_id, who, ref=ref, now=NOW)
     assert isinstance(started, Result), started
-    result = _answer_prompts(engine, started, who, answers)
-    return _confirm(engine, result, who)
+    result = _answer_prompts(route_engine, started, who, answers)
+    return _confirm(route_engine, result, who)
 
 
-def fill(engine: Engine, result: Result, who: Actor, answers: Answers) -> Result:
+def fill(route_engine: RouteEngine, result: Result, who: Actor, answers: Answers) -> Result:
     """Open the case's current step as `who`, answer its fields and submit it."""
-    opened = engine.advance(result.case, who, inp.Open(result.case.step), NOW)
+    opened = route_engine.advance(result.case, who, inp.Open(result.case.step), NOW)
     assert not opened.refused, opened.events
-    return _confirm(engine, _answer_prompts(engine, opened, who, answers), who)
+    return _confirm(route_engine, _answer_prompts(route_engine, opened, who, answers), who)
 
 
-def _confirm(engine: Engine, result: Result, who: Actor) -> Result:
+def _confirm(route_engine: RouteEngine, result: Result, who: Actor) -> Result:
     if any(isinstance(e, ev.Summary) for e in result.events):
-        return engine.advance(result.case, who, inp.Confirm(result.case.step), NOW)
+        return route_engine.advance(result.case, who, inp.Confirm(result.case.step), NOW)
     return result
 
 

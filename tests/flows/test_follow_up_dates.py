@@ -9,7 +9,7 @@ import pytest
 
 from flows import events as ev
 from flows import inputs as inp
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.loader import RouteError, parse_route
 from flows.registry import builtin_registry
 from tests.flows.route_driver import NOW, actor, fill, start
@@ -64,14 +64,14 @@ def test_a_follow_up_has_a_duration_or_a_date_never_both_and_a_proper_time() -> 
 
 
 @pytest.fixture
-def engine() -> Engine:
-    return Engine(builtin_registry())
+def route_engine() -> RouteEngine:
+    return RouteEngine(builtin_registry())
 
 
-def test_the_evaluation_date_of_the_plan_becomes_the_evaluation_deadline(engine: Engine) -> None:
+def test_the_evaluation_date_of_the_plan_becomes_the_evaluation_deadline(route_engine: RouteEngine) -> None:
     teacher, ib = actor(1, "leerkracht"), actor(2, "ib")
     r = start(
-        engine,
+        route_engine,
         "vlaardingen",
         teacher,
         {
@@ -82,31 +82,31 @@ def test_the_evaluation_date_of_the_plan_becomes_the_evaluation_deadline(engine:
             "safety": "nee",
         },
     )
-    r = fill(engine, r, ib, {"decision": "plan_op_maat"})
-    r = fill(engine, r, ib, {"measures": ["extra_lesstof"], "plan": None, "evaluation": "15-01-2027"})
+    r = fill(route_engine, r, ib, {"decision": "plan_op_maat"})
+    r = fill(route_engine, r, ib, {"measures": ["extra_lesstof"], "plan": None, "evaluation": "15-01-2027"})
     assert r.case.step == "evaluatie"
     scheduled = [e for e in r.events if isinstance(e, ev.ScheduleFollowUp)]
     assert scheduled == [
         ev.ScheduleFollowUp(r.case.ref, "evaluatie", "evaluation_due", None, "2027-01-15", "09:00")
     ]
     # "Bijsturen": a new plan with a new date cancels the old deadline and sets the new one.
-    r = fill(engine, r, ib, {"outcome": "bijsturen", "notes": None})
-    r = fill(engine, r, ib, {"measures": ["extra_lesstof"], "plan": None, "evaluation": "05-02-2027"})
+    r = fill(route_engine, r, ib, {"outcome": "bijsturen", "notes": None})
+    r = fill(route_engine, r, ib, {"measures": ["extra_lesstof"], "plan": None, "evaluation": "05-02-2027"})
     cancels = [e.step for e in r.events if isinstance(e, ev.CancelFollowUps)]
     assert "plan_op_maat" in cancels
     assert [e.on for e in r.events if isinstance(e, ev.ScheduleFollowUp)] == ["2027-02-05"]
 
 
-def test_a_reminder_names_its_follow_up(engine: Engine) -> None:
+def test_a_reminder_names_its_follow_up(route_engine: RouteEngine) -> None:
     teacher, ib = actor(1, "leerkracht"), actor(2, "ib")
     r = start(
-        engine,
+        route_engine,
         "vlaardingen",
         teacher,
         {"pupil": "AB 5b", "area": "zorg", "observations": ["gedrag"], "notes": None, "safety": "nee"},
     )
-    r = fill(engine, r, ib, {"decision": "extern"})
+    r = fill(route_engine, r, ib, {"decision": "extern"})
     later = NOW + timedelta(days=3)
-    due = engine.advance(r.case, None, inp.Timeout("consent_reminder", "toestemming"), later)
+    due = route_engine.advance(r.case, None, inp.Timeout("consent_reminder", "toestemming"), later)
     [notify] = [e for e in due.events if isinstance(e, ev.Notify)]
     assert notify.follow_up == "consent_reminder" and notify.step == "toestemming"

@@ -10,7 +10,7 @@ from route_driver import NOW, actor, fill, notified, said, scheduled, start
 
 from flows import events as ev
 from flows import inputs as inp
-from flows.engine import Engine, Result
+from flows.engine import Result, RouteEngine
 from flows.policy import Actor
 from flows.registry import builtin_registry
 from flows.route import Effect, Route
@@ -34,23 +34,23 @@ DIRECTIE = actor(6, "directie")
 
 
 @pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(builtin_registry())
+def route_engine() -> RouteEngine:
+    return RouteEngine(builtin_registry())
 
 
-def signal(engine: Engine, side: Side, safety: str = "nee") -> Result:
+def signal(route_engine: RouteEngine, side: Side, safety: str = "nee") -> Result:
     return start(
-        engine,
+        route_engine,
         side.route,
         side.teacher,
         {"pupil": "AB 5b", "domains": ["school", "thuis"], "notes": "Slaapt slecht", "safety": safety},
     )
 
 
-def to_hulpvraag(engine: Engine, side: Side) -> Result:
+def to_hulpvraag(route_engine: RouteEngine, side: Side) -> Result:
     r = fill(
-        engine,
-        signal(engine, side),
+        route_engine,
+        signal(route_engine, side),
         SMW,
         {
             "sev_school": "matig",
@@ -61,7 +61,7 @@ def to_hulpvraag(engine: Engine, side: Side) -> Result:
         },
     )
     assert r.case.step == "overleg"
-    return fill(engine, r, side.care, {"outcome": "arrangement"})
+    return fill(route_engine, r, side.care, {"outcome": "arrangement"})
 
 
 def consent(answer: str) -> dict[str, Any]:
@@ -76,19 +76,19 @@ def consent(answer: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("side", [PO, VO], ids=["po", "vo"])
-def test_the_ten_steps_run_from_signal_to_aftercare(engine: Engine, side: Side) -> None:
-    r = signal(engine, side)
+def test_the_ten_steps_run_from_signal_to_aftercare(route_engine: RouteEngine, side: Side) -> None:
+    r = signal(route_engine, side)
     assert r.case.step == "smw_ernst" and notified(r) == [(("smw",), "rotterdam.notify.new_signal")]
-    r = to_hulpvraag(engine, side)
-    r = fill(engine, r, SMW, consent("given"))
+    r = to_hulpvraag(route_engine, side)
+    r = fill(route_engine, r, SMW, consent("given"))
     assert r.case.consent_given and r.case.step == "bel_wijkteam"
-    r = fill(engine, r, SMW, {"neighbourhood": "Feijenoord", "place": "thuis", "inviter": "wijkteam"})
+    r = fill(route_engine, r, SMW, {"neighbourhood": "Feijenoord", "place": "thuis", "inviter": "wijkteam"})
     assert notified(r) == [(("wijkteamleider",), "rotterdam.notify.to_wijkteamleider")]
     assert scheduled(r) == ["assign_reminder", "assign_overdue"]
-    r = fill(engine, r, WTL, {"note": None})
+    r = fill(route_engine, r, WTL, {"note": None})
     assert r.case.assigned["wijkteamleider"] == WTL.member_id and r.case.step == "document"
     r = fill(
-        engine,
+        route_engine,
         r,
         SMW,
         {
@@ -99,14 +99,17 @@ def test_the_ten_steps_run_from_signal_to_aftercare(engine: Engine, side: Side) 
         },
     )
     assert notified(r) == [(("jgc",), "rotterdam.notify.document_sent")]
-    r = fill(engine, r, JGC, {"complete": "ja"})
+    r = fill(route_engine, r, JGC, {"complete": "ja"})
     assert r.case.regiehouder == "jgc" and r.case.assigned["jgc"] == JGC.member_id
     r = fill(
-        engine, r, JGC, {"date": "01-12-2026", "place": "school", "invited": ["leerling", "ouders", "smw"]}
+        route_engine,
+        r,
+        JGC,
+        {"date": "01-12-2026", "place": "school", "invited": ["leerling", "ouders", "smw"]},
     )
     # The warm handover records which of the six topics were covered.
     r = fill(
-        engine,
+        route_engine,
         r,
         JGC,
         {
@@ -123,25 +126,27 @@ def test_the_ten_steps_run_from_signal_to_aftercare(engine: Engine, side: Side) 
         "terugkoppeling",
         "evaluatie",
     ]
-    r = fill(engine, r, JGC, {"in_dossier": "ja", "summary": None})
+    r = fill(route_engine, r, JGC, {"in_dossier": "ja", "summary": None})
     assert r.case.step == "tussentijds" and scheduled(r) == ["interim_due"]
     # Interim consultations repeat (each restarts its deadline) until the trajectory is ready to close.
-    r = fill(engine, r, side.care, {"progress": "op_koers", "tips": "Vaste plek in de klas"})
+    r = fill(route_engine, r, side.care, {"progress": "op_koers", "tips": "Vaste plek in de klas"})
     assert r.case.step == "tussentijds" and r.case.counters["interim_meetings"] == 1
     assert scheduled(r) == ["interim_due"]
-    r = fill(engine, r, SMW, {"progress": "afronden", "tips": None})
-    r = fill(engine, r, JGC, {"goals_met": "ja", "next": "nazorg", "aftercare": "SMW belt over 6 weken"})
+    r = fill(route_engine, r, SMW, {"progress": "afronden", "tips": None})
+    r = fill(
+        route_engine, r, JGC, {"goals_met": "ja", "next": "nazorg", "aftercare": "SMW belt over 6 weken"}
+    )
     assert r.case.status == "closed" and r.case.step == "afgerond" and r.case.outcome == "afgerond"
     assert any(isinstance(e, ev.CaseClosed) for e in r.events)
 
 
 @pytest.mark.parametrize(("side", "other"), [(PO, VO), (VO, PO)], ids=["po", "vo"])
-def test_each_variant_has_its_own_actors(engine: Engine, side: Side, other: Side) -> None:
+def test_each_variant_has_its_own_actors(route_engine: RouteEngine, side: Side, other: Side) -> None:
     # The other variant's teacher cannot start this one; its care coordinator cannot run the care meeting.
-    assert isinstance(engine.start(side.route, other.teacher, ref="Z-0009", now=NOW), ev.Refused)
+    assert isinstance(route_engine.start(side.route, other.teacher, ref="Z-0009", now=NOW), ev.Refused)
     r = fill(
-        engine,
-        signal(engine, side),
+        route_engine,
+        signal(route_engine, side),
         SMW,
         {
             "sev_school": "licht",
@@ -152,37 +157,37 @@ def test_each_variant_has_its_own_actors(engine: Engine, side: Side, other: Side
         },
     )
     # The other variant's coordinator is no part of this route's care team: the case does not exist for them.
-    refused = engine.advance(r.case, other.care, inp.Open("overleg"), NOW)
+    refused = route_engine.advance(r.case, other.care, inp.Open("overleg"), NOW)
     assert refused.events == (ev.Refused(other.care.member_id, "access.not_found"),)
     assert refused.case is r.case
-    assert not engine.advance(r.case, side.care, inp.Open("overleg"), NOW).refused
+    assert not route_engine.advance(r.case, side.care, inp.Open("overleg"), NOW).refused
 
 
-def test_only_the_roles_of_a_step_may_act(engine: Engine) -> None:
-    r = signal(engine, PO)
+def test_only_the_roles_of_a_step_may_act(route_engine: RouteEngine) -> None:
+    r = signal(route_engine, PO)
     # The school's own people see the case but may not do the SMW-er's part ...
     for who in (PO.teacher, PO.care):
-        assert engine.advance(r.case, who, inp.Open("smw_ernst"), NOW).events == (
+        assert route_engine.advance(r.case, who, inp.Open("smw_ernst"), NOW).events == (
             ev.Refused(who.member_id, "access.wrong_role"),
         )
     # ... and the wijkteam does not even learn of the case before it is referred to them.
     for who in (JGC, WTL):
-        assert engine.advance(r.case, who, inp.Open("smw_ernst"), NOW).events == (
+        assert route_engine.advance(r.case, who, inp.Open("smw_ernst"), NOW).events == (
             ev.Refused(who.member_id, "access.not_found"),
         )
 
 
-def test_without_the_parents_agreement_the_wijkteam_is_not_called(engine: Engine) -> None:
-    r = fill(engine, to_hulpvraag(engine, PO), SMW, consent("refused"))
+def test_without_the_parents_agreement_the_wijkteam_is_not_called(route_engine: RouteEngine) -> None:
+    r = fill(route_engine, to_hulpvraag(route_engine, PO), SMW, consent("refused"))
     assert r.case.step == "overleg" and r.case.consent is not None and r.case.consent.status == "refused"
     assert "rotterdam.say.consent_refused" in said(r)
     assert (("ib",), "rotterdam.notify.consent_refused") in notified(r)
 
 
-def test_the_care_meeting_can_keep_it_in_school(engine: Engine) -> None:
+def test_the_care_meeting_can_keep_it_in_school(route_engine: RouteEngine) -> None:
     r = fill(
-        engine,
-        signal(engine, VO),
+        route_engine,
+        signal(route_engine, VO),
         SMW,
         {
             "sev_school": "licht",
@@ -192,27 +197,27 @@ def test_the_care_meeting_can_keep_it_in_school(engine: Engine) -> None:
             "notes": None,
         },
     )
-    again = fill(engine, r, VO.care, {"outcome": "volgen"})
+    again = fill(route_engine, r, VO.care, {"outcome": "volgen"})
     assert again.case.step == "overleg" and scheduled(again) == ["overleg_due"]
-    closed = fill(engine, again, VO.care, {"outcome": "school"})
+    closed = fill(route_engine, again, VO.care, {"outcome": "school"})
     assert closed.case.status == "closed" and closed.case.outcome == "binnen_school"
     assert closed.case.regiehouder == "zorgcoordinator"
 
 
-def test_the_coach_can_send_the_document_back_for_questions(engine: Engine) -> None:
-    r = fill(engine, to_hulpvraag(engine, PO), SMW, consent("given"))
-    r = fill(engine, r, SMW, {"neighbourhood": "Delfshaven", "place": "school", "inviter": "smw"})
-    r = fill(engine, r, WTL, {"note": "Graag snel"})
-    r = fill(engine, r, SMW, {"family": "x", "strengths": "y", "involved": None, "school_info": "z"})
-    back = fill(engine, r, JGC, {"complete": "vragen"})
+def test_the_coach_can_send_the_document_back_for_questions(route_engine: RouteEngine) -> None:
+    r = fill(route_engine, to_hulpvraag(route_engine, PO), SMW, consent("given"))
+    r = fill(route_engine, r, SMW, {"neighbourhood": "Delfshaven", "place": "school", "inviter": "smw"})
+    r = fill(route_engine, r, WTL, {"note": "Graag snel"})
+    r = fill(route_engine, r, SMW, {"family": "x", "strengths": "y", "involved": None, "school_info": "z"})
+    back = fill(route_engine, r, JGC, {"complete": "vragen"})
     assert back.case.step == "document" and notified(back) == [
         (("smw",), "rotterdam.notify.document_questions")
     ]
     assert back.case.regiehouder is None
 
 
-def test_safety_first(engine: Engine) -> None:
-    r = signal(engine, PO, safety="ja")
+def test_safety_first(route_engine: RouteEngine) -> None:
+    r = signal(route_engine, PO, safety="ja")
     assert r.case.priority == "first" and "safety" in r.case.flags
     assert "rotterdam.say.meldcode" in said(r)
     urgent = [e for e in r.events if isinstance(e, ev.Notify) and e.urgent]

@@ -38,7 +38,7 @@ import yaml
 from flows import events as ev
 from flows import inputs as inp
 from flows.case import Case
-from flows.engine import Engine, Result
+from flows.engine import Result, RouteEngine
 from flows.policy import Actor
 from flows.registry import builtin_registry
 from flows.snapshot import case_snapshot
@@ -101,9 +101,9 @@ def event_to_data(event: ev.Event) -> dict[str, Any]:
     return dict(json.loads(json.dumps(out, default=list)))
 
 
-def run_scenario(scenario: Scenario, engine: Engine | None = None) -> dict[str, Any]:
+def run_scenario(scenario: Scenario, route_engine: RouteEngine | None = None) -> dict[str, Any]:
     """Replay the scenario's calls; returns {"route", "calls": [{"call", "events"}], "cases"}."""
-    engine = engine or Engine(builtin_registry())
+    route_engine = route_engine or RouteEngine(builtin_registry())
     cases: dict[str, Case] = {}
     records: list[dict[str, Any]] = []
     last = scenario.start
@@ -121,7 +121,9 @@ def run_scenario(scenario: Scenario, engine: Engine | None = None) -> dict[str, 
         if "start" in call:
             if actor is None:
                 raise ValueError(f"a start needs `who`: {call}")
-            started = engine.start(call["start"], actor, ref=call["ref"], now=now, timezone=scenario.timezone)
+            started = route_engine.start(
+                call["start"], actor, ref=call["ref"], now=now, timezone=scenario.timezone
+            )
             if isinstance(started, ev.Refused):
                 events = (started,)
             else:
@@ -129,7 +131,7 @@ def run_scenario(scenario: Scenario, engine: Engine | None = None) -> dict[str, 
                 events = started.events
         else:
             given = inp.Timeout(**call["timeout"]) if "timeout" in call else input_from_data(call["input"])
-            result: Result = engine.advance(cases[call["case"]], actor, given, now)
+            result: Result = route_engine.advance(cases[call["case"]], actor, given, now)
             cases[call["case"]] = result.case
             events = result.events
         records.append({"call": describe(call), "events": [event_to_data(e) for e in events]})

@@ -25,7 +25,7 @@ FIRST_CHAT = 500_000
 
 @dataclass
 class World:
-    engine: AsyncEngine
+    db_engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     school_id: int
     member_ids: list[int]
@@ -56,7 +56,7 @@ class World:
         return counts
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        await self.db_engine.dispose()
 
 
 async def build_world(

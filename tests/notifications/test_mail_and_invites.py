@@ -12,7 +12,7 @@ from bot.channels.mail import MailSender, MailSettings
 from bot.outbox.mail_sender import EmailSender
 from bot.services.meetings import MeetingService
 from flows.clock import FrozenClock
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.registry import builtin_registry
 from storage.repositories.preferences import Preferences
 from storage.uow import UnitOfWork
@@ -77,7 +77,7 @@ async def test_vot_invitation_update_and_cancellation_carry_one_uid(
     database_url: str, clock: FrozenClock
 ) -> None:
     world = await build_world(database_url, clock, 3, channel="email", prefs=MAIL_PREFS, language="en")
-    engine = Engine(builtin_registry())
+    route_engine = RouteEngine(builtin_registry())
     start = clock.now() + timedelta(days=3)
     with running_smtp_server() as server:
         async with UnitOfWork(world.sessionmaker) as uow:
@@ -88,7 +88,7 @@ async def test_vot_invitation_update_and_cancellation_carry_one_uid(
             assert planner is not None
             service = MeetingService(
                 uow,
-                engine,
+                route_engine,
                 now=clock.now(),
                 timezone="Europe/Amsterdam",
                 channels={"email"},
@@ -103,7 +103,7 @@ async def test_vot_invitation_update_and_cancellation_carry_one_uid(
         async with UnitOfWork(world.sessionmaker) as uow:
             service = MeetingService(
                 uow,
-                engine,
+                route_engine,
                 now=clock.now(),
                 timezone="Europe/Amsterdam",
                 channels={"email"},
@@ -118,7 +118,7 @@ async def test_vot_invitation_update_and_cancellation_carry_one_uid(
         async with UnitOfWork(world.sessionmaker) as uow:
             service = MeetingService(
                 uow,
-                engine,
+                route_engine,
                 now=clock.now(),
                 timezone="Europe/Amsterdam",
                 channels={"email"},

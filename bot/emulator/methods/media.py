@@ -20,9 +20,7 @@ async def send_photo(state: EmulatorState, p: Params) -> dict[str, Any]:
     return _send_file(state, p, "photo")
 
 
-def _send_file(
-    state: EmulatorState, p: Params, kind: Literal["document", "photo"]
-) -> dict[str, Any]:
+def _send_file(state: EmulatorState, p: Params, kind: Literal["document", "photo"]) -> dict[str, Any]:
     log = resolve_chat(state, p)
     caption = checked_caption(p.text("caption"))
     buttons = parse_inline_keyboard(p.obj("reply_markup"))
@@ -38,9 +36,7 @@ def _send_file(
     return state.message_json(log.chat_id, msg)
 
 
-def _stored_file(
-    state: EmulatorState, source: FilePart | str | None, kind: str
-) -> UploadedFile:
+def _stored_file(state: EmulatorState, source: FilePart | str | None, kind: str) -> UploadedFile:
     if source is None or source == "":
         raise bad_request(f"there is no {kind} in the request")
     if isinstance(source, FilePart):

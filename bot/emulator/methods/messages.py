@@ -49,9 +49,7 @@ async def edit_message_text(state: EmulatorState, p: Params) -> dict[str, Any]:
     buttons = parse_inline_keyboard(p.obj("reply_markup"))
     if text == old.text and buttons == old.buttons:
         raise bad_request(_NOT_MODIFIED)
-    msg = state.record_edit(
-        log, old, text=text, buttons=buttons, parse_mode=p.text("parse_mode")
-    )
+    msg = state.record_edit(log, old, text=text, buttons=buttons, parse_mode=p.text("parse_mode"))
     return state.message_json(log.chat_id, msg)
 
 
@@ -88,9 +86,7 @@ async def answer_callback_query(state: EmulatorState, p: Params) -> bool:
         cache_time=p.integer("cache_time", 0) or 0,
     )
     if answer is None:
-        raise bad_request(
-            "query is too old and response timeout expired or query ID is invalid"
-        )
+        raise bad_request("query is too old and response timeout expired or query ID is invalid")
     return True
 
 

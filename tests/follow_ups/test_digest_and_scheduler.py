@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.followups.digest import DigestService
+from bot.follow_ups.digest import DigestService
 from bot.scheduler import build_scheduler, run_scheduler, sync_digest_jobs
 from flows import inputs as inp
 from flows.clock import FrozenClock
-from tests.followups.support import SIGNAL, make_world
+from tests.follow_ups.support import SIGNAL, make_world
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOTE = "Moeder belde over de scheiding"
@@ -46,7 +46,9 @@ async def test_the_weekly_digest_counts_per_section_once_a_week(database_url: st
         )
         clock.set(local(2026, 11, 30, 8, 0))  # Monday: the consent reminder fired on Thursday
         await world.runner().run_due()
-        digests = DigestService(world.sessionmaker, world.flows.routes, clock, default_route="vlaardingen")
+        digests = DigestService(
+            world.sessionmaker, world.route_engine.routes, clock, default_route="vlaardingen"
+        )
         assert await digests.send(world.school_id) == 2  # the IB-er and the directie sit in the VOT
         assert await digests.send(world.school_id) == 0  # a second worker, or a restart: same week
         rows = await world.outbox("digest")
@@ -60,7 +62,7 @@ async def test_the_weekly_digest_counts_per_section_once_a_week(database_url: st
         clock.advance(timedelta(days=7))
         assert await digests.send(world.school_id) == 2  # next week's
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_the_scheduler_claims_at_once_and_keeps_a_digest_per_school(database_url: str) -> None:
@@ -73,7 +75,9 @@ async def test_the_scheduler_claims_at_once_and_keeps_a_digest_per_school(databa
         assert claim.coalesce is True and claim.max_instances == 1 and claim.misfire_grace_time is None
         assert claim.trigger.interval == timedelta(seconds=30)
         assert claim.next_run_time <= datetime.now(UTC)  # a restart claims what fell due meanwhile
-        digests = DigestService(world.sessionmaker, world.flows.routes, clock, default_route="vlaardingen")
+        digests = DigestService(
+            world.sessionmaker, world.route_engine.routes, clock, default_route="vlaardingen"
+        )
         assert (
             await sync_digest_jobs(scheduler, world.sessionmaker, digests, timezone="Europe/Amsterdam") == 1
         )
@@ -83,7 +87,7 @@ async def test_the_scheduler_claims_at_once_and_keeps_a_digest_per_school(databa
         assert (fields["day_of_week"], fields["hour"], fields["minute"]) == ("0", "8", "0")
         assert str(job.trigger.timezone) == "Europe/Amsterdam"
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_the_running_scheduler_fires_what_fell_due_while_down_and_stops_cleanly(
@@ -104,7 +108,9 @@ async def test_the_running_scheduler_fires_what_fell_due_while_down_and_stops_cl
             return fired
 
         runner.run_due = observed  # type: ignore[method-assign]
-        digests = DigestService(world.sessionmaker, world.flows.routes, clock, default_route="vlaardingen")
+        digests = DigestService(
+            world.sessionmaker, world.route_engine.routes, clock, default_route="vlaardingen"
+        )
         task = asyncio.create_task(
             run_scheduler(runner, digests, world.sessionmaker, timezone="Europe/Amsterdam")
         )
@@ -113,7 +119,7 @@ async def test_the_running_scheduler_fires_what_fell_due_while_down_and_stops_cl
         await asyncio.gather(task, return_exceptions=True)
         assert {r.status for r in await world.follow_ups()} == {"fired"}
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_the_running_scheduler_runs_retention_at_start(database_url: str) -> None:
@@ -136,7 +142,9 @@ async def test_the_running_scheduler_runs_retention_at_start(database_url: str) 
 
         # The claim job also runs at start; stopping while it holds a connection would leave it hanging.
         runner.run_due = observed  # type: ignore[method-assign]
-        digests = DigestService(world.sessionmaker, world.flows.routes, clock, default_route="vlaardingen")
+        digests = DigestService(
+            world.sessionmaker, world.route_engine.routes, clock, default_route="vlaardingen"
+        )
         scheduler = run_scheduler(
             runner, digests, world.sessionmaker, timezone="Europe/Amsterdam", retention=retention
         )
@@ -146,4 +154,4 @@ async def test_the_running_scheduler_runs_retention_at_start(database_url: str) 
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()

@@ -9,7 +9,7 @@ Measures, on SQLite (and on PostgreSQL when ZORGROUTE_TEST_POSTGRES_URL is set, 
 - max_lateness_s: rows fall due over 100 claim intervals; time is stepped one interval at a time and
   each step claims what is due. Lateness = step time - due time + the wall time the step took.
 
-    .venv/bin/python bench/followups.py [--rows 100000]
+    .venv/bin/python bench/follow_ups.py [--rows 100000]
 
 The last line is a JSON object.
 """
@@ -33,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, update
 
-from bot.followups.runner import FollowUpRunner
+from bot.follow_ups.runner import FollowUpRunner
 from bot.scheduler import CLAIM_EVERY, build_scheduler
 from flows.clock import FrozenClock, SequentialIds
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.registry import builtin_registry
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -101,7 +101,7 @@ async def measure(url: str, rows: int) -> dict[str, Any]:
     engine = create_engine(url)
     sessionmaker = make_sessionmaker(engine)
     runner = FollowUpRunner(
-        sessionmaker, Engine(builtin_registry()), clock, SequentialIds(), worker="bench", batch=BATCH
+        sessionmaker, RouteEngine(builtin_registry()), clock, SequentialIds(), worker="bench", batch=BATCH
     )
     first_claim = asyncio.Event()
     run_due = runner.run_due

@@ -8,7 +8,7 @@ from bot.services.cases import CaseService
 from bot.settings import Settings
 from flows import inputs as inp
 from flows.clock import FrozenClock
-from tests.followups.support import SIGNAL
+from tests.follow_ups.support import SIGNAL
 from tests.harness import BotHarness
 
 TEACHER, IB, DIRECTIE = 3001, 3002, 3003
@@ -24,7 +24,7 @@ async def _case_at_consent(h: BotHarness, school_id: int) -> str:
         async with h.uow() as uow:
             member = await uow.members.get(member.id)
             assert member is not None
-            service = CaseService(uow, runtime.flows, h.clock, h.ids, "Europe/Amsterdam")
+            service = CaseService(uow, runtime.route_engine, h.clock, h.ids, "Europe/Amsterdam")
             if ref is None:
                 outcome = await service.start(member, school_id, "vlaardingen")
             else:

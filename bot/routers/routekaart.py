@@ -14,18 +14,20 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import I18n
 
-from bot.callbacks import RouteMapCb
+from bot.callbacks import RoutekaartCb
+from bot.render.routekaart import RoutekaartUnavailable
 from bot.render.text import Translator
-from bot.routekaart import RoutekaartUnavailable
-from bot.services.route_map import school_route_map, schools_of_member
-from flows.engine import Engine
+from bot.services.routekaart import school_routekaart, schools_of_member
+from flows.engine import RouteEngine
 from storage.models import Member, School
 from storage.uow import UnitOfWork
 
 
-async def _send(message: Message, school: School, engine: Engine, i18n: I18n, t: Translator) -> None:
+async def _send(
+    message: Message, school: School, route_engine: RouteEngine, i18n: I18n, t: Translator
+) -> None:
     try:
-        drawn = await school_route_map(engine.routes, i18n, school, t.locale)
+        drawn = await school_routekaart(route_engine.routes, i18n, school, t.locale)
     except RoutekaartUnavailable:
         await message.answer(t("routekaart.unavailable"))
         return
@@ -40,30 +42,36 @@ async def _send(message: Message, school: School, engine: Engine, i18n: I18n, t:
 
 
 def build_router() -> Router:
-    router = Router(name="route_map")
+    router = Router(name="routekaart")
     router.message.filter(F.chat.type == "private")
 
     @router.message(Command("route", "routekaart"))
     async def show(
-        message: Message, member: Member, uow: UnitOfWork, engine: Engine, i18n: I18n, t: Translator
+        message: Message,
+        member: Member,
+        uow: UnitOfWork,
+        route_engine: RouteEngine,
+        i18n: I18n,
+        t: Translator,
     ) -> None:
         schools = await schools_of_member(uow, member)
         if len(schools) == 1:
-            await _send(message, schools[0], engine, i18n, t)
+            await _send(message, schools[0], route_engine, i18n, t)
             return
         rows = [
-            [InlineKeyboardButton(text=s.name, callback_data=RouteMapCb(school=s.id).pack())] for s in schools
+            [InlineKeyboardButton(text=s.name, callback_data=RoutekaartCb(school=s.id).pack())]
+            for s in schools
         ]
         picker = InlineKeyboardMarkup(inline_keyboard=rows)
         await message.answer(t("routekaart.pick_school"), reply_markup=picker)
 
-    @router.callback_query(RouteMapCb.filter())
+    @router.callback_query(RoutekaartCb.filter())
     async def picked(
         query: CallbackQuery,
-        callback_data: RouteMapCb,
+        callback_data: RoutekaartCb,
         member: Member,
         uow: UnitOfWork,
-        engine: Engine,
+        route_engine: RouteEngine,
         i18n: I18n,
         t: Translator,
     ) -> None:
@@ -72,6 +80,6 @@ def build_router() -> Router:
             await query.answer(t("access.not_found"), show_alert=True)
             return
         await query.answer()
-        await _send(query.message, school, engine, i18n, t)
+        await _send(query.message, school, route_engine, i18n, t)
 
     return router

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from aiogram.utils.i18n import I18n
 
-from bot.routekaart import map_labels, route_png, route_svg
+from bot.render.routekaart import map_labels, route_png, route_svg
 from bot.services.school_routes import route_of
 from flows.registry import RouteRegistry
 from storage.models import Member, School
@@ -17,7 +17,7 @@ from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
-class RouteMap:
+class RoutekaartFiles:
     filename: str
     png: bytes
     route_name: str
@@ -34,8 +34,10 @@ async def schools_of_member(uow: UnitOfWork, member: Member) -> list[School]:
     return out
 
 
-async def school_route_map(routes: RouteRegistry, i18n: I18n, school: School, language: str) -> RouteMap:
-    """Raises bot.routekaart.RoutekaartUnavailable without D2, cairo or the fonts."""
+async def school_routekaart(
+    routes: RouteRegistry, i18n: I18n, school: School, language: str
+) -> RoutekaartFiles:
+    """Raises bot.render.routekaart.RoutekaartUnavailable without D2, cairo or the fonts."""
     route = routes.latest(route_of(school))
     # Laying out and rasterising take a moment of CPU: off the event loop, so others are not kept waiting.
     return await asyncio.to_thread(_drawn, routes, i18n, route.id, route.version, language, school.naming)
@@ -46,11 +48,11 @@ async def school_route_map(routes: RouteRegistry, i18n: I18n, school: School, la
 @lru_cache(maxsize=64)
 def _drawn(
     routes: RouteRegistry, i18n: I18n, route_id: str, version: int, language: str, naming: str | None
-) -> RouteMap:
+) -> RoutekaartFiles:
     route = routes.get(route_id, version)
     labels = map_labels(i18n, language, naming)
     png = route_png(route, labels, language)
     svg = route_svg(route, labels, language)
     name = route.name.get(language, route.name["nl"])
     stem = f"routekaart-{route.id}"
-    return RouteMap(f"{stem}.png", png, name, f"{stem}.svg", svg.encode("utf-8"))
+    return RoutekaartFiles(f"{stem}.png", png, name, f"{stem}.svg", svg.encode("utf-8"))

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.cases import CaseService, EventLog
 from flows.clock import Clock, IdSource
-from flows.engine import Engine, timeout_is_void
+from flows.engine import RouteEngine, timeout_is_void
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ class FollowUpRunner:
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
-        engine: Engine,
+        route_engine: RouteEngine,
         clock: Clock,
         ids: IdSource,
         *,
@@ -36,7 +36,7 @@ class FollowUpRunner:
         event_log: EventLog | None = None,
         on_fired: Callable[[], None] | None = None,
     ) -> None:
-        self.sessionmaker, self.engine, self.clock, self.ids = sessionmaker, engine, clock, ids
+        self.sessionmaker, self.route_engine, self.clock, self.ids = sessionmaker, route_engine, clock, ids
         self.worker, self.timezone, self.lease, self.batch = worker, timezone, lease, batch
         self.event_log, self.on_fired = event_log, on_fired
 
@@ -105,7 +105,7 @@ class FollowUpRunner:
             return False
         case = await uow.cases.get_by_id(case_id)
         if case is not None:
-            service = CaseService(uow, self.engine, self.clock, self.ids, self.timezone, self.event_log)
+            service = CaseService(uow, self.route_engine, self.clock, self.ids, self.timezone, self.event_log)
             await service.timeout(case.ref, step, follow_up)
         return True
 

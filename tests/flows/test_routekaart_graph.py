@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from catalog_texts import catalog_texts, labels
 
-from flows import draw
+from flows import routekaart as graph
 from flows.registry import builtin_registry
 from flows.route import Route
 
@@ -37,7 +37,7 @@ def objects(source: str) -> dict[str, str]:
 @pytest.mark.parametrize("route_id", ROUTES)
 def test_d2_names_every_step_in_its_roles_lane(route_id: str, language: str) -> None:
     r, say = route(route_id), labels(language)
-    source = draw.d2(r, say, language).source
+    source = graph.d2(r, say, language).source
     found = objects(source)
     for step in r.steps.values():
         key = f"s_{step.id}" if step.terminal else f"lane_{step.actors[0]}.s_{step.id}"
@@ -50,12 +50,12 @@ def test_d2_names_every_step_in_its_roles_lane(route_id: str, language: str) -> 
 
 @pytest.mark.parametrize("route_id", ROUTES)
 def test_arrow_labels_are_short_and_long_ones_are_footnotes(route_id: str) -> None:
-    diagram = draw.d2(route(route_id), labels("nl"), "nl")
+    diagram = graph.d2(route(route_id), labels("nl"), "nl")
     defined = set(objects(diagram.source))
     used_notes = set()
     for source, target, label in EDGE.findall(diagram.source):
         assert source in defined and target in defined, (source, target)
-        assert len(label) <= draw.EDGE_LABEL_CHARS, label
+        assert len(label) <= graph.EDGE_LABEL_CHARS, label
         if re.fullmatch(r"\[\d+\]", label):
             used_notes.add(int(label[1:-1]))
     assert used_notes == set(range(1, len(diagram.footnotes) + 1))
@@ -65,7 +65,7 @@ def test_arrow_labels_are_short_and_long_ones_are_footnotes(route_id: str) -> No
 
 
 def test_the_vlaardingen_map_says_what_the_seed_says() -> None:
-    diagram = draw.d2(route("vlaardingen"), labels("nl"), "nl")
+    diagram = graph.d2(route("vlaardingen"), labels("nl"), "nl")
     assert 'lane_ib.s_toestemming: "Toestemming ouders\\nvoor het VOT" {shape: hexagon' in diagram.source
     assert 'lane_swv.s_vot_lijst: "Op de VOT-lijst\\n(SWV-er)"' in diagram.source
     # The long follow-up text that was cut off on the old map ("…(SWV), di…") is a footnote, whole.
@@ -81,7 +81,7 @@ def test_the_vlaardingen_map_says_what_the_seed_says() -> None:
 @pytest.mark.parametrize("route_id", ROUTES)
 def test_mermaid_names_every_step_id_and_title(route_id: str) -> None:
     r, say = route(route_id), labels("nl")
-    text = draw.mermaid(r, say)
+    text = graph.mermaid(r, say)
     assert text.startswith("flowchart TD\n")
     for step in r.steps.values():
         line = next(line for line in text.splitlines() if re.match(rf"\s+{step.id}_?[\[\(\{{]", line))
@@ -95,7 +95,7 @@ def test_mermaid_names_every_step_id_and_title(route_id: str) -> None:
 
 def test_maps_show_decisions_follow_ups_and_actions() -> None:
     say = labels("nl")
-    text = draw.mermaid(route("mvs_po"), say)
+    text = graph.mermaid(route("mvs_po"), say)
     assert 'consult{{"Collegiaal consult' in text
     assert '|"1. Er is niets meer aan de hand: afronden"| consult_klaar' in text
     assert re.search(
@@ -116,15 +116,15 @@ def test_every_text_a_map_asks_for_exists(route_id: str) -> None:
         asked.add(msgid)
         return labels("nl")(msgid)
 
-    draw.d2(route(route_id), record)
-    draw.mermaid(route(route_id), record)
+    graph.d2(route(route_id), record)
+    graph.mermaid(route(route_id), record)
     assert not sorted(m for m in asked if m not in catalog_texts())
 
 
 def test_a_school_specific_role_name_comes_through_labels() -> None:
     # Capelle a/d IJssel: the bot passes a translator that names the wijkteamleider "contactpersoon CJG".
     say = labels("nl")
-    capelle = draw.d2(
+    capelle = graph.d2(
         route("rotterdam_po"), lambda m: "contactpersoon CJG" if m == "role.wijkteamleider" else say(m)
     ).source
     assert objects(capelle)["lane_wijkteamleider"] == "contactpersoon CJG"
@@ -140,7 +140,7 @@ def test_the_docs_show_the_current_maps() -> None:
     assert found == set(ROUTES)
 
     def current(match: re.Match[str]) -> str:
-        body = draw.mermaid(route(match.group(2)), labels(DOCS_LANGUAGE), DOCS_LANGUAGE)
+        body = graph.mermaid(route(match.group(2)), labels(DOCS_LANGUAGE), DOCS_LANGUAGE)
         return match.group(1) + body + match.group(4)
 
     fresh = _BLOCK.sub(current, text)

@@ -9,11 +9,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.followups.runner import FollowUpRunner
+from bot.follow_ups.runner import FollowUpRunner
 from bot.services.cases import CaseService
 from flows import inputs as inp
 from flows.clock import FrozenClock, SequentialIds
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.registry import builtin_registry
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -33,9 +33,9 @@ SIGNAL = (
 
 @dataclass
 class World:
-    engine: AsyncEngine
+    db_engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
-    flows: Engine
+    route_engine: RouteEngine
     clock: FrozenClock
     ids: SequentialIds
     school_id: int
@@ -51,7 +51,7 @@ class World:
     ) -> FollowUpRunner:
         return FollowUpRunner(
             sessionmaker or self.sessionmaker,
-            self.flows,
+            self.route_engine,
             self.clock,
             self.ids,
             worker=worker,
@@ -59,7 +59,7 @@ class World:
         )
 
     def _service(self, uow: UnitOfWork) -> CaseService:
-        return CaseService(uow, self.flows, self.clock, self.ids, "Europe/Amsterdam")
+        return CaseService(uow, self.route_engine, self.clock, self.ids, "Europe/Amsterdam")
 
     async def start(self) -> str:
         async with self.uow() as uow:
@@ -123,7 +123,7 @@ async def make_world(database_url: str, clock: FrozenClock) -> World:
     return World(
         engine,
         sessionmaker,
-        Engine(builtin_registry()),
+        RouteEngine(builtin_registry()),
         clock,
         SequentialIds(),
         school.id,

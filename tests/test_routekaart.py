@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from bot.routekaart import RoutekaartUnavailable, _cairosvg, d2_binary
+from bot.render.routekaart import RoutekaartUnavailable, _cairosvg, d2_binary
 from bot.settings import Settings
 from flows.clock import FrozenClock
 from tests.harness import BotHarness

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.services.actors import actor_at, schools_of
 from flows.case import Case
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.policy import can_act
 from flows.route import Route
 from storage.models import Member
@@ -29,7 +29,7 @@ class AgendaItem:
         return str(notify.args["message"]) if notify is not None else step.title
 
 
-async def agenda_for(uow: UnitOfWork, engine: Engine, member: Member) -> list[AgendaItem]:
+async def agenda_for(uow: UnitOfWork, route_engine: RouteEngine, member: Member) -> list[AgendaItem]:
     items: list[AgendaItem] = []
     cases: dict[int, Case | None] = {}
     for open_one in await uow.follow_ups.open_for(school_ids=schools_of(member)):
@@ -38,7 +38,7 @@ async def agenda_for(uow: UnitOfWork, engine: Engine, member: Member) -> list[Ag
         case = cases[open_one.case_id]
         if case is None:
             continue
-        route = engine.routes.get(case.route_id, case.route_version)
+        route = route_engine.routes.get(case.route_id, case.route_version)
         if can_act(actor_at(member, case.school_id), case, route, open_one.step):
             items.append(AgendaItem(open_one, case, route))
     return items

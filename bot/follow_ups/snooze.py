@@ -5,23 +5,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.followups.calendars import snoozed_until
+from bot.follow_ups.calendars import snoozed_until
 from bot.services.actors import actor_at
 from bot.services.follow_ups import calendar_of
-from flows.engine import Engine
+from flows.engine import RouteEngine
 from flows.policy import STALE, can_act
 from storage.models import Member
 from storage.uow import UnitOfWork
 
 
 async def snooze(
-    uow: UnitOfWork, engine: Engine, member: Member, ref: str, step: str, follow_up: str, now: datetime
+    uow: UnitOfWork,
+    route_engine: RouteEngine,
+    member: Member,
+    ref: str,
+    step: str,
+    follow_up: str,
+    now: datetime,
 ) -> datetime | str:
     """The new due moment, or the msgid of the refusal."""
     case = await uow.cases.get(ref)
     if case is None or case.id is None:
         return "access.not_found"
-    route = engine.routes.get(case.route_id, case.route_version)
+    route = route_engine.routes.get(case.route_id, case.route_version)
     # Who may work on the step may put off its reminder; a stale button (the case moved on) does nothing.
     allowed = can_act(actor_at(member, case.school_id), case, route, step)
     if not allowed:

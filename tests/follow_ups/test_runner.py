@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, update
 
-from bot.followups.snooze import snooze
+from bot.follow_ups.snooze import snooze
 from flows import inputs as inp
 from flows.clock import FrozenClock
 from storage.db import create_engine, make_sessionmaker
 from storage.models import TimelineRow
 from storage.models.case import CaseRow
 from storage.models.follow_up import FollowUpRow
-from tests.followups.support import World, make_world
+from tests.follow_ups.support import World, make_world
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -39,7 +39,7 @@ async def test_deadlines_skip_the_herfstvakantie_and_keep_local_time_across_dst(
         assert rows["consent_escalation"].due_at == local(2026, 10, 30, 10, 0)
         assert {r.status for r in rows.values()} == {"pending"}
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_a_due_follow_up_fires_once_through_the_engine_and_the_outbox(database_url: str) -> None:
@@ -60,7 +60,7 @@ async def test_a_due_follow_up_fires_once_through_the_engine_and_the_outbox(data
         statuses = {r.follow_up: r.status for r in await world.follow_ups()}
         assert statuses == {"consent_reminder": "fired", "consent_escalation": "pending"}
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_after_a_restart_overdue_follow_ups_fire_once(database_url: str) -> None:
@@ -73,7 +73,7 @@ async def test_after_a_restart_overdue_follow_ups_fire_once(database_url: str) -
         assert await world.runner("another").run_due() == 0
         assert len([r for r in await world.outbox() if r.payload.get("follow_up")]) == 2
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_a_claim_left_by_a_crashed_worker_fires_once_after_its_lease(database_url: str) -> None:
@@ -94,7 +94,7 @@ async def test_a_claim_left_by_a_crashed_worker_fires_once_after_its_lease(datab
             )
             assert len(list(entries)) == 1
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_three_workers_fire_each_follow_up_exactly_once(database_url: str) -> None:
@@ -122,7 +122,7 @@ async def test_three_workers_fire_each_follow_up_exactly_once(database_url: str)
     finally:
         for engine in engines:
             await engine.dispose()
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_recording_consent_cancels_the_reminders(database_url: str) -> None:
@@ -143,7 +143,7 @@ async def test_recording_consent_cancels_the_reminders(database_url: str) -> Non
         clock.advance(timedelta(days=30))
         assert await world.runner().run_due() == 0
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_snooze_moves_a_fired_reminder_two_school_days_and_checks_the_policy(database_url: str) -> None:
@@ -158,10 +158,12 @@ async def test_snooze_moves_a_fired_reminder_two_school_days_and_checks_the_poli
             ib = await uow.members.get(world.ib)
             assert teacher is not None and ib is not None
             refused = await snooze(
-                uow, world.flows, teacher, ref, "toestemming", "consent_reminder", clock.now()
+                uow, world.route_engine, teacher, ref, "toestemming", "consent_reminder", clock.now()
             )
             assert refused == "access.wrong_role"
-            until = await snooze(uow, world.flows, ib, ref, "toestemming", "consent_reminder", clock.now())
+            until = await snooze(
+                uow, world.route_engine, ib, ref, "toestemming", "consent_reminder", clock.now()
+            )
             assert until == local(2026, 12, 1, 9, 30)  # Friday + 2 school days = Tuesday, same time
             await uow.commit()
         rows = {r.follow_up: r for r in await world.follow_ups()}
@@ -173,7 +175,7 @@ async def test_snooze_moves_a_fired_reminder_two_school_days_and_checks_the_poli
         clock.set(local(2026, 12, 1, 9, 30))
         assert await world.runner().run_due() == 1  # the reminder, again
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_snooze_is_stale_once_the_case_moved_on(database_url: str) -> None:
@@ -193,10 +195,12 @@ async def test_snooze_is_stale_once_the_case_moved_on(database_url: str) -> None
         async with world.uow() as uow:
             ib = await uow.members.get(world.ib)
             assert ib is not None
-            result = await snooze(uow, world.flows, ib, ref, "toestemming", "consent_reminder", clock.now())
+            result = await snooze(
+                uow, world.route_engine, ib, ref, "toestemming", "consent_reminder", clock.now()
+            )
             assert result == "access.stale"
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_void_follow_ups_fire_together_without_loading_their_case(database_url: str) -> None:
@@ -212,8 +216,13 @@ async def test_void_follow_ups_fire_together_without_loading_their_case(database
             for _ in range(30):
                 uow.session.add(
                     FollowUpRow(
-                        case_id=case.id, step="ib_beoordeling", follow_up="reminder", due_at=clock.now(),
-                        status="pending", attempts=0, created_at=clock.now(),
+                        case_id=case.id,
+                        step="ib_beoordeling",
+                        follow_up="reminder",
+                        due_at=clock.now(),
+                        status="pending",
+                        attempts=0,
+                        created_at=clock.now(),
                     )
                 )
             await uow.commit()
@@ -225,8 +234,7 @@ async def test_void_follow_ups_fire_together_without_loading_their_case(database
         assert {r.status for r in void} == {"fired"}
         assert await world.count(TimelineRow) == timeline  # a void timeout changes nothing
     finally:
-        await world.engine.dispose()
-
+        await world.db_engine.dispose()
 
 
 async def _commits_while(world: World, work: Callable[[], Awaitable[int]]) -> tuple[int, int]:
@@ -236,11 +244,11 @@ async def _commits_while(world: World, work: Callable[[], Awaitable[int]]) -> tu
         nonlocal commits
         commits += 1
 
-    event.listen(world.engine.sync_engine, "commit", committed)
+    event.listen(world.db_engine.sync_engine, "commit", committed)
     try:
         done = await work()
     finally:
-        event.remove(world.engine.sync_engine, "commit", committed)
+        event.remove(world.db_engine.sync_engine, "commit", committed)
     return done, commits
 
 
@@ -261,7 +269,7 @@ async def test_live_follow_ups_fire_together_in_one_transaction(database_url: st
         reminders = [r for r in await world.outbox() if r.payload.get("follow_up") == "consent_reminder"]
         assert len(reminders) == 5
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
 
 
 async def test_a_broken_case_in_a_batch_stops_none_of_the_others(database_url: str) -> None:
@@ -280,4 +288,4 @@ async def test_a_broken_case_in_a_batch_stops_none_of_the_others(database_url: s
         reminders = [r for r in await world.outbox() if r.payload.get("follow_up") == "consent_reminder"]
         assert sorted(r.payload["case_ref"] for r in reminders) == sorted([refs[0], refs[2]])
     finally:
-        await world.engine.dispose()
+        await world.db_engine.dispose()
