@@ -9,6 +9,7 @@ PYBABEL_KEYWORDS := -k _ -k __ -k gettext -k lazy_gettext -k N_ -k t
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m bot.services.name_guard  # builds deduce's lookup tables once (1-2 min the first time)
 	touch $@
 
 run: $(VENV)/.installed

@@ -35,7 +35,17 @@ def test_the_pupil_number_is_kept_apart() -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["Daan 5b", "Sem 4a", "Noah 7", "Fatima 6", "Daan de Vries", "Jantje Jansen 5", "sem 4a", "Lotte 2havo", "AB"],
+    [
+        "Daan 5b",
+        "Sem 4a",
+        "Noah 7",
+        "Fatima 6",
+        "Daan de Vries",
+        "Jantje Jansen 5",
+        "sem 4a",
+        "Lotte 2havo",
+        "AB",
+    ],
 )
 def test_first_names_and_other_text_are_refused(typed: str) -> None:
     with pytest.raises(ValueProblem) as refused:
