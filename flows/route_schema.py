@@ -1,0 +1,455 @@
+"""The route file format (flows/routes/*.yaml) as pydantic models: one class per kind of mapping, with
+unknown keys refused, kinds as closed lists and ids as constrained strings. The loader validates a file
+with `RouteFile`, checks what a schema cannot say (references between steps, fields and actions), and
+builds the engine's frozen `flows.route.Route` from it.
+
+`python -m flows.route_schema > docs/route.schema.json` publishes the same rules as JSON Schema, which
+each route file names on its first line so an editor checks it while it is typed.
+
+Adding a key is adding a field here (and to the dataclass in flows/route.py it builds); adding an effect
+is a model with one key, listed in `EffectSpec` and `flows.route.EFFECT_KINDS`.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from flows import route as r
+from flows.file_schema import FileModel, OneOrMany, schema_text
+from flows.roles import ROLES
+
+# Ids travel in Telegram button data (bot/callbacks.py), which holds 64 bytes: "f:<ref>:<step>:<field>:ok:
+# <yyyymmdd>" with an 8-character case ref leaves 40 for a step and a field id, and "a:<ref>:<step>:
+# <action>" / "u:<ref>:<step>:<follow-up>" leave 52 for a step and an action or follow-up id.
+ID = r"^[a-z][a-z0-9_]{0,31}$"
+SHORT_ID = r"^[a-z][a-z0-9_]{0,19}$"
+MSGID = r"^[a-z0-9_]+(\.[a-z0-9_]+)+$"
+DURATION = r"^\d+\s*(school ?days?|schooldagen|schooldag|days?|dagen|dag|hours?|uur|sd|d|h)$"
+HOURS = r"^\d+\s*(hours?|uur|h)$"
+LOCAL_TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
+DATE_FIELD = r"^[a-z][a-z0-9_]{0,19}\.[a-z][a-z0-9_]{0,19}$"
+
+Id = Annotated[str, StringConstraints(pattern=ID)]
+StepId = Annotated[str, StringConstraints(pattern=SHORT_ID)]
+FieldId = Annotated[str, StringConstraints(pattern=SHORT_ID)]
+MsgId = Annotated[str, StringConstraints(pattern=MSGID)]
+Duration = Annotated[str, StringConstraints(pattern=DURATION)]
+LocalTime = Annotated[str, StringConstraints(pattern=LOCAL_TIME)]
+DateField = Annotated[str, StringConstraints(pattern=DATE_FIELD)]
+
+
+# A role id from flows/roles.py. An Enum, so the published schema lists the roles once (under $defs);
+# `use_enum_values` keeps plain strings in the models, as the engine's types expect.
+RoleName = StrEnum("RoleName", [(role, role) for role in sorted(ROLES)])  # type: ignore[misc]
+Role = RoleName
+Roles = Annotated[tuple[Role, ...], OneOrMany()]
+Ids = Annotated[tuple[Id, ...], OneOrMany()]
+StepIds = Annotated[tuple[StepId, ...], OneOrMany()]
+Answer = str | bool | int
+
+# What a failed pattern means, in the words of the file's author (see file_schema.first_problem).
+PATTERN_PROBLEMS = {
+    ID: "is not an id (lowercase letters, digits, _; max 32)",
+    SHORT_ID: "is not a step or field id (lowercase letters, digits, _; max 20, to fit Telegram's buttons)",
+    MSGID: "is not a message id like 'route.step.text'",
+    DURATION: "is not a duration like '3 school days', '2 days' or '48 hours'",
+    LOCAL_TIME: "is not a local time like '09:00'",
+    DATE_FIELD: "is not a date field like 'step.field'",
+}
+
+
+class Names(FileModel):
+    nl: str
+    en: str
+
+
+class Start(FileModel):
+    command: Id
+    roles: Roles
+    step: StepId
+
+    def build(self) -> r.Start:
+        return r.Start(self.command, tuple(self.roles), self.step)
+
+
+class Condition(FileModel):
+    """All must hold: `flag`s set, `not_flag`s unset, counters at least, and every other key is a field of
+    the step whose answer equals the value (or one of the listed values)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"propertyNames": {"pattern": ID}})
+    __pydantic_extra__: dict[str, Answer | tuple[Answer, ...]]
+
+    flag: Ids = ()
+    not_flag: Ids = ()
+    counter_at_least: dict[Id, int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _field_ids(self) -> Condition:
+        for key in self.model_extra or {}:
+            if not _matches(ID, key):
+                raise ValueError(f"{key!r} {PATTERN_PROBLEMS[ID]}")
+        return self
+
+    def build(self) -> r.Condition:
+        equals = tuple(
+            (key, tuple(_answer(v) for v in (value if isinstance(value, tuple) else (value,))))
+            for key, value in (self.model_extra or {}).items()
+        )
+        return r.Condition(
+            equals, tuple(self.flag), tuple(self.not_flag), tuple(self.counter_at_least.items())
+        )
+
+
+def _answer(value: Answer) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _matches(pattern: str, text: str) -> bool:
+    return re.match(pattern, text) is not None
+
+
+# Effects: each a mapping with exactly one key, the effect's kind.
+class NotifyArgs(FileModel):
+    roles: Roles
+    message: MsgId
+    urgent: bool = False
+    actions: tuple[Id, ...] = ()
+    when_flag: Id | None = None
+
+
+class RecordConsentArgs(FileModel):
+    """The fields of the step whose answers are the consent's status, method and date."""
+
+    status: FieldId
+    method: FieldId
+    date: FieldId
+
+
+class Notify(FileModel):
+    notify: NotifyArgs
+
+    def build(self) -> r.Effect:
+        a = self.notify
+        args = {
+            "when_flag": a.when_flag,
+            "roles": tuple(a.roles),
+            "message": a.message,
+            "urgent": a.urgent,
+            "actions": tuple(a.actions),
+        }
+        return r.Effect("notify", args)
+
+
+class SetPriority(FileModel):
+    set_priority: Literal["first", "normal"]
+
+    def build(self) -> r.Effect:
+        return r.Effect("set_priority", self.set_priority)
+
+
+class FlagEffect(FileModel):
+    flag: Id
+
+    def build(self) -> r.Effect:
+        return r.Effect("flag", self.flag)
+
+
+class Unflag(FileModel):
+    unflag: Id
+
+    def build(self) -> r.Effect:
+        return r.Effect("unflag", self.unflag)
+
+
+class Close(FileModel):
+    close: Id
+
+    def build(self) -> r.Effect:
+        return r.Effect("close", self.close)
+
+
+class Count(FileModel):
+    count: Id
+
+    def build(self) -> r.Effect:
+        return r.Effect("count", self.count)
+
+
+class Say(FileModel):
+    say: MsgId
+
+    def build(self) -> r.Effect:
+        return r.Effect("say", self.say)
+
+
+class AssignRegiehouder(FileModel):
+    assign_regiehouder: Role
+
+    def build(self) -> r.Effect:
+        return r.Effect("assign_regiehouder", self.assign_regiehouder)
+
+
+class AssignActor(FileModel):
+    assign_actor: Role
+
+    def build(self) -> r.Effect:
+        return r.Effect("assign_actor", self.assign_actor)
+
+
+class RecordConsent(FileModel):
+    record_consent: RecordConsentArgs
+
+    def build(self) -> r.Effect:
+        return r.Effect("record_consent", self.record_consent.model_dump())
+
+
+def _effect_kind(value: Any) -> str | None:
+    return next(iter(value)) if isinstance(value, dict) and len(value) == 1 else None
+
+
+EFFECT_PROBLEM = f"an effect is a mapping with one key, one of: {', '.join(sorted(r.EFFECT_KINDS))}"
+EffectSpec = Annotated[
+    Annotated[Notify, Tag("notify")]
+    | Annotated[SetPriority, Tag("set_priority")]
+    | Annotated[FlagEffect, Tag("flag")]
+    | Annotated[Unflag, Tag("unflag")]
+    | Annotated[RecordConsent, Tag("record_consent")]
+    | Annotated[AssignRegiehouder, Tag("assign_regiehouder")]
+    | Annotated[AssignActor, Tag("assign_actor")]
+    | Annotated[Close, Tag("close")]
+    | Annotated[Say, Tag("say")]
+    | Annotated[Count, Tag("count")],
+    Discriminator(_effect_kind, custom_error_type="effect", custom_error_message=EFFECT_PROBLEM),
+]
+
+
+def _effects(effects: tuple[EffectSpec, ...]) -> tuple[r.Effect, ...]:
+    return tuple(e.build() for e in effects)
+
+
+class Option(FileModel):
+    value: Id
+    label: MsgId
+
+
+class FieldSpec(FileModel):
+    id: FieldId
+    kind: Literal["choice", "multi", "text", "date", "pupil"]
+    prompt: MsgId
+    options: tuple[Option, ...] = ()
+    max_length: int = Field(500, ge=1, le=2000)
+    optional: bool = False
+    when: Condition | None = None
+    sensitive: bool | None = Field(None, description="default: true for text fields (encrypted at rest)")
+
+    @model_validator(mode="after")
+    def _options_fit_the_kind(self) -> FieldSpec:
+        if self.kind in ("choice", "multi") and not self.options:
+            raise ValueError(f"a {self.kind} field needs options")
+        if self.kind not in ("choice", "multi") and self.options:
+            raise ValueError(f"a {self.kind} field has no options")
+        return self
+
+    def build(self) -> r.Field:
+        return r.Field(
+            id=self.id,
+            kind=self.kind,
+            prompt=self.prompt,
+            options=tuple(r.Option(o.value, o.label) for o in self.options),
+            max_length=self.max_length,
+            optional=self.optional,
+            when=self.when.build() if self.when else r.Condition(),
+            sensitive=self.kind == "text" if self.sensitive is None else self.sensitive,
+        )
+
+
+class TransitionSpec(FileModel):
+    to: StepId | None = None
+    when: Condition | None = None
+    effects: tuple[EffectSpec, ...] = ()
+    requires_consent: bool = False
+    label: MsgId | None = None
+
+    def build(self) -> r.Transition:
+        return r.Transition(
+            to=self.to,
+            when=self.when.build() if self.when else r.Condition(),
+            effects=_effects(self.effects),
+            requires_consent=self.requires_consent,
+            label=self.label,
+        )
+
+
+class FollowUpSpec(FileModel):
+    id: Id
+    after: Duration | None = None
+    on_date: DateField | None = None
+    at: LocalTime | None = None
+    effects: tuple[EffectSpec, ...] = ()
+    to: StepId | None = None
+    actions: tuple[Id, ...] = ()
+
+    @field_validator("at")
+    @classmethod
+    def _at_needs_a_day(cls, at: str | None, info: ValidationInfo) -> str | None:
+        after = info.data.get("after")
+        if at is not None and after is not None and _matches(HOURS, after):
+            raise ValueError("a duration in hours is elapsed time and lands on no local time")
+        return at
+
+    @model_validator(mode="after")
+    def _one_moment(self) -> FollowUpSpec:
+        if (self.after is None) == (self.on_date is None):
+            raise ValueError("a follow-up needs either 'after' (a duration) or 'on_date' (step.field)")
+        return self
+
+    def build(self) -> r.FollowUp:
+        step, _, field = (self.on_date or "").partition(".")
+        return r.FollowUp(
+            id=self.id,
+            after=self.after,
+            effects=_effects(self.effects),
+            to=self.to,
+            actions=tuple(self.actions),
+            on_date=(step, field) if self.on_date else None,
+            at=self.at,
+        )
+
+
+class StepSpec(FileModel):
+    actors: Roles
+    title: MsgId
+    fields: tuple[FieldSpec, ...] = ()
+    confirm: bool = False
+    transitions: tuple[TransitionSpec, ...] = ()
+    on_enter: tuple[EffectSpec, ...] = ()
+    follow_ups: tuple[FollowUpSpec, ...] = ()
+    terminal: bool = False
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_fields(cls, fields: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
+        if len({f.id for f in fields}) != len(fields):
+            raise ValueError("field ids must be unique within a step")
+        return fields
+
+    @field_validator("transitions")
+    @classmethod
+    def _last_is_unconditional(cls, transitions: tuple[TransitionSpec, ...]) -> tuple[TransitionSpec, ...]:
+        if transitions and transitions[-1].when is not None and not transitions[-1].when.build().always:
+            raise ValueError("the last transition must have no condition, so every answer leads somewhere")
+        return transitions
+
+    @model_validator(mode="after")
+    def _leads_somewhere(self) -> StepSpec:
+        if not self.terminal and not self.transitions:
+            raise ValueError("a step needs transitions unless it is terminal")
+        return self
+
+    def build(self, step_id: str) -> r.Step:
+        return r.Step(
+            id=step_id,
+            actors=tuple(self.actors),
+            title=self.title,
+            fields=tuple(f.build() for f in self.fields),
+            confirm=self.confirm,
+            transitions=tuple(t.build() for t in self.transitions),
+            on_enter=_effects(self.on_enter),
+            follow_ups=tuple(f.build() for f in self.follow_ups),
+            terminal=self.terminal,
+        )
+
+
+class ActionSpec(FileModel):
+    roles: Roles
+    label: MsgId
+    effects: tuple[EffectSpec, ...] = ()
+    to: StepId | None = None
+    steps: tuple[StepId, ...] = Field((), description="the steps it is offered on; empty: every open step")
+
+    def build(self, action_id: str) -> r.Action:
+        return r.Action(
+            action_id, tuple(self.roles), self.label, _effects(self.effects), self.to, tuple(self.steps)
+        )
+
+
+class MilestoneSpec(FileModel):
+    id: Id
+    label: MsgId
+    from_steps: StepIds = Field((), alias="from")
+    to_steps: StepIds = Field((), alias="to")
+    closed: bool = False
+
+    @model_validator(mode="after")
+    def _closed_or_a_move(self) -> MilestoneSpec:
+        if self.closed == bool(self.from_steps or self.to_steps):
+            raise ValueError("a milestone is either 'closed: true' or a move 'from' and/or 'to' steps")
+        return self
+
+    def build(self) -> r.Milestone:
+        return r.Milestone(self.id, self.label, tuple(self.from_steps), tuple(self.to_steps), self.closed)
+
+
+class RouteFile(FileModel):
+    """A route file: what a region may adapt. See docs/routes.md."""
+
+    id: Id
+    version: int = Field(ge=1, description="raise it when steps change; running cases keep theirs")
+    name: Names
+    region: str = Field("", description="the school-holiday calendar (flows/calendars/) for school days")
+    source: str = ""
+    school_kinds: tuple[Literal["po", "vo"], ...] = Field(("po", "vo"), min_length=1)
+    synonyms: dict[Role, Roles] = Field(default_factory=dict)
+    vot: Roles = ()
+    start: Start
+    steps: dict[StepId, StepSpec] = Field(min_length=1)
+    actions: dict[Id, ActionSpec] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    milestones: tuple[MilestoneSpec, ...] = ()
+
+    @field_validator("milestones")
+    @classmethod
+    def _first_milestone_starts(cls, milestones: tuple[MilestoneSpec, ...]) -> tuple[MilestoneSpec, ...]:
+        if len({m.id for m in milestones}) != len(milestones):
+            raise ValueError("milestone ids must be unique")
+        if milestones and milestones[0].closed:
+            raise ValueError("the first milestone starts the lead times; it cannot be 'closed'")
+        return milestones
+
+    def build(self) -> r.Route:
+        return r.Route(
+            id=self.id,
+            version=self.version,
+            name=self.name.model_dump(),
+            region=self.region,
+            source=self.source,
+            school_kinds=tuple(self.school_kinds),
+            synonyms={role: tuple(others) for role, others in self.synonyms.items()},
+            vot=tuple(self.vot),
+            start=self.start.build(),
+            steps={sid: step.build(sid) for sid, step in self.steps.items()},
+            actions={aid: action.build(aid) for aid, action in self.actions.items()},
+            settings=dict(self.settings),
+            milestones=tuple(m.build() for m in self.milestones),
+        )
+
+
+def route_schema() -> str:
+    return schema_text(RouteFile, "Zorgroute route file", "python -m flows.route_schema")
+
+
+if __name__ == "__main__":
+    print(route_schema(), end="")
