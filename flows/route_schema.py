@@ -411,14 +411,22 @@ class RouteFile(FileModel):
     name: Names
     region: str = Field("", description="the school-holiday calendar (flows/calendars/) for school days")
     source: str = ""
-    school_kinds: tuple[Literal["po", "vo"], ...] = Field(("po", "vo"), min_length=1)
+    school_kinds: tuple[Literal["po", "vo"], ...] = ("po", "vo")
     synonyms: dict[Role, Roles] = Field(default_factory=dict)
     vot: Roles = ()
     start: Start
-    steps: dict[StepId, StepSpec] = Field(min_length=1)
+    steps: dict[StepId, StepSpec]
     actions: dict[Id, ActionSpec] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)
     milestones: tuple[MilestoneSpec, ...] = ()
+
+    # Not `min_length`: pydantic would also report an empty list when one item is wrong.
+    @field_validator("school_kinds", "steps")
+    @classmethod
+    def _not_empty(cls, value: tuple[str, ...] | dict[str, StepSpec]) -> Any:
+        if not value:
+            raise ValueError("must not be empty")
+        return value
 
     @field_validator("milestones")
     @classmethod
