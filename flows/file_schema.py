@@ -2,8 +2,7 @@
 list", and the turn of pydantic's ValidationError into a place in the file and a problem in words.
 
 The models are the schema: `docs/route.schema.json` and `docs/calendar.schema.json` are generated from
-them (`python -m flows.route_schema`, `python -m flows.calendar.schema`), so an editor checks a file with
-the same rules the loader applies.
+them (`python -m flows.schemas`), so an editor checks a file with the same rules the loader applies.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
-from pydantic.json_schema import JsonSchemaValue
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import CoreSchema, ErrorDetails, core_schema
 
 Loc = tuple[int | str, ...]
@@ -134,12 +133,26 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in get_args(annotation) for m in _models(arg)]
 
 
-def schema_text(model: type[BaseModel], title: str, describe: str) -> str:
+class _KeysChecked(GenerateJsonSchema):
+    """A mapping with constrained keys (step ids → steps) comes out of pydantic as `patternProperties`,
+    which lets a key that does not match through unchecked. Say instead that every key must match."""
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        out = super().dict_schema(schema)
+        patterns = out.pop("patternProperties", None)
+        if patterns:
+            ((pattern, values),) = patterns.items()
+            out["propertyNames"] = {"pattern": pattern}
+            out["additionalProperties"] = values
+        return out
+
+
+def schema_text(model: type[BaseModel], title: str) -> str:
     """The published JSON Schema of a file format, as committed in docs/."""
-    schema = model.model_json_schema(by_alias=True)
+    schema = model.model_json_schema(by_alias=True, schema_generator=_KeysChecked)
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$comment": f"Generated from the models in flows/ by `{describe}`; do not edit by hand.",
+        "$comment": "Generated from the models in flows/ by `python -m flows.schemas`; do not edit by hand.",
         **schema,
         "title": title,
     }

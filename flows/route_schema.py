@@ -3,7 +3,7 @@ unknown keys refused, kinds as closed lists and ids as constrained strings. The 
 with `RouteFile`, checks what a schema cannot say (references between steps, fields and actions), and
 builds the engine's frozen `flows.route.Route` from it.
 
-`python -m flows.route_schema > docs/route.schema.json` publishes the same rules as JSON Schema, which
+`python -m flows.schemas` publishes the same rules as JSON Schema, which
 each route file names on its first line so an editor checks it while it is typed.
 
 Adding a key is adding a field here (and to the dataclass in flows/route.py it builds); adding an effect
@@ -456,8 +456,4 @@ class RouteFile(FileModel):
 
 
 def route_schema() -> str:
-    return schema_text(RouteFile, "Zorgroute route file", "python -m flows.route_schema")
-
-
-if __name__ == "__main__":
-    print(route_schema(), end="")
+    return schema_text(RouteFile, "Zorgroute route file")

@@ -2,7 +2,7 @@
 `CalendarFile`, then checks what a schema cannot say (the region matches the file name, the `extends`
 chain, holidays inside their school year and not overlapping).
 
-`python -m flows.calendar.schema > docs/calendar.schema.json` publishes the same rules as JSON Schema,
+`python -m flows.schemas` publishes the same rules as JSON Schema,
 named on each calendar file's first line so an editor checks it while it is typed.
 """
 
@@ -81,8 +81,4 @@ class CalendarFile(FileModel):
 
 
 def calendar_schema() -> str:
-    return schema_text(CalendarFile, "Zorgroute school calendar file", "python -m flows.calendar.schema")
-
-
-if __name__ == "__main__":
-    print(calendar_schema(), end="")
+    return schema_text(CalendarFile, "Zorgroute school calendar file")

@@ -1,0 +1,186 @@
+"""The published schemas (docs/*.schema.json): generated from the models, named by every shipped file,
+and saying what the loader says — a file the loader refuses, an editor flags at the same place."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, get_args
+
+import jsonschema
+import pytest
+
+from flows.file_schema import FileModel
+from flows.loader import RouteError, builtin_route_files, parse_route
+from flows.route import EFFECT_KINDS, FIELD_KINDS
+from flows.route_schema import EffectSpec, FieldSpec
+from flows.schemas import DOCS, SCHEMAS, SHIPPED, schema_line
+from flows.yaml_text import load_yaml
+
+FLOWS = Path(__file__).resolve().parents[2] / "flows"
+
+
+def shipped(folder: str) -> list[Path]:
+    return sorted((FLOWS / folder).glob("*.yaml"))
+
+
+@cache
+def validator(schema_file: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads((DOCS / schema_file).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def as_json(data: Any) -> Any:
+    """What an editor's YAML server sees: an unquoted 2026-10-17 is a string there, a date for PyYAML."""
+    return json.loads(json.dumps(data, default=lambda v: v.isoformat() if isinstance(v, date) else v))
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_the_committed_schema_is_what_the_models_generate(name: str, update_golden: bool) -> None:
+    path, generated = DOCS / name, SCHEMAS[name]()
+    if update_golden:
+        path.write_text(generated, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == generated, f"{name} is stale: run `python -m flows.schemas`"
+
+
+@pytest.mark.parametrize(("folder", "schema_file"), sorted(SHIPPED.items()))
+def test_every_shipped_file_names_its_schema_and_validates_against_it(folder: str, schema_file: str) -> None:
+    check = validator(schema_file)
+    files = shipped(folder)
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert text.splitlines()[0] == schema_line(schema_file), path.name
+        assert (path.parent / schema_line(schema_file).split("$schema=")[1]).resolve() == DOCS / schema_file
+        errors = [
+            f"{list(e.absolute_path)}: {e.message}" for e in check.iter_errors(as_json(load_yaml(text)))
+        ]
+        assert not errors, f"{path.name}: {errors[:3]}"
+
+
+GOOD = builtin_route_files()["vlaardingen.yaml"]
+BROKEN = [
+    pytest.param(
+        (
+            "    title: vlaardingen.step.ib_beoordeling\n",
+            "    title: vlaardingen.step.ib_beoordeling\n    colour: x\n",
+        ),
+        "steps.ib_beoordeling",
+        "unknown key 'colour'; allowed: actors, confirm, fields, follow_ups, on_enter, terminal, title, "
+        "transitions",
+        id="unknown key",
+    ),
+    pytest.param(
+        (
+            "kind: choice\n        prompt: vlaardingen.ask.decision",
+            "kind: radio\n        prompt: vlaardingen.ask.decision",
+        ),
+        "steps.ib_beoordeling.fields[0].kind",
+        "input should be 'choice', 'multi', 'text', 'date' or 'pupil', got 'radio'",
+        id="wrong kind",
+    ),
+    pytest.param(
+        ("ib_beoordeling:\n    actors", "IB-beoordeling:\n    actors"),
+        "steps.IB-beoordeling",
+        "'IB-beoordeling' is not a step or field id (lowercase letters, digits, _; max 20, to fit Telegram's "
+        "buttons)",
+        id="bad step id",
+    ),
+    pytest.param(
+        ("{id: notes, kind: text", "{id: notes_about_the_pupil_today, kind: text"),
+        "steps.signaal.fields[3].id",
+        "'notes_about_the_pupil_today' is not a step or field id (lowercase letters, digits, _; max 20, "
+        "to fit Telegram's buttons)",
+        id="long field id",
+    ),
+    pytest.param(
+        ("- set_priority: first", "- set_priority: urgent"),
+        "steps.signaal.transitions[0].effects[0].set_priority",
+        "input should be 'first' or 'normal', got 'urgent'",
+        id="wrong effect value",
+    ),
+    pytest.param(
+        ("- set_priority: first", "- raise_priority: first"),
+        "steps.signaal.transitions[0].effects[0]",
+        "an effect is a mapping with one key, one of: assign_actor, assign_regiehouder, close, count, flag, "
+        "notify, record_consent, say, set_priority, unflag, got {'raise_priority': 'first'}",
+        id="unknown effect",
+    ),
+    pytest.param(
+        ("actors: [ib]", "actors: [ib, conciërge]"),
+        "steps.ib_beoordeling.actors[1]",
+        "input should be 'admin', 'directie', 'gedragswetenschapper', 'gs', 'ib', 'jgc', 'jv', 'leerkracht', "
+        "'leerplicht', 'mentor', 'smw', 'swv', 'wijkteam', 'wijkteamleider' or 'zorgcoordinator', "
+        "got 'conciërge'",
+        id="unknown role",
+    ),
+    pytest.param(
+        ("message: vlaardingen.notify.new_signal}", "mesage: vlaardingen.notify.new_signal}"),
+        "steps.signaal.transitions[1].effects[0].notify",
+        "unknown key 'mesage'; allowed: actions, message, roles, urgent, when_flag (and 1 more problem)",
+        id="misspelt key",
+    ),
+]
+
+
+@pytest.mark.parametrize(("edit", "where", "problem"), BROKEN)
+def test_a_broken_route_is_refused_by_the_loader_and_by_the_schema(
+    edit: tuple[str, str], where: str, problem: str
+) -> None:
+    old, new = edit
+    assert GOOD.count(old) >= 1
+    text = GOOD.replace(old, new, 1)
+    with pytest.raises(RouteError) as caught:
+        parse_route(text, "vlaardingen.yaml")
+    assert (caught.value.where, caught.value.problem) == (where, problem)
+    assert str(caught.value) == f"vlaardingen.yaml: {where}: {problem}"
+    assert list(validator("route.schema.json").iter_errors(as_json(load_yaml(text)))), (
+        "the schema let it pass"
+    )
+
+
+def test_the_schema_knows_every_effect_and_field_kind_the_engine_does() -> None:
+    effect_models = get_args(get_args(EffectSpec)[0])
+    tags = {get_args(member)[1].tag for member in effect_models}
+    assert tags == EFFECT_KINDS
+    assert set(get_args(FieldSpec.model_fields["kind"].annotation)) == FIELD_KINDS
+    assert all(issubclass(get_args(m)[0], FileModel) for m in effect_models)
+
+
+def test_the_longest_ids_fit_in_telegram_button_data() -> None:
+    """Step and field ids of 20, action and follow-up ids of 32 characters (the schema's limits) still
+    make button data of at most 64 bytes with a case ref like Z-ABCDEF."""
+    from bot.callbacks import ActionCb, FormCb, OpenCb, SnoozeCb
+
+    ref, step, short, long = "Z-ABCDEF", "s" * 20, "f" * 20, "a" * 32
+    packed = [
+        FormCb(ref=ref, step=step, field=short, op="v", v="20261231").pack(),
+        FormCb(ref=ref, step=step, field=short, op="ok").pack(),
+        ActionCb(ref=ref, step=step, action=long).pack(),
+        SnoozeCb(ref=ref, step=step, follow_up=long).pack(),
+        OpenCb(ref=ref, step=step).pack(),
+    ]
+    assert max(len(p.encode()) for p in packed) <= 64
+    # ...and the loader takes ids that long.
+    route = parse_route(
+        f"""
+id: t
+version: 1
+name: {{nl: T, en: T}}
+start: {{command: s, roles: [leerkracht], step: {step}}}
+steps:
+  {step}:
+    actors: [leerkracht]
+    title: t.step.a
+    fields: [{{id: {short}, kind: date, prompt: t.ask.a}}]
+    follow_ups: [{{id: {long}, after: 2 days}}]
+    terminal: true
+actions:
+  {long}: {{roles: [ib], label: t.action.a}}
+""",
+        "t.yaml",
+    )
+    assert route.steps[step].fields[0].id == short and long in route.actions
