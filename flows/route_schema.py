@@ -53,8 +53,7 @@ DateField = Annotated[str, StringConstraints(pattern=DATE_FIELD)]
 
 # A role id from flows/roles.py. An Enum, so the published schema lists the roles once (under $defs);
 # `use_enum_values` keeps plain strings in the models, as the engine's types expect.
-RoleName = StrEnum("RoleName", [(role, role) for role in sorted(ROLES)])  # type: ignore[misc]
-Role = RoleName
+Role = StrEnum("Role", [(role, role) for role in sorted(ROLES)])  # type: ignore[misc]
 Roles = Annotated[tuple[Role, ...], OneOrMany()]
 Ids = Annotated[tuple[Id, ...], OneOrMany()]
 StepIds = Annotated[tuple[StepId, ...], OneOrMany()]
@@ -82,14 +81,14 @@ class Start(FileModel):
     step: StepId
 
     def build(self) -> r.Start:
-        return r.Start(self.command, tuple(self.roles), self.step)
+        return r.Start(self.command, self.roles, self.step)
 
 
 class Condition(FileModel):
     """All must hold: `flag`s set, `not_flag`s unset, counters at least, and every other key is a field of
     the step whose answer equals the value (or one of the listed values)."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={"propertyNames": {"pattern": ID}})
+    model_config = ConfigDict(extra="allow", json_schema_extra={"propertyNames": {"pattern": SHORT_ID}})
     __pydantic_extra__: dict[str, Answer | tuple[Answer, ...]]
 
     flag: Ids = ()
@@ -99,8 +98,8 @@ class Condition(FileModel):
     @model_validator(mode="after")
     def _field_ids(self) -> Condition:
         for key in self.model_extra or {}:
-            if not _matches(ID, key):
-                raise ValueError(f"{key!r} {PATTERN_PROBLEMS[ID]}")
+            if not _matches(SHORT_ID, key):
+                raise ValueError(f"{key!r} {PATTERN_PROBLEMS[SHORT_ID]}")
         return self
 
     def build(self) -> r.Condition:
@@ -108,9 +107,7 @@ class Condition(FileModel):
             (key, tuple(_answer(v) for v in (value if isinstance(value, tuple) else (value,))))
             for key, value in (self.model_extra or {}).items()
         )
-        return r.Condition(
-            equals, tuple(self.flag), tuple(self.not_flag), tuple(self.counter_at_least.items())
-        )
+        return r.Condition(equals, self.flag, self.not_flag, tuple(self.counter_at_least.items()))
 
 
 def _answer(value: Answer) -> str:
@@ -121,99 +118,83 @@ def _matches(pattern: str, text: str) -> bool:
     return re.match(pattern, text) is not None
 
 
-# Effects: each a mapping with exactly one key, the effect's kind.
+# Effects: each a mapping with exactly one key, the effect's kind; its value is the effect's argument.
+class _Effect(FileModel):
+    def build(self) -> r.Effect:
+        (kind,) = type(self).model_fields
+        return r.Effect(kind, getattr(self, kind))
+
+
 class NotifyArgs(FileModel):
+    """Tell the holders of these roles at the school (no free text, no names)."""
+
     roles: Roles
     message: MsgId
-    urgent: bool = False
-    actions: tuple[Id, ...] = ()
-    when_flag: Id | None = None
+    urgent: bool = Field(False, description="ignores quiet hours")
+    actions: tuple[Id, ...] = Field((), description="case actions offered as buttons")
+    when_flag: Id | None = Field(None, description="only if the case has this flag")
 
 
-class RecordConsentArgs(FileModel):
-    """The fields of the step whose answers are the consent's status, method and date."""
-
-    status: FieldId
-    method: FieldId
-    date: FieldId
-
-
-class Notify(FileModel):
+class Notify(_Effect):
     notify: NotifyArgs
 
     def build(self) -> r.Effect:
         a = self.notify
         args = {
             "when_flag": a.when_flag,
-            "roles": tuple(a.roles),
+            "roles": a.roles,
             "message": a.message,
             "urgent": a.urgent,
-            "actions": tuple(a.actions),
+            "actions": a.actions,
         }
         return r.Effect("notify", args)
 
 
-class SetPriority(FileModel):
-    set_priority: Literal["first", "normal"]
+class RecordConsentArgs(FileModel):
+    """The fields of this step whose answers are the consent's status, method and date."""
 
-    def build(self) -> r.Effect:
-        return r.Effect("set_priority", self.set_priority)
-
-
-class FlagEffect(FileModel):
-    flag: Id
-
-    def build(self) -> r.Effect:
-        return r.Effect("flag", self.flag)
+    status: FieldId
+    method: FieldId
+    date: FieldId
 
 
-class Unflag(FileModel):
-    unflag: Id
-
-    def build(self) -> r.Effect:
-        return r.Effect("unflag", self.unflag)
-
-
-class Close(FileModel):
-    close: Id
-
-    def build(self) -> r.Effect:
-        return r.Effect("close", self.close)
-
-
-class Count(FileModel):
-    count: Id
-
-    def build(self) -> r.Effect:
-        return r.Effect("count", self.count)
-
-
-class Say(FileModel):
-    say: MsgId
-
-    def build(self) -> r.Effect:
-        return r.Effect("say", self.say)
-
-
-class AssignRegiehouder(FileModel):
-    assign_regiehouder: Role
-
-    def build(self) -> r.Effect:
-        return r.Effect("assign_regiehouder", self.assign_regiehouder)
-
-
-class AssignActor(FileModel):
-    assign_actor: Role
-
-    def build(self) -> r.Effect:
-        return r.Effect("assign_actor", self.assign_actor)
-
-
-class RecordConsent(FileModel):
+class RecordConsent(_Effect):
     record_consent: RecordConsentArgs
 
     def build(self) -> r.Effect:
         return r.Effect("record_consent", self.record_consent.model_dump())
+
+
+class SetPriority(_Effect):
+    set_priority: Literal["first", "normal"]
+
+
+class Flag(_Effect):
+    flag: Id
+
+
+class Unflag(_Effect):
+    unflag: Id
+
+
+class Close(_Effect):
+    close: Id = Field(description="the outcome")
+
+
+class Count(_Effect):
+    count: Id = Field(description="a counter that `counter_at_least` in a condition reads")
+
+
+class Say(_Effect):
+    say: MsgId = Field(description="a message to the person who acted")
+
+
+class AssignRegiehouder(_Effect):
+    assign_regiehouder: Role
+
+
+class AssignActor(_Effect):
+    assign_actor: Role = Field(description="the acting member holds this role's part of the case from now on")
 
 
 def _effect_kind(value: Any) -> str | None:
@@ -224,7 +205,7 @@ EFFECT_PROBLEM = f"an effect is a mapping with one key, one of: {', '.join(sorte
 EffectSpec = Annotated[
     Annotated[Notify, Tag("notify")]
     | Annotated[SetPriority, Tag("set_priority")]
-    | Annotated[FlagEffect, Tag("flag")]
+    | Annotated[Flag, Tag("flag")]
     | Annotated[Unflag, Tag("unflag")]
     | Annotated[RecordConsent, Tag("record_consent")]
     | Annotated[AssignRegiehouder, Tag("assign_regiehouder")]
@@ -246,6 +227,8 @@ class Option(FileModel):
 
 
 class FieldSpec(FileModel):
+    """A question of the step's form, asked in order; with `when`, only if it holds for earlier answers."""
+
     id: FieldId
     kind: Literal["choice", "multi", "text", "date", "pupil"]
     prompt: MsgId
@@ -277,11 +260,15 @@ class FieldSpec(FileModel):
 
 
 class TransitionSpec(FileModel):
-    to: StepId | None = None
+    """The first transition whose `when` holds is taken; the last has no `when`."""
+
+    to: StepId | None = Field(None, description="none: stay on the step (another attempt)")
     when: Condition | None = None
     effects: tuple[EffectSpec, ...] = ()
-    requires_consent: bool = False
-    label: MsgId | None = None
+    requires_consent: bool = Field(
+        False, description="refused unless consent is recorded (or the safety flag)"
+    )
+    label: MsgId | None = Field(None, description="the arrow's short label on the routekaart")
 
     def build(self) -> r.Transition:
         return r.Transition(
@@ -294,6 +281,8 @@ class TransitionSpec(FileModel):
 
 
 class FollowUpSpec(FileModel):
+    """A deadline on the step: `after` a duration from entering it, or `on_date` a date a step recorded."""
+
     id: Id
     after: Duration | None = None
     on_date: DateField | None = None
@@ -323,21 +312,23 @@ class FollowUpSpec(FileModel):
             after=self.after,
             effects=_effects(self.effects),
             to=self.to,
-            actions=tuple(self.actions),
+            actions=self.actions,
             on_date=(step, field) if self.on_date else None,
             at=self.at,
         )
 
 
 class StepSpec(FileModel):
+    """A form (fields) filled in by one member of the `actors` roles, then the first transition that holds."""
+
     actors: Roles
     title: MsgId
     fields: tuple[FieldSpec, ...] = ()
-    confirm: bool = False
+    confirm: bool = Field(False, description="show a summary to confirm before submitting")
     transitions: tuple[TransitionSpec, ...] = ()
     on_enter: tuple[EffectSpec, ...] = ()
     follow_ups: tuple[FollowUpSpec, ...] = ()
-    terminal: bool = False
+    terminal: bool = Field(False, description="an end step: arriving closes the case")
 
     @field_validator("fields")
     @classmethod
@@ -362,7 +353,7 @@ class StepSpec(FileModel):
     def build(self, step_id: str) -> r.Step:
         return r.Step(
             id=step_id,
-            actors=tuple(self.actors),
+            actors=self.actors,
             title=self.title,
             fields=tuple(f.build() for f in self.fields),
             confirm=self.confirm,
@@ -374,6 +365,8 @@ class StepSpec(FileModel):
 
 
 class ActionSpec(FileModel):
+    """What these roles may do on any open step (or only on `steps`), e.g. 'the family does not respond'."""
+
     roles: Roles
     label: MsgId
     effects: tuple[EffectSpec, ...] = ()
@@ -381,12 +374,13 @@ class ActionSpec(FileModel):
     steps: tuple[StepId, ...] = Field((), description="the steps it is offered on; empty: every open step")
 
     def build(self, action_id: str) -> r.Action:
-        return r.Action(
-            action_id, tuple(self.roles), self.label, _effects(self.effects), self.to, tuple(self.steps)
-        )
+        return r.Action(action_id, self.roles, self.label, _effects(self.effects), self.to, self.steps)
 
 
 class MilestoneSpec(FileModel):
+    """A point the route report measures lead times to: the first move `from` and/or `to` these steps, or
+    the case closing. The first milestone starts the lead times."""
+
     id: Id
     label: MsgId
     from_steps: StepIds = Field((), alias="from")
@@ -400,7 +394,7 @@ class MilestoneSpec(FileModel):
         return self
 
     def build(self) -> r.Milestone:
-        return r.Milestone(self.id, self.label, tuple(self.from_steps), tuple(self.to_steps), self.closed)
+        return r.Milestone(self.id, self.label, self.from_steps, self.to_steps, self.closed)
 
 
 class RouteFile(FileModel):
@@ -444,9 +438,9 @@ class RouteFile(FileModel):
             name=self.name.model_dump(),
             region=self.region,
             source=self.source,
-            school_kinds=tuple(self.school_kinds),
-            synonyms={role: tuple(others) for role, others in self.synonyms.items()},
-            vot=tuple(self.vot),
+            school_kinds=self.school_kinds,
+            synonyms={role: others for role, others in self.synonyms.items()},
+            vot=self.vot,
             start=self.start.build(),
             steps={sid: step.build(sid) for sid, step in self.steps.items()},
             actions={aid: action.build(aid) for aid, action in self.actions.items()},
