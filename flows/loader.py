@@ -3,14 +3,14 @@ that names the file, the step and the problem — never halfway through a family
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
 from pydantic import ValidationError
 
 from flows.file_schema import dotted, first_problem
-from flows.route import Effect, Route
+from flows.route import Effect, Route, Step
 from flows.route_schema import EFFECT_PROBLEM, PATTERN_PROBLEMS, RouteFile
 from flows.yaml_text import YAMLError, load_yaml
 
@@ -19,14 +19,6 @@ class RouteError(ValueError):
     def __init__(self, source: str, where: str, problem: str) -> None:
         self.source, self.where, self.problem = source, where, problem
         super().__init__(f"{source}: {where}: {problem}")
-
-
-class _Ctx:
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, where: str, problem: str) -> RouteError:
-        return RouteError(self.source, where, problem)
 
 
 def parse_route(text: str, source: str = "<route>") -> Route:
@@ -48,85 +40,79 @@ def build_route(raw: Any, source: str) -> Route:
         loc, problem = first_problem(exc, RouteFile, {**PATTERN_PROBLEMS, "effect": EFFECT_PROBLEM})
         raise RouteError(source, dotted(loc) or "route", problem) from None
     route = spec.build()
-    ctx = _Ctx(source)
-    _check_references(ctx, route)
-    _check_milestones(ctx, route)
+    for where, problem in _dangling_references(route):
+        raise RouteError(source, where, problem)
     return route
 
 
-def _check_milestones(ctx: _Ctx, route: Route) -> None:
-    """A milestone naming a step the route does not have would silently never be reached."""
-    for i, milestone in enumerate(route.milestones):
-        for key, steps in (("from", milestone.from_steps), ("to", milestone.to_steps)):
-            for sid in steps:
-                if sid not in route.steps:
-                    raise ctx.fail(f"milestones[{i}].{key}", f"unknown step {sid!r}")
-
-
-def _check_references(ctx: _Ctx, route: Route) -> None:
-    """Every step, field and action a route names must exist, so no case can reach a dead end."""
-    if route.start.step not in route.steps:
-        raise ctx.fail("start.step", f"unknown step {route.start.step!r}")
+def _dangling_references(route: Route) -> Iterator[tuple[str, str]]:
+    """(where, problem) for every step, field and action the route names but does not have, and for steps
+    no case can reach: a case must never walk into a dead end."""
+    yield from _steps(route, "start.step", [route.start.step])
     for step in route.steps.values():
-        where = f"steps.{step.id}"
-        known_fields = {f.id for f in step.fields}
-        for i, t in enumerate(step.transitions):
-            if t.to is not None and t.to not in route.steps:
-                raise ctx.fail(f"{where}.transitions[{i}].to", f"unknown step {t.to!r}")
-            for fid, _ in t.when.equals:
-                if fid not in known_fields:
-                    raise ctx.fail(f"{where}.transitions[{i}].when", f"unknown field {fid!r} of this step")
-            _check_effect_fields(ctx, t.effects, known_fields, f"{where}.transitions[{i}]")
-        for i, f in enumerate(step.fields):
-            for fid, _ in f.when.equals:
-                if fid not in [g.id for g in step.fields[:i]]:
-                    raise ctx.fail(
-                        f"{where}.fields[{i}].when", f"{fid!r} is not an earlier field of this step"
-                    )
-        for fu in step.follow_ups:
-            if fu.to is not None and fu.to not in route.steps:
-                raise ctx.fail(f"{where}.follow_ups.{fu.id}.to", f"unknown step {fu.to!r}")
-            _check_actions(ctx, route, fu.actions, f"{where}.follow_ups.{fu.id}.actions")
-            if fu.on_date is not None:
-                _check_date_field(ctx, route, fu.on_date, f"{where}.follow_ups.{fu.id}.on_date")
-        for eff in (*step.on_enter, *(e for t in step.transitions for e in t.effects)):
-            if eff.kind == "notify":
-                _check_actions(ctx, route, eff.args["actions"], f"{where}.notify.actions")
+        yield from _step_references(route, step)
     for action in route.actions.values():
-        if action.to is not None and action.to not in route.steps:
-            raise ctx.fail(f"actions.{action.id}.to", f"unknown step {action.to!r}")
-        for sid in action.steps:
-            if sid not in route.steps:
-                raise ctx.fail(f"actions.{action.id}.steps", f"unknown step {sid!r}")
-    reachable = _reachable(route)
-    unreachable = sorted(set(route.steps) - reachable)
+        yield from _steps(route, f"actions.{action.id}.to", [action.to])
+        yield from _steps(route, f"actions.{action.id}.steps", action.steps)
+    unreachable = sorted(set(route.steps) - _reachable(route))
     if unreachable:
-        raise ctx.fail("steps", f"unreachable step(s): {', '.join(unreachable)}")
+        yield "steps", f"unreachable step(s): {', '.join(unreachable)}"
+    # A milestone naming a step the route does not have would silently never be reached.
+    for i, milestone in enumerate(route.milestones):
+        yield from _steps(route, f"milestones[{i}].from", milestone.from_steps)
+        yield from _steps(route, f"milestones[{i}].to", milestone.to_steps)
 
 
-def _check_effect_fields(ctx: _Ctx, effects: tuple[Effect, ...], fields: set[str], where: str) -> None:
-    for eff in effects:
-        if eff.kind == "record_consent":
-            for key in ("status", "method", "date"):
-                if eff.args[key] not in fields:
-                    raise ctx.fail(
-                        f"{where}.record_consent.{key}", f"unknown field {eff.args[key]!r} of this step"
-                    )
+def _step_references(route: Route, step: Step) -> Iterator[tuple[str, str]]:
+    where = f"steps.{step.id}"
+    fields = [f.id for f in step.fields]
+    for i, t in enumerate(step.transitions):
+        yield from _steps(route, f"{where}.transitions[{i}].to", [t.to])
+        for fid, _ in t.when.equals:
+            if fid not in fields:
+                yield f"{where}.transitions[{i}].when", f"unknown field {fid!r} of this step"
+        for eff in t.effects:
+            if eff.kind == "record_consent":
+                for key, fid in eff.args.items():
+                    if fid not in fields:
+                        yield (
+                            f"{where}.transitions[{i}].record_consent.{key}",
+                            f"unknown field {fid!r} of this step",
+                        )
+    for i, f in enumerate(step.fields):
+        for fid, _ in f.when.equals:
+            if fid not in fields[:i]:
+                yield f"{where}.fields[{i}].when", f"{fid!r} is not an earlier field of this step"
+    for fu in step.follow_ups:
+        here = f"{where}.follow_ups.{fu.id}"
+        yield from _steps(route, f"{here}.to", [fu.to])
+        yield from _actions(route, f"{here}.actions", fu.actions)
+        if fu.on_date is not None:
+            yield from _date_field(route, f"{here}.on_date", *fu.on_date)
+    for eff in (*step.on_enter, *(e for t in step.transitions for e in t.effects)):
+        if eff.kind == "notify":
+            yield from _actions(route, f"{where}.notify.actions", eff.args["actions"])
 
 
-def _check_date_field(ctx: _Ctx, route: Route, ref: tuple[str, str], where: str) -> None:
-    step_id, field_id = ref
+def _steps(route: Route, where: str, step_ids: Iterable[str | None]) -> Iterator[tuple[str, str]]:
+    for sid in step_ids:
+        if sid is not None and sid not in route.steps:
+            yield where, f"unknown step {sid!r}"
+
+
+def _actions(route: Route, where: str, action_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
+    for action in action_ids:
+        if action not in route.actions:
+            yield where, f"unknown action {action!r}"
+
+
+def _date_field(route: Route, where: str, step_id: str, field_id: str) -> Iterator[tuple[str, str]]:
     if step_id not in route.steps:
-        raise ctx.fail(where, f"unknown step {step_id!r}")
+        yield where, f"unknown step {step_id!r}"
+        return
     found = route.steps[step_id].field(field_id)
     if found is None or found.kind != "date":
-        raise ctx.fail(where, f"{step_id}.{field_id} is not a date field")
-
-
-def _check_actions(ctx: _Ctx, route: Route, actions: tuple[str, ...], where: str) -> None:
-    for action in actions:
-        if action not in route.actions:
-            raise ctx.fail(where, f"unknown action {action!r}")
+        yield where, f"{step_id}.{field_id} is not a date field"
 
 
 def _reachable(route: Route) -> set[str]:
