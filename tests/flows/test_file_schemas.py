@@ -3,7 +3,10 @@ and saying what the loader says — a file the loader refuses, an editor flags a
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
+import random
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -13,7 +16,7 @@ import jsonschema
 import pytest
 
 from flows.file_schema import FileModel
-from flows.loader import RouteError, builtin_route_files, parse_route
+from flows.loader import RouteError, build_route, builtin_route_files, parse_route
 from flows.route import EFFECT_KINDS, FIELD_KINDS
 from flows.route_schema import EffectSpec, FieldSpec
 from flows.schemas import DOCS, SCHEMAS, SHIPPED, schema_line
@@ -184,3 +187,26 @@ actions:
         "t.yaml",
     )
     assert route.steps[step].fields[0].id == short and long in route.actions
+
+
+def _places(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    return [p for key, child in children for p in [(*path, key), *_places(child, (*path, key))]]
+
+
+@pytest.mark.parametrize("name", sorted(builtin_route_files()))
+def test_any_edit_of_a_shipped_route_loads_or_is_refused_with_a_located_message(name: str) -> None:
+    """Wrong types anywhere (a list for a name, a number for a list) used to crash the hand-written checks
+    with a TypeError; now every refusal is a RouteError with a place."""
+    rng = random.Random(name)
+    raw = load_yaml(builtin_route_files()[name])
+    places = _places(raw)
+    for _ in range(40):
+        edited = copy.deepcopy(raw)
+        *parent_path, key = rng.choice(places)
+        parent = functools.reduce(lambda node, k: node[k], parent_path, edited)
+        parent[key] = rng.choice([None, 0, 5000, True, "nergens", "Bad Id", "x.y", [parent[key]], {"a": 1}])
+        try:
+            build_route(edited, name)
+        except RouteError as exc:
+            assert exc.where and exc.problem
