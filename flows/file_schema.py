@@ -49,7 +49,8 @@ def first_problem(
     messages: dict[str, str],
 ) -> tuple[Loc, str]:
     """The first error as (location of the offending mapping or value, problem in words). `messages`
-    explains a failed pattern (by the pattern) better than a regular expression does."""
+    words a failed pattern (keyed by the pattern) or an error type ("enum", a custom type) better than
+    pydantic does; "{given}" in a message is replaced by the offending value."""
     errors = exc.errors(include_url=False)
     error = errors[0]
     loc = _clean_loc(error["loc"])
@@ -77,9 +78,9 @@ def _problem(error: ErrorDetails, messages: dict[str, str]) -> str:
         return f"{given!r} {messages[ctx['pattern']]}"
     if error["type"] == "value_error":
         return str(ctx.get("error", error["msg"]))
-    if error["type"] in ("union_tag_invalid", "union_tag_not_found") or error["type"] in messages:
-        return f"{messages.get(error['type'], error['msg'])}, got {given!r}"
-    message = error["msg"][0].lower() + error["msg"][1:]
+    message = messages.get(error["type"], error["msg"][0].lower() + error["msg"][1:])
+    if "{given}" in message:
+        return message.replace("{given}", repr(given))
     if isinstance(given, dict | list):
         return message
     return f"{message}, got {given!r}"

@@ -37,7 +37,9 @@ def build_route(raw: Any, source: str) -> Route:
     try:
         spec = RouteFile.model_validate(raw)
     except ValidationError as exc:
-        loc, problem = first_problem(exc, RouteFile, {**PATTERN_PROBLEMS, "effect": EFFECT_PROBLEM})
+        loc, problem = first_problem(
+            exc, RouteFile, {**PATTERN_PROBLEMS, "effect": EFFECT_PROBLEM + ", got {given}"}
+        )
         raise RouteError(source, dotted(loc) or "route", problem) from None
     route = spec.build()
     for where, problem in _dangling_references(route):

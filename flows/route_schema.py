@@ -67,6 +67,7 @@ PATTERN_PROBLEMS = {
     DURATION: "is not a duration like '3 school days', '2 days' or '48 hours'",
     LOCAL_TIME: "is not a local time like '09:00'",
     DATE_FIELD: "is not a date field like 'step.field'",
+    "enum": f"unknown role {{given}}; known roles: {', '.join(sorted(ROLES))}",  # Role is the only Enum
 }
 
 
