@@ -7,6 +7,7 @@ import copy
 import functools
 import json
 import random
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any, get_args
 import jsonschema
 import pytest
 
+from flows.calendar import CalendarFileError, load_calendar
 from flows.file_schema import FileModel
 from flows.loader import RouteError, build_route, builtin_route_files, parse_route
 from flows.route import EFFECT_KINDS, FIELD_KINDS
@@ -209,3 +211,42 @@ def test_any_edit_of_a_shipped_route_loads_or_is_refused_with_a_located_message(
             build_route(edited, name)
         except RouteError as exc:
             assert exc.where and exc.problem
+
+
+CALENDAR = """\
+region: testland
+options: {liberation_day: always}
+school_years:
+  - year: "2026-2027"
+    holidays:
+      - {name: herfstvakantie, from: 2026-10-17, to: 2026-10-25}
+"""
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("region: testland", "region: testland\ncolour: blue"), "top level: unknown key 'colour'"),
+        (
+            ("to: 2026-10-25", "to: 25-10-2026"),
+            "school year 2026-2027, holiday 'herfstvakantie', to: expected a date like 2026-10-17",
+        ),
+        (("always", "sometimes"), "options.liberation_day: input should be 'always', 'lustrum' or 'never'"),
+        (
+            ('"2026-2027"', "2026"),
+            'school year 2026, year: school year must be a quoted string like "2026-2027"',
+        ),
+    ],
+)
+def test_a_broken_calendar_is_refused_by_the_loader_and_by_the_schema(
+    tmp_path: Path, edit: tuple[str, str], message: str
+) -> None:
+    (tmp_path / "testland.yaml").write_text(CALENDAR, encoding="utf-8")
+    assert load_calendar("testland", directory=tmp_path).region == "testland"
+    text = CALENDAR.replace(*edit)
+    (tmp_path / "testland.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(CalendarFileError, match=re.escape(f"testland.yaml: {message}")):
+        load_calendar("testland", directory=tmp_path)
+    assert list(validator("calendar.schema.json").iter_errors(as_json(load_yaml(text)))), (
+        "the schema let it pass"
+    )
