@@ -73,7 +73,7 @@ class CalendarFile(FileModel):
     """A region's school holidays, or a municipality that `extends` a region."""
 
     region: RegionId = Field(description="the file's name without .yaml")
-    name: Name | None = None
+    name: Name = Field("", description="shown to people; default: the region id")
     extends: RegionId | None = Field(None, description="a region whose school years this file takes")
     school_years: tuple[SchoolYear, ...] | None = None
     options: Options = Field(default_factory=Options)
