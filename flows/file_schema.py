@@ -1,18 +1,15 @@
-"""What the route and calendar schemas share: a strict base model, the YAML shorthand "one item or a
+"""What the route and calendar file models share: a strict base model, the YAML shorthand "one item or a
 list", and the turn of pydantic's ValidationError into a place in the file and a problem in words.
-
-The models are the schema: `docs/route.schema.json` and `docs/calendar.schema.json` are generated from
-them (`python -m flows.schemas`), so an editor checks a file with the same rules the loader applies.
+(Publishing the models as JSON Schema is flows/schemas.py.)
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, ErrorDetails, core_schema
 
 Loc = tuple[int | str, ...]
@@ -26,8 +23,8 @@ class FileModel(BaseModel):
 
 
 class OneOrMany:
-    """`Annotated[list[X], OneOrMany()]`: the file may say `x` or `[x, y]`; the model always holds a list.
-    The published schema allows both forms."""
+    """`Annotated[tuple[X, ...], OneOrMany()]`: the file may say `x` or `[x, y]`; the model always holds
+    a tuple. The published schema allows both forms."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.no_info_before_validator_function(_as_list, handler(source))
@@ -132,29 +129,3 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     return [m for arg in get_args(annotation) for m in _models(arg)]
-
-
-class _KeysChecked(GenerateJsonSchema):
-    """A mapping with constrained keys (step ids → steps) comes out of pydantic as `patternProperties`,
-    which lets a key that does not match through unchecked. Say instead that every key must match."""
-
-    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
-        out = super().dict_schema(schema)
-        patterns = out.pop("patternProperties", None)
-        if patterns:
-            ((pattern, values),) = patterns.items()
-            out["propertyNames"] = {"pattern": pattern}
-            out["additionalProperties"] = values
-        return out
-
-
-def schema_text(model: type[BaseModel], title: str) -> str:
-    """The published JSON Schema of a file format, as committed in docs/."""
-    schema = model.model_json_schema(by_alias=True, schema_generator=_KeysChecked)
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$comment": "Generated from the models in flows/ by `python -m flows.schemas`; do not edit by hand.",
-        **schema,
-        "title": title,
-    }
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from flows import route as r
-from flows.file_schema import FileModel, OneOrMany, schema_text
+from flows.file_schema import FileModel, OneOrMany
 from flows.roles import ROLES
 
 # Ids travel in Telegram button data (bot/callbacks.py), which holds 64 bytes: "f:<ref>:<step>:<field>:ok:
@@ -448,7 +448,3 @@ class RouteFile(FileModel):
             settings=dict(self.settings),
             milestones=tuple(m.build() for m in self.milestones),
         )
-
-
-def route_schema() -> str:
-    return schema_text(RouteFile, "Zorgroute route file")

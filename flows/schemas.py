@@ -8,18 +8,22 @@ server (VS Code's YAML extension, JetBrains, Neovim): `# yaml-language-server: $
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
 from pathlib import Path
 
-from flows.calendar.schema import calendar_schema
-from flows.route_schema import route_schema
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from flows.calendar.schema import CalendarFile
+from flows.route_schema import RouteFile
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
-# file in docs/ → its text
-SCHEMAS: dict[str, Callable[[], str]] = {
-    "route.schema.json": route_schema,
-    "calendar.schema.json": calendar_schema,
+# file in docs/ → (the model of a file, its title)
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
+    "route.schema.json": (RouteFile, "Zorgroute route file"),
+    "calendar.schema.json": (CalendarFile, "Zorgroute school calendar file"),
 }
 
 # the folder of shipped files → the schema they name on their first line
@@ -31,13 +35,36 @@ def schema_line(schema_file: str) -> str:
     return f"# yaml-language-server: $schema=../../docs/{schema_file}"
 
 
+class _KeysChecked(GenerateJsonSchema):
+    """A mapping with constrained keys (step ids → steps) comes out of pydantic as `patternProperties`,
+    which lets a key that does not match through unchecked. Say instead that every key must match."""
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        out = super().dict_schema(schema)
+        patterns = out.pop("patternProperties", None)
+        if patterns:
+            ((pattern, values),) = patterns.items()
+            out["propertyNames"] = {"pattern": pattern}
+            out["additionalProperties"] = values
+        return out
+
+
+def schema_text(name: str) -> str:
+    """The published JSON Schema `name` (a file in docs/), as committed."""
+    model, title = SCHEMAS[name]
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$comment": "Generated from the models in flows/ by `python -m flows.schemas`; do not edit by hand.",
+        **model.model_json_schema(by_alias=True, schema_generator=_KeysChecked),
+        "title": title,
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
 def write_schemas(folder: Path = DOCS) -> list[Path]:
-    written = []
-    for name, make in SCHEMAS.items():
-        path = folder / name
-        path.write_text(make(), encoding="utf-8")
-        written.append(path)
-    return written
+    for name in SCHEMAS:
+        (folder / name).write_text(schema_text(name), encoding="utf-8")
+    return [folder / name for name in SCHEMAS]
 
 
 if __name__ == "__main__":

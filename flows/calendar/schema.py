@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StrictBool, StringConstraints, WithJsonSchema
 
 from flows.calendar.public_holidays import LiberationDay
-from flows.file_schema import FileModel, schema_text
+from flows.file_schema import FileModel
 
 REGION_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SCHOOL_YEAR = r"^\d{4}-\d{4}$"
@@ -78,7 +78,3 @@ class CalendarFile(FileModel):
     school_years: tuple[SchoolYear, ...] | None = None
     options: Options = Field(default_factory=Options)
     extra_closed: tuple[Day, ...] = Field((), description="study days and other closed days")
-
-
-def calendar_schema() -> str:
-    return schema_text(CalendarFile, "Zorgroute school calendar file")
