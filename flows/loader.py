@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from flows.file_schema import dotted, first_problem
 from flows.route import Effect, Route, Step
-from flows.route_schema import EFFECT_PROBLEM, PATTERN_PROBLEMS, RouteFile
+from flows.route_schema import PROBLEMS, RouteFile
 from flows.yaml_text import YAMLError, load_yaml
 
 
@@ -37,9 +37,7 @@ def build_route(raw: Any, source: str) -> Route:
     try:
         spec = RouteFile.model_validate(raw)
     except ValidationError as exc:
-        loc, problem = first_problem(
-            exc, RouteFile, {**PATTERN_PROBLEMS, "effect": EFFECT_PROBLEM + ", got {given}"}
-        )
+        loc, problem = first_problem(exc, RouteFile, PROBLEMS)
         raise RouteError(source, dotted(loc) or "route", problem) from None
     route = spec.build()
     for where, problem in _dangling_references(route):

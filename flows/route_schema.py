@@ -59,8 +59,11 @@ Ids = Annotated[tuple[Id, ...], OneOrMany()]
 StepIds = Annotated[tuple[StepId, ...], OneOrMany()]
 Answer = str | bool | int
 
-# What a failed pattern means, in the words of the file's author (see file_schema.first_problem).
-PATTERN_PROBLEMS = {
+EFFECT_PROBLEM = f"an effect is a mapping with one key, one of: {', '.join(sorted(r.EFFECT_KINDS))}"
+
+# A failed pattern (by the pattern) or an error type in the words of the file's author
+# (file_schema.first_problem).
+PROBLEMS = {
     ID: "is not an id (lowercase letters, digits, _; max 32)",
     SHORT_ID: "is not a step or field id (lowercase letters, digits, _; max 20, to fit Telegram's buttons)",
     MSGID: "is not a message id like 'route.step.text'",
@@ -68,6 +71,7 @@ PATTERN_PROBLEMS = {
     LOCAL_TIME: "is not a local time like '09:00'",
     DATE_FIELD: "is not a date field like 'step.field'",
     "enum": f"unknown role {{given}}; known roles: {', '.join(sorted(ROLES))}",  # Role is the only Enum
+    "effect": EFFECT_PROBLEM + ", got {given}",  # EffectSpec's own error type
 }
 
 
@@ -100,7 +104,7 @@ class Condition(FileModel):
     def _field_ids(self) -> Condition:
         for key in self.model_extra or {}:
             if not _matches(SHORT_ID, key):
-                raise ValueError(f"{key!r} {PATTERN_PROBLEMS[SHORT_ID]}")
+                raise ValueError(f"{key!r} {PROBLEMS[SHORT_ID]}")
         return self
 
     def build(self) -> r.Condition:
@@ -202,7 +206,6 @@ def _effect_kind(value: Any) -> str | None:
     return next(iter(value)) if isinstance(value, dict) and len(value) == 1 else None
 
 
-EFFECT_PROBLEM = f"an effect is a mapping with one key, one of: {', '.join(sorted(r.EFFECT_KINDS))}"
 EffectSpec = Annotated[
     Annotated[Notify, Tag("notify")]
     | Annotated[SetPriority, Tag("set_priority")]

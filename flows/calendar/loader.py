@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from flows.calendar.public_holidays import DutchPublicHolidays, LiberationDay
-from flows.calendar.schema import PATTERN_PROBLEMS, REGION_ID, CalendarFile, Holiday, SchoolYear
+from flows.calendar.schema import PROBLEMS, REGION_ID, CalendarFile, Holiday, SchoolYear
 from flows.calendar.school_calendar import DateRange, SchoolCalendar
 from flows.file_schema import Loc, dotted, first_problem
 from flows.yaml_text import YAMLError, load_yaml
@@ -132,7 +132,7 @@ def _read_yaml(filename: str, text: str) -> CalendarFile:
     try:
         return CalendarFile.model_validate(raw)
     except ValidationError as exc:
-        loc, problem = first_problem(exc, CalendarFile, PATTERN_PROBLEMS)
+        loc, problem = first_problem(exc, CalendarFile, PROBLEMS)
         raise CalendarFileError(f"{filename}: {_where(loc, raw)}: {problem}") from None
 
 

@@ -20,7 +20,7 @@ from flows.file_schema import FileModel
 REGION_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SCHOOL_YEAR = r"^\d{4}-\d{4}$"
 
-PATTERN_PROBLEMS = {REGION_ID: "is not a region id (lowercase words joined by '-')"}
+PROBLEMS = {REGION_ID: "is not a region id (lowercase words joined by '-')"}
 
 
 def _a_day(value: Any) -> Any:
