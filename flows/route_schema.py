@@ -233,6 +233,15 @@ class Option(FileModel):
 class FieldSpec(FileModel):
     """A question of the step's form, asked in order; with `when`, only if it holds for earlier answers."""
 
+    # The rules below (model validators) as JSON Schema too, so an editor flags them.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["kind"], "properties": {"kind": {"enum": ["choice", "multi"]}}},
+            "then": {"required": ["options"], "properties": {"options": {"minItems": 1}}},
+            "else": {"properties": {"options": {"maxItems": 0}}},
+        }
+    )
+
     id: FieldId
     kind: Literal["choice", "multi", "text", "date", "pupil"]
     prompt: MsgId
@@ -287,6 +296,10 @@ class TransitionSpec(FileModel):
 class FollowUpSpec(FileModel):
     """A deadline on the step: `after` a duration from entering it, or `on_date` a date a step recorded."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["after"]}, {"required": ["on_date"]}]}
+    )
+
     id: Id
     after: Duration | None = None
     on_date: DateField | None = None
@@ -324,6 +337,15 @@ class FollowUpSpec(FileModel):
 
 class StepSpec(FileModel):
     """A form (fields) filled in by one member of the `actors` roles, then the first transition that holds."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["terminal"], "properties": {"terminal": {"const": True}}},
+                {"required": ["transitions"], "properties": {"transitions": {"minItems": 1}}},
+            ]
+        }
+    )
 
     actors: Roles
     title: MsgId
@@ -384,6 +406,15 @@ class ActionSpec(FileModel):
 class MilestoneSpec(FileModel):
     """A point the route report measures lead times to: the first move `from` and/or `to` these steps, or
     the case closing. The first milestone starts the lead times."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["closed"], "properties": {"closed": {"const": True}}},
+                {"anyOf": [{"required": ["from"]}, {"required": ["to"]}]},
+            ]
+        }
+    )
 
     id: Id
     label: MsgId

@@ -122,6 +122,33 @@ BROKEN = [
         id="unknown role",
     ),
     pytest.param(
+        (
+            "kind: choice\n        prompt: vlaardingen.ask.decision",
+            "kind: text\n        prompt: vlaardingen.ask.decision",
+        ),
+        "steps.ib_beoordeling.fields[0]",
+        "a text field has no options",
+        id="options on a text field",
+    ),
+    pytest.param(
+        ("    terminal: true\n", "    terminal: false\n"),
+        "steps.afgerond",
+        "a step needs transitions unless it is terminal",
+        id="a dead end",
+    ),
+    pytest.param(
+        ("after: 3 school days", "after: 3 school days, on_date: plan_op_maat.evaluation"),
+        "steps.toestemming.follow_ups[0]",
+        "a follow-up needs either 'after' (a duration) or 'on_date' (step.field)",
+        id="after and on_date",
+    ),
+    pytest.param(
+        ("closed: true}", "closed: true, from: signaal}"),
+        "milestones[6]",
+        "a milestone is either 'closed: true' or a move 'from' and/or 'to' steps",
+        id="closed milestone with a move",
+    ),
+    pytest.param(
         ("message: vlaardingen.notify.new_signal}", "mesage: vlaardingen.notify.new_signal}"),
         "steps.signaal.transitions[1].effects[0].notify",
         "unknown key 'mesage'; allowed: actions, message, roles, urgent, when_flag (and 1 more problem)",
