@@ -18,7 +18,7 @@ from pydantic_core import core_schema
 from flows.calendar.schema import CalendarFile
 from flows.route_schema import RouteFile
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parent.parent / "docs"  # of a checkout: the schemas are not package data
 
 # file in docs/ → (the model of a file, its title)
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
