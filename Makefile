@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 PYBABEL_KEYWORDS := -k _ -k __ -k gettext -k lazy_gettext -k N_ -k t
 
-.PHONY: run test test-clock-ahead lint typecheck messages catalogs clean-venv
+.PHONY: run test test-clock-ahead lint typecheck messages catalogs schemas clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy bot flows storage
+
+# Rewrite docs/route.schema.json and docs/calendar.schema.json from the models in flows/ (review the diff).
+schemas: $(VENV)/.installed
+	$(PY) -m flows.schemas
 
 # Extract msgids from the code into locales/messages.pot and merge them into the nl and en catalogs.
 messages: $(VENV)/.installed
