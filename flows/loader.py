@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
+from flows.msgids import MSGID_PATTERN as _MSGID
+from flows.msgids import Msg
 from flows.roles import ROLES
 from flows.route import (
     EFFECT_KINDS,
@@ -27,7 +29,6 @@ from flows.route import (
 from flows.yaml_text import YAMLError, load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-_MSGID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _DURATION = re.compile(r"^\d+\s*(school ?days?|schooldagen|schooldag|days?|dagen|dag|hours?|uur|sd|d|h)$")
 _HOURS = re.compile(r"^\d+\s*(hours?|uur|h)$")
 _AT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -69,11 +70,11 @@ class _Ctx:
             raise self.fail(where, f"{value!r} is not an id (lowercase letters, digits, _; max 32)")
         return value
 
-    def msgid(self, value: Any, where: str) -> str:
+    def msgid(self, value: Any, where: str) -> Msg:
         if not isinstance(value, str) or not _MSGID.match(value):
             raise self.fail(where, f"{value!r} is not a message id like 'route.step.text'")
         self.msgids.add(value)
-        return value
+        return Msg(value)
 
     def roles(self, value: Any, where: str) -> tuple[str, ...]:
         items = value if isinstance(value, list) else [value]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flows.msgids import N_
+from flows.msgids import N_, Msg
 
 # Initials (1–4 letters, dots allowed) + group (PO "5", "5b", "gr 5", "groep 5"; VO class "2A", "3hv1"),
 # optionally the school's own pupil number. Anything longer than initials is refused: no names here.
@@ -18,7 +18,7 @@ _PUPIL = re.compile(
 class ValueProblem(ValueError):
     """An answer that cannot be accepted; `message` is a msgid for the reply, `params` its parameters."""
 
-    def __init__(self, message: str, **params: object) -> None:
+    def __init__(self, message: Msg, **params: object) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
