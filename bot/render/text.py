@@ -16,12 +16,21 @@ from flows.msgids import MSGID_PATTERN, Msg
 log = logging.getLogger(__name__)
 
 
-class Translator:
-    """`t("engine.submitted", step="vlaardingen.step.signaal", ref="Z-0001")` → text in `locale`.
+class Html(str):
+    """Text this edge already rendered as Telegram HTML (escaped where it had to be): passed as a
+    parameter, it is inserted as it is instead of escaped a second time."""
 
-    A parameter that is a `Msg` is translated too (the engine passes step titles and option labels as
-    ids). Every other parameter is HTML-escaped and shown as it is, whatever it looks like: it may be
-    something a member typed ("zie.verslag"). The first argument is always a message id.
+    __slots__ = ()
+
+
+class Translator:
+    """`t("engine.submitted", step=step.title, ref="Z-0001")` → text in `locale`: the one way the edge
+    translates (each update gets one in its member's language as `t`, bot/i18n.py).
+
+    The first argument is always a message id. A parameter that is a `Msg` is translated too (the engine
+    passes step titles and option labels as ids); an `Html` fragment this edge rendered is inserted as it
+    is; every other parameter is HTML-escaped and shown as it is, whatever it looks like: it may be
+    something a member typed ("zie.verslag").
     """
 
     def __init__(self, i18n: I18n, locale: str, timezone: str = "Europe/Amsterdam") -> None:
@@ -44,6 +53,8 @@ class Translator:
         """A value as the reader sees it: a `Msg` translated, a date formatted, anything else escaped."""
         if isinstance(value, Msg):
             return self.raw(value)
+        if isinstance(value, Html):
+            return str(value)
         if isinstance(value, datetime):
             return self.datetime(value)
         if isinstance(value, date):
