@@ -31,12 +31,10 @@ _MARK = "msgid"  # how a stored parameter says it is a message id: {"msgid": "en
 
 
 class Msg(str):
-    """A message id, to be translated at the edge. Compares, hashes and serialises as its string."""
+    """A message id, to be translated at the edge. Compares, hashes, serialises and reprs as its
+    string, so messages and files that quote one do not change."""
 
     __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"Msg({str.__repr__(self)})"
 
 
 def N_(msgid: str) -> Msg:
