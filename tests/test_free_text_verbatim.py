@@ -11,10 +11,12 @@ import logging
 import pytest
 
 from bot.i18n import make_i18n
+from bot.render.form import render_summary
 from bot.render.notification import notification_lines
 from bot.render.text import Translator
 from bot.services.cases import CaseService
 from bot.settings import Settings
+from flows import events as ev
 from flows import inputs as inp
 from flows.clock import FrozenClock
 from flows.msgids import N_, Msg, params_from_data, params_to_data
@@ -117,3 +119,20 @@ def test_a_school_notice_translates_its_marked_params_only() -> None:
     payload = {"message": "offboard.notice", "params": params_to_data({"n": 2}), "school_id": 1}
     lines = notification_lines(t, payload, "De Regenboog")
     assert "offboard.notice" not in "\n".join(lines) and "2" in lines[1]
+
+
+def test_the_summary_before_confirming_shows_what_was_written_and_translates_the_choices() -> None:
+    t = Translator(make_i18n("nl"), "nl")
+    summary = ev.Summary(
+        1,
+        "Z-0001",
+        "signaal",
+        (
+            (N_("vlaardingen.ask.pupil"), "pupil", LABEL),
+            (N_("vlaardingen.ask.notes"), "text", NOTE),
+            (N_("vlaardingen.ask.area"), "choice", N_("vlaardingen.opt.area_zorg")),
+        ),
+    )
+    text, _ = render_summary(t, None, N_("vlaardingen.step.signaal"), summary)
+    assert LABEL in text and NOTE in text and "Overslaan" not in text
+    assert "vlaardingen." not in text  # the prompts and the chosen option are translated
