@@ -45,6 +45,7 @@ from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.wiring import build_senders
+from bot.render.text import Translator
 from bot.routers import build_root_router, unmodified
 from bot.services.cases import EventLog
 from bot.services.secret import load_data_keys, load_secret_key
@@ -135,7 +136,7 @@ def build_dispatcher(
     member_events = (dp.message, dp.edited_message, dp.callback_query)
     for observer in member_events:
         observer.outer_middleware(MemberMiddleware())
-    MemberI18nMiddleware(i18n, settings.locale).setup(dp)
+    MemberI18nMiddleware(i18n, settings.locale, settings.timezone).setup(dp)
     for observer in member_events:
         observer.outer_middleware(StrangerGate())
     for observer in member_events:
@@ -153,7 +154,7 @@ async def set_bot_commands(bot: Bot, i18n: I18n) -> None:
     try:
         for language in LANGUAGES:
             commands = [
-                BotCommand(command=spec.name, description=i18n.gettext(spec.description, locale=language))
+                BotCommand(command=spec.name, description=Translator(i18n, language)(spec.description))
                 for spec in common_commands()
                 if spec.name != "start"
             ]

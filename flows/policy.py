@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.case import Case
-from flows.msgids import N_
+from flows.msgids import N_, Msg
 from flows.roles import RoleId
 from flows.route import Action, Route
 
@@ -26,10 +26,13 @@ class Actor:
     roles: frozenset[RoleId]
 
 
+NO_REASON = Msg("")
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""  # msgid when refused
+    reason: Msg = NO_REASON  # when refused
 
     def __bool__(self) -> bool:
         return self.allowed

@@ -4,6 +4,10 @@ The engine interprets these objects; nothing here knows about Telegram or a data
 small: a step is a form (a sequence of fields) filled in by one actor of the step's roles, followed by
 the first transition whose condition holds. Effects are a closed registry (see `EFFECT_KINDS`), so a
 route file can only ask for things the engine knows how to do.
+
+Every message id of a route (titles, prompts, labels, the messages of `notify` and `say`) is a `Msg`
+from the moment the objects are built, whoever builds them (the loader, a test): the dataclasses turn
+the strings they are given into `Msg`, so the edge translates exactly these and shows all else verbatim.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from flows.msgids import Msg, msg_or_none
 from flows.roles import RoleId
 
 FieldKind = Literal["choice", "multi", "text", "date", "pupil"]
@@ -36,7 +41,10 @@ EFFECT_KINDS: frozenset[str] = frozenset(
 @dataclass(frozen=True)
 class Option:
     value: str
-    label: str  # msgid
+    label: Msg
+
+    def __post_init__(self) -> None:
+        _as_msg(self, "label")
 
 
 @dataclass(frozen=True)
@@ -58,18 +66,30 @@ class Condition:
 class Field:
     id: str
     kind: FieldKind
-    prompt: str  # msgid
+    prompt: Msg
     options: tuple[Option, ...] = ()
     max_length: int = 500
     optional: bool = False
     when: Condition = Condition()  # asked only when this holds for the answers so far
     sensitive: bool = False  # free text or names: encrypted at rest, never in notifications
 
+    def __post_init__(self) -> None:
+        _as_msg(self, "prompt")
+
 
 @dataclass(frozen=True)
 class Effect:
     kind: str
     args: Any
+
+    def __post_init__(self) -> None:
+        # The two effects that carry a message id for the edge: `say` (the id itself) and `notify`.
+        if self.kind == "say" and isinstance(self.args, str):
+            object.__setattr__(self, "args", Msg(self.args))
+        elif self.kind == "notify" and isinstance(self.args, dict):
+            message = self.args.get("message")
+            if isinstance(message, str):
+                object.__setattr__(self, "args", {**self.args, "message": Msg(message)})
 
 
 @dataclass(frozen=True)
@@ -78,7 +98,10 @@ class Transition:
     when: Condition = Condition()
     effects: tuple[Effect, ...] = ()
     requires_consent: bool = False  # the safety flag overrides it
-    label: str | None = None  # msgid: the arrow's short label on the routekaart (default: the condition)
+    label: Msg | None = None  # the arrow's short label on the routekaart (default: the condition)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", msg_or_none(self.label))
 
 
 @dataclass(frozen=True)
@@ -100,13 +123,16 @@ class FollowUp:
 class Step:
     id: str
     actors: tuple[RoleId, ...]
-    title: str  # msgid: what the step is, for lists and timelines
+    title: Msg  # what the step is, for lists and timelines
     fields: tuple[Field, ...] = ()
     confirm: bool = False
     transitions: tuple[Transition, ...] = ()
     on_enter: tuple[Effect, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
     terminal: bool = False
+
+    def __post_init__(self) -> None:
+        _as_msg(self, "title")
 
     def field(self, field_id: str) -> Field | None:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -118,10 +144,13 @@ class Action:
 
     id: str
     roles: tuple[RoleId, ...]
-    label: str  # msgid
+    label: Msg
     effects: tuple[Effect, ...] = ()
     to: str | None = None
     steps: tuple[str, ...] = ()  # empty: available on every open step
+
+    def __post_init__(self) -> None:
+        _as_msg(self, "label")
 
 
 @dataclass(frozen=True)
@@ -138,10 +167,13 @@ class Milestone:
     closed. The route's first milestone is where its lead times start (the teacher's signal)."""
 
     id: str
-    label: str  # msgid
+    label: Msg
     from_steps: tuple[str, ...] = ()
     to_steps: tuple[str, ...] = ()
     closed: bool = False
+
+    def __post_init__(self) -> None:
+        _as_msg(self, "label")
 
 
 @dataclass(frozen=True)
@@ -173,3 +205,8 @@ class Route:
     @property
     def key(self) -> tuple[str, int]:
         return (self.id, self.version)
+
+
+def _as_msg(obj: object, name: str) -> None:
+    """Make `obj.name` a `Msg` (in a frozen dataclass's __post_init__)."""
+    object.__setattr__(obj, name, Msg(getattr(obj, name)))

@@ -29,6 +29,7 @@ from pydantic import (
 
 from flows import route as r
 from flows.file_schema import FileModel, OneOrMany
+from flows.msgids import MSGID_PATTERN, Msg
 from flows.roles import ROLES
 
 # Ids travel in Telegram button data (bot/callbacks.py), which holds 64 bytes: "f:<ref>:<step>:<field>:ok:
@@ -36,7 +37,7 @@ from flows.roles import ROLES
 # <action>" / "u:<ref>:<step>:<follow-up>" leave 52 for a step and an action or follow-up id.
 ID = r"^[a-z][a-z0-9_]{0,31}$"
 SHORT_ID = r"^[a-z][a-z0-9_]{0,19}$"
-MSGID = r"^[a-z0-9_]+(\.[a-z0-9_]+)+$"
+MSGID = MSGID_PATTERN.pattern
 DURATION = r"^\d+\s*(school ?days?|schooldagen|schooldag|days?|dagen|dag|hours?|uur|sd|d|h)$"
 HOURS = r"^\d+\s*(hours?|uur|h)$"
 LOCAL_TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -263,8 +264,8 @@ class FieldSpec(FileModel):
         return r.Field(
             id=self.id,
             kind=self.kind,
-            prompt=self.prompt,
-            options=tuple(r.Option(o.value, o.label) for o in self.options),
+            prompt=Msg(self.prompt),
+            options=tuple(r.Option(o.value, Msg(o.label)) for o in self.options),
             max_length=self.max_length,
             optional=self.optional,
             when=self.when.build() if self.when else r.Condition(),
@@ -289,7 +290,7 @@ class TransitionSpec(FileModel):
             when=self.when.build() if self.when else r.Condition(),
             effects=_effects(self.effects),
             requires_consent=self.requires_consent,
-            label=self.label,
+            label=None if self.label is None else Msg(self.label),
         )
 
 
@@ -380,7 +381,7 @@ class StepSpec(FileModel):
         return r.Step(
             id=step_id,
             actors=self.actors,
-            title=self.title,
+            title=Msg(self.title),
             fields=tuple(f.build() for f in self.fields),
             confirm=self.confirm,
             transitions=tuple(t.build() for t in self.transitions),
@@ -400,7 +401,7 @@ class ActionSpec(FileModel):
     steps: tuple[StepId, ...] = Field((), description="the steps it is offered on; empty: every open step")
 
     def build(self, action_id: str) -> r.Action:
-        return r.Action(action_id, self.roles, self.label, _effects(self.effects), self.to, self.steps)
+        return r.Action(action_id, self.roles, Msg(self.label), _effects(self.effects), self.to, self.steps)
 
 
 class MilestoneSpec(FileModel):
@@ -429,7 +430,7 @@ class MilestoneSpec(FileModel):
         return self
 
     def build(self) -> r.Milestone:
-        return r.Milestone(self.id, self.label, self.from_steps, self.to_steps, self.closed)
+        return r.Milestone(self.id, Msg(self.label), self.from_steps, self.to_steps, self.closed)
 
 
 class RouteFile(FileModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flows.msgids import N_
+from flows.msgids import N_, Msg
 
 # A pupil label is initials + group, optionally the school's own pupil number; no names. Initials are
 # capitals ("SK", "S.K.", "S K", up to 4), dotted letters ("s.k.") or two small letters ("sk"): a
@@ -25,7 +25,7 @@ _PUPIL = re.compile(rf"^\s*{_INITIALS}\s+{_GROUP}\s*(?:(?:#|nr\.?\s*)?(?P<number
 class ValueProblem(ValueError):
     """An answer that cannot be accepted; `message` is a msgid for the reply, `params` its parameters."""
 
-    def __init__(self, message: str, **params: object) -> None:
+    def __init__(self, message: Msg, **params: object) -> None:
         super().__init__(message)
         self.message = message
         self.params = params

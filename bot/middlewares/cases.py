@@ -32,8 +32,7 @@ class CaseServicesMiddleware(BaseMiddleware):
                 data["clock"],
                 data["uow"],
             )
-            t = Translator(data["i18n"], data["i18n"].current_locale, settings.timezone)
-            data["t"] = t
+            t: Translator = data["t"]  # bot/i18n.py, in the member's language
             outbox = data.get("outbox")
             channel = data.get("audit_channel", TELEGRAM)  # the webhook runner sets "webhook"
             audit = AuditTrail(uow, clock, member=data["member"], channel=channel, via=via_of(event))

@@ -46,7 +46,7 @@ def render_case(
     ]
     lines.append(t("case.status", status=STATUS[case.status], step=step.title))
     if case.flags:
-        lines.append(t("case.flags", flags=", ".join(t.raw(FLAGS.get(f, f)) for f in sorted(case.flags))))
+        lines.append(t("case.flags", flags=", ".join(t.param(FLAGS.get(f, f)) for f in sorted(case.flags))))
     if case.consent is not None:
         lines.append(
             t(
@@ -60,7 +60,7 @@ def render_case(
     timeline = ["\n" + t("case.timeline")]
     for entry in case.timeline[-TIMELINE_SHOWN:]:
         who = t.raw(role_msgid(entry.role, naming)) if entry.role else t("case.system")
-        what = t.raw(route.steps[entry.step].title) if entry.step in route.steps else entry.step
+        what = t.param(route.steps[entry.step].title if entry.step in route.steps else entry.step)
         action = _action_label(t, route, entry.action)
         timeline.append(f"• {t.datetime(entry.at)} — {who}: {what} ({action})")
     recorded = recorded_lines(t, route, case)
@@ -99,9 +99,10 @@ def recorded_lines(t: Translator, route: Route, case: Case, step_id: str | None 
                 continue
             labels = {o.value: o.label for o in field.options}
             if field.kind == "choice":
-                shown = t.raw(labels.get(value, value))
+                # A value the route no longer offers is shown as stored (t.param: only a Msg is translated).
+                shown = t.param(labels.get(value, value))
             elif field.kind == "multi":
-                shown = ", ".join(t.raw(labels.get(v, v)) for v in value)
+                shown = ", ".join(t.param(labels.get(v, v)) for v in value)
             elif field.kind == "date":
                 shown = t.date(value)
             elif field.kind == "pupil":
@@ -117,7 +118,7 @@ def _action_label(t: Translator, route: Route, action: str) -> str:
         return t.raw(route.actions[action[7:]].label)
     if action.startswith("follow_up:"):
         return t("case.entry_follow_up")
-    return t.raw(ENTRIES.get(action, action))
+    return t.param(ENTRIES.get(action, action))
 
 
 def _buttons(t: Translator, route: Route, case: Case, actor: Actor) -> InlineKeyboardMarkup | None:

@@ -8,7 +8,15 @@ from datetime import date, timedelta
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import FormCb
+from bot.callbacks import (
+    FormChoose,
+    FormConfirm,
+    FormDate,
+    FormDiscard,
+    FormDone,
+    FormPupil,
+    FormToggle,
+)
 from bot.render.text import Translator
 from flows import events as ev
 from flows.case import Case, Pupil
@@ -33,40 +41,41 @@ def render_prompt(
 ) -> Rendered:
     text = header(t, case, step_title) + t.raw(prompt.message)
     kb = InlineKeyboardBuilder()
-
-    def cb(op: str, v: str = "") -> str:
-        return FormCb(ref=prompt.case_ref, step=prompt.step, field=prompt.field, op=op, v=v).pack()
+    at = {"ref": prompt.case_ref, "step": prompt.step, "field": prompt.field}
+    done = FormDone(**at).pack()
 
     if prompt.kind == "choice":
         for i, (_, label) in enumerate(prompt.options):
-            kb.row(InlineKeyboardButton(text=t.raw(label), callback_data=cb("c", str(i))))
+            kb.row(InlineKeyboardButton(text=t.raw(label), callback_data=FormChoose(**at, option=i).pack()))
     elif prompt.kind == "multi":
         for i, (value, label) in enumerate(prompt.options):
             mark = "✅ " if value in prompt.selected else "▫️ "
-            kb.row(InlineKeyboardButton(text=mark + t.raw(label), callback_data=cb("t", str(i))))
-        kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=cb("d")))
+            toggle = FormToggle(**at, option=i).pack()
+            kb.row(InlineKeyboardButton(text=mark + t.raw(label), callback_data=toggle))
+        kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=done))
         text += "\n<i>" + t("form.hint_multi") + "</i>"
     elif prompt.kind == "text":
         text += "\n<i>" + t("form.hint_text", max=prompt.max_length) + "</i>"
     elif prompt.kind == "date":
         text += "\n<i>" + t("form.hint_date") + "</i>"
-        kb.row(InlineKeyboardButton(text=t("form.today"), callback_data=cb("v", today.strftime("%Y%m%d"))))
+        kb.row(InlineKeyboardButton(text=t("form.today"), callback_data=_date(at, today)))
         for weeks in DATE_SHORTCUTS_WEEKS:
             day = today + timedelta(weeks=weeks)
-            kb.add(
-                InlineKeyboardButton(
-                    text=t("form.in_weeks", n=weeks), callback_data=cb("v", day.strftime("%Y%m%d"))
-                )
-            )
+            kb.add(InlineKeyboardButton(text=t("form.in_weeks", n=weeks), callback_data=_date(at, day)))
     elif prompt.kind == "pupil":
         text += "\n<i>" + t("form.hint_pupil") + "</i>"
         for pupil in pupils:
             shown = pupil.label + (f" ({pupil.number})" if pupil.number else "")
-            kb.row(InlineKeyboardButton(text=shown, callback_data=cb("p", str(pupil.id))))
+            if pupil.id is not None:
+                kb.row(InlineKeyboardButton(text=shown, callback_data=FormPupil(**at, pupil=pupil.id).pack()))
     if prompt.optional and prompt.kind != "multi":
-        kb.row(InlineKeyboardButton(text=t("form.skip"), callback_data=cb("d")))
-    kb.row(InlineKeyboardButton(text=t("form.cancel"), callback_data=cb("x")))
+        kb.row(InlineKeyboardButton(text=t("form.skip"), callback_data=done))
+    kb.row(InlineKeyboardButton(text=t("form.cancel"), callback_data=FormDiscard(**at).pack()))
     return text, kb.as_markup()
+
+
+def _date(at: dict[str, str], day: date) -> str:
+    return FormDate(**at, day=day.strftime("%Y%m%d")).pack()
 
 
 def render_summary(t: Translator, case: Case | None, step_title: str, summary: ev.Summary) -> Rendered:
@@ -80,15 +89,10 @@ def render_summary(t: Translator, case: Case | None, step_title: str, summary: e
             shown = html.escape(value)
         lines.append(f"• <i>{t.raw(prompt)}</i>\n   {shown}")
     kb = InlineKeyboardBuilder()
+    at = {"ref": summary.case_ref, "step": summary.step, "field": "-"}  # "-": about no one field
     kb.row(
-        InlineKeyboardButton(
-            text=t("form.confirm"),
-            callback_data=FormCb(ref=summary.case_ref, step=summary.step, field="-", op="ok").pack(),
-        ),
-        InlineKeyboardButton(
-            text=t("form.cancel"),
-            callback_data=FormCb(ref=summary.case_ref, step=summary.step, field="-", op="x").pack(),
-        ),
+        InlineKeyboardButton(text=t("form.confirm"), callback_data=FormConfirm(**at).pack()),
+        InlineKeyboardButton(text=t("form.cancel"), callback_data=FormDiscard(**at).pack()),
     )
     return "\n".join(lines), kb.as_markup()
 

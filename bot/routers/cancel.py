@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
-from aiogram.utils.i18n import gettext as _
 
 from bot.conversation import clear_conversation
+from bot.render.text import Translator
 from bot.services.cases import CaseService
 from storage.models import Member
 
@@ -17,10 +17,10 @@ def build_router() -> Router:
     router.message.filter(F.chat.type == "private")
 
     @router.message(Command("annuleer", "cancel", "stop"))
-    async def cancel(message: Message, member: Member, cases: CaseService) -> None:
+    async def cancel(message: Message, member: Member, cases: CaseService, t: Translator) -> None:
         # A case form is left through the engine, so a teacher's unconfirmed signal is dropped.
         left = await cases.discard_open_form(member)
         previous = clear_conversation(member)
-        await message.answer(_("cancel.done") if left or previous else _("cancel.nothing"))
+        await message.answer(t("cancel.done") if left or previous else t("cancel.nothing"))
 
     return router

@@ -3,8 +3,8 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
-from aiogram.utils.i18n import I18n
 
+from bot.render.text import Translator
 from bot.services.help import help_text
 from storage.models import Member
 from storage.uow import UnitOfWork
@@ -15,7 +15,7 @@ def build_router() -> Router:
     router.message.filter(F.chat.type == "private")
 
     @router.message(Command("help", "hulp"))
-    async def show_help(message: Message, uow: UnitOfWork, member: Member, i18n: I18n) -> None:
-        await message.answer(await help_text(uow, i18n, member))
+    async def show_help(message: Message, uow: UnitOfWork, member: Member, t: Translator) -> None:
+        await message.answer(await help_text(uow, t, member))
 
     return router

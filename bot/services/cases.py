@@ -85,7 +85,7 @@ class CaseService:
     async def advance(self, member: Member, ref: str, given: inp.Input) -> Outcome:
         case = await self.uow.cases.get(ref)
         if case is None:
-            return Outcome(None, [ev.Refused(member.id, "access.not_found")])
+            return Outcome(None, [ev.Refused(member.id, policy.NOT_FOUND.reason)])
         actor = actor_at(member, case.school_id)
         result = self.route_engine.advance(case, actor, given, self.clock.now())
         if result.case is case and not result.refused:

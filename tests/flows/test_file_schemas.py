@@ -184,12 +184,13 @@ def test_the_schema_knows_every_effect_and_field_kind_the_engine_does() -> None:
 def test_the_longest_ids_fit_in_telegram_button_data() -> None:
     """Step and field ids of 20, action and follow-up ids of 32 characters (the schema's limits) still
     make button data of at most 64 bytes with a case ref like Z-ABCDEF."""
-    from bot.callbacks import ActionCb, FormCb, OpenCb, SnoozeCb
+    from bot.callbacks import ActionCb, FormConfirm, FormDate, FormPupil, OpenCb, SnoozeCb
 
     ref, step, short, long = "Z-ABCDEF", "s" * 20, "f" * 20, "a" * 32
     packed = [
-        FormCb(ref=ref, step=step, field=short, op="v", v="20261231").pack(),
-        FormCb(ref=ref, step=step, field=short, op="ok").pack(),
+        FormDate(ref=ref, step=step, field=short, day="20261231").pack(),
+        FormConfirm(ref=ref, step=step, field=short).pack(),
+        FormPupil(ref=ref, step=step, field=short, pupil=999_999_999).pack(),
         ActionCb(ref=ref, step=step, action=long).pack(),
         SnoozeCb(ref=ref, step=step, follow_up=long).pack(),
         OpenCb(ref=ref, step=step).pack(),
