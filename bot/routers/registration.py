@@ -11,10 +11,11 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import N_, role_names
-from bot.services.help import commands_text
+from bot.services.help import member_commands
 from bot.services.registration import Outcome, redeem
 from bot.settings import Settings
 from flows.clock import Clock
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -39,6 +40,7 @@ def build_router() -> Router:
         clock: Clock,
         settings: Settings,
         secret_key: bytes,
+        route_engine: RouteEngine,
         i18n: I18n,
     ) -> None:
         assert message.from_user is not None
@@ -66,11 +68,14 @@ def build_router() -> Router:
             Outcome.ROLES_ADDED: N_("start.roles_added"),
             Outcome.NOTHING_NEW: N_("start.nothing_new"),
         }[result.outcome]
-        await message.answer(_(key).format(**fields) + "\n\n" + commands_text(i18n, result.member))
+        commands = await member_commands(uow, route_engine, i18n, result.member)
+        await message.answer(_(key).format(**fields) + "\n\n" + commands)
 
     @router.message(CommandStart())
-    async def start_again(message: Message, member: Member, uow: UnitOfWork, i18n: I18n) -> None:
+    async def start_again(
+        message: Message, member: Member, uow: UnitOfWork, route_engine: RouteEngine, i18n: I18n
+    ) -> None:
         text = _("start.welcome_back").format(name=html.escape(uow.members.name(member)))
-        await message.answer(text + "\n\n" + commands_text(i18n, member))
+        await message.answer(text + "\n\n" + await member_commands(uow, route_engine, i18n, member))
 
     return router

@@ -8,6 +8,8 @@ from aiogram.utils.i18n import I18n
 
 from bot.commands import commands_for
 from bot.i18n import role_names
+from bot.services.school_routes import starting_schools
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -35,10 +37,14 @@ def roles_line(i18n: I18n, schools: list[SchoolRoles]) -> str:
     )
 
 
-def commands_text(i18n: I18n, member: Member) -> str:
+def commands_text(i18n: I18n, member: Member, *, may_start: bool) -> str:
+    """The commands of the member's roles; `may_start`: a route of theirs lets them start a case."""
     roles = {held.role for held in member.roles}
-    lines = [f"/{spec.name} — {i18n.gettext(spec.description)}" for spec in commands_for(roles)]
-    coming = commands_for(roles, available=False)
+    lines = [
+        f"/{spec.name} — {i18n.gettext(spec.description)}"
+        for spec in commands_for(roles, may_start=may_start)
+    ]
+    coming = commands_for(roles, may_start=may_start, available=False)
     if coming:
         lines.append("")
         lines.append(i18n.gettext("help.coming"))
@@ -46,13 +52,19 @@ def commands_text(i18n: I18n, member: Member) -> str:
     return "\n".join(lines)
 
 
-async def help_text(uow: UnitOfWork, i18n: I18n, member: Member) -> str:
+async def member_commands(uow: UnitOfWork, route_engine: RouteEngine, i18n: I18n, member: Member) -> str:
+    """commands_text for `member`, with /signaal where their school's route lets them start."""
+    may_start = bool(await starting_schools(member, uow, route_engine))
+    return commands_text(i18n, member, may_start=may_start)
+
+
+async def help_text(uow: UnitOfWork, route_engine: RouteEngine, i18n: I18n, member: Member) -> str:
     schools = await roles_by_school(uow, member)
     return "\n".join(
         [
             i18n.gettext("help.header"),
             i18n.gettext("help.roles").format(roles=roles_line(i18n, schools)),
             "",
-            commands_text(i18n, member),
+            await member_commands(uow, route_engine, i18n, member),
         ]
     )
