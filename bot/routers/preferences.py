@@ -1,5 +1,5 @@
 """/meldingen: a member picks their channels (Telegram, e-mail, WhatsApp), their addresses and quiet hours.
-Addresses are typed as the answer to a question (a conversation), checked, and shown back masked."""
+Addresses are typed as the answer to a question (bot/states.Meldingen), checked, and shown back masked."""
 
 from __future__ import annotations
 
