@@ -87,7 +87,24 @@ async def test_the_upgrade_carries_open_conversations_over(empty_database_url: s
                     ),
                     {"user": user, "conversation": json.dumps(conversation)},
                 )
+            # A role hangs on the member by a cascading foreign key: dropping the column must not rebuild
+            # the member table (a rebuild on SQLite would delete the roles with it).
+            await connection.execute(
+                text(
+                    "INSERT INTO school (id, name, kind, created_at)"
+                    " VALUES (1, 'R', 'po', '2026-11-23 09:00:00')"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO member_role (member_id, school_id, role)"
+                    " SELECT id, 1, 'ib' FROM member WHERE telegram_user_id = 7"
+                )
+            )
         await upgrade(empty_database_url)
+        async with engine.connect() as connection:
+            roles = (await connection.execute(text("SELECT count(*) FROM member_role"))).scalar()
+        assert roles == 1
         storage = DatabaseStorage(make_sessionmaker(engine))
         found = {}
         for user in conversations:
