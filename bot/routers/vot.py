@@ -18,6 +18,7 @@ from bot.callbacks_vot import (
     AgendaDoneCb,
     AgendaPickCb,
     CancelMeetingCb,
+    LegacyRsvpCb,
     MoveMeetingCb,
     PlanDropCb,
     PlanDurationCb,
@@ -123,14 +124,19 @@ def build_router() -> Router:
             return
         await message.answer(t("vot.moved", n=await meetings.move(member, meeting, start)))
 
-    @router.callback_query(RsvpCb.filter())
+    @router.callback_query(or_f(RsvpCb.filter(), LegacyRsvpCb.filter(F.op == "rsvp")))
     async def rsvp(
-        query: CallbackQuery, callback_data: RsvpCb, member: Member, meetings: MeetingService, t: Translator
+        query: CallbackQuery,
+        callback_data: RsvpCb | LegacyRsvpCb,
+        member: Member,
+        meetings: MeetingService,
+        t: Translator,
     ) -> None:
-        if await meetings.respond(member, callback_data.meeting, callback_data.answer) is None:
+        data = callback_data.typed() if isinstance(callback_data, LegacyRsvpCb) else callback_data
+        if await meetings.respond(member, data.meeting, data.answer) is None:
             await query.answer(t("vot.stale"), show_alert=True)
             return
-        await query.answer(t("vot.answer.thanks", answer=ANSWER_LABELS[callback_data.answer]))
+        await query.answer(t("vot.answer.thanks", answer=ANSWER_LABELS[data.answer]))
 
     @router.callback_query(or_f(MoveMeetingCb.filter(), CancelMeetingCb.filter()))
     async def manage(

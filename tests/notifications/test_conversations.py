@@ -141,6 +141,9 @@ async def test_a_planner_at_two_schools_picks_one_moves_the_meeting_and_old_butt
         assert "Dit kan niet" in (h.callback_answers(1002)[-1] or "")
         await h.press(1002, data=f"vr:{meeting}:perhaps")
         assert h.callback_answers(1002)[-1] == "Deze knop werkt niet meer."
+        # An invitation sent before the typed button data is still answered.
+        await h.press(1002, data=f"v:rsvp:{meeting}:yes")
+        assert h.callback_answers(1002)[-1] == "Genoteerd: Ja."
 
 
 def test_vot_and_meldingen_buttons_fit_telegrams_64_bytes() -> None:
