@@ -38,9 +38,7 @@ from bot.render.vot import (
 from bot.services.meetings import DURATIONS, MeetingService
 from bot.services.reads import CaseReader, Seen
 from bot.states import VotMove, VotPlan
-from flows.clock import Clock
 from storage.models import Member
-from storage.uow import UnitOfWork
 
 
 async def _candidates(reader: CaseReader, member: Member, school_id: int) -> list[Seen]:
@@ -63,8 +61,6 @@ def build_router() -> Router:
         message: Message,
         command: CommandObject,
         member: Member,
-        uow: UnitOfWork,
-        clock: Clock,
         meetings: MeetingService,
         state: FSMContext,
         t: Translator,
@@ -74,16 +70,12 @@ def build_router() -> Router:
             if not planning:
                 await message.answer(t("vot.plan.not_allowed"))
             elif len(planning) > 1:
-                names = [(sid, s.name) for sid in planning if (s := await uow.schools.get(sid)) is not None]
-                await message.answer(t("vot.plan.pick_school"), reply_markup=schools_keyboard(names))
+                picker = schools_keyboard(await meetings.school_names(planning))
+                await message.answer(t("vot.plan.pick_school"), reply_markup=picker)
             else:
                 await _begin(state, message, t, planning[0])
             return
-        schools = sorted({r.school_id for r in member.roles})
-        upcoming = [
-            (m, await uow.meetings.tally(m.id)) for m in await uow.meetings.upcoming(schools, clock.now())
-        ]
-        text, keyboard = meetings_text(t, upcoming, bool(planning))
+        text, keyboard = meetings_text(t, await meetings.upcoming(member), bool(planning))
         await message.answer(text, reply_markup=keyboard)
 
     @router.message(StateFilter(VotPlan.date, VotMove.date), F.text)

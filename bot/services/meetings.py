@@ -89,6 +89,15 @@ class MeetingService:
         start = datetime.combine(day, at, ZoneInfo(self.timezone))
         return start if start > self.now else None
 
+    async def upcoming(self, member: Member) -> list[tuple[VotMeeting, dict[str, int]]]:
+        """The planned meetings at the member's schools that have not started, with their answer counts."""
+        meetings = await self.uow.meetings.upcoming(schools_of(member), self.now)
+        return [(m, await self.uow.meetings.tally(m.id)) for m in meetings]
+
+    async def school_names(self, school_ids: Sequence[int]) -> list[tuple[int, str]]:
+        """(id, name) of the schools a planner picks from."""
+        return [(sid, s.name) for sid in school_ids if (s := await self.uow.schools.get(sid)) is not None]
+
     async def manageable(self, member: Member, meeting_id: int) -> VotMeeting | None:
         """The planned meeting `member` may move or cancel, or None (gone, held, or not theirs to plan)."""
         meeting = await self.uow.meetings.get(meeting_id)
