@@ -108,5 +108,6 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self.fsm.forget_cached()
         self._wrote = False
         self._committed = False

@@ -136,7 +136,7 @@ class CaseService:
         saved = await self._persist(member.id, before, result)
         # The open form is the case with the member's draft; which step it is on, only the draft says.
         if member.id in saved.drafts:
-            await self._open_form_on(saved.ref)
+            await self._open_form_on(saved.ref)  # unchanged while the form stays open: no write
         elif await self._open_form() == saved.ref:
             await self._close_form()
         return Outcome(saved, [e for e in result.events if _for(e, member.id)])
