@@ -117,3 +117,26 @@ async def test_the_upgrade_carries_open_conversations_over(empty_database_url: s
         8: ("VotMove:time", {"meeting": 5, "date": "2026-11-30"}),
         9: ("Meldingen:email", {}),
     }
+
+
+async def test_an_unchanged_state_is_not_written_again(database_url: str) -> None:
+    """A form step that keeps the form open (CaseService sets the same state and ref) writes nothing, and
+    the update reads its state once however often it asks."""
+    engine = create_engine(database_url)
+    try:
+        sessionmaker = make_sessionmaker(engine)
+        storage = DatabaseStorage(sessionmaker)
+        await storage.set_state(KEY, CaseForm.open)
+        await storage.set_data(KEY, {"ref": "Z-0001"})
+        async with UnitOfWork(sessionmaker) as uow:
+            with update_unit_of_work(uow):
+                assert await storage.get_state(KEY) == CaseForm.open.state
+                await storage.set_state(KEY, CaseForm.open)
+                await storage.set_data(KEY, {"ref": "Z-0001"})
+                assert not uow.wrote
+                await storage.set_data(KEY, {"ref": "Z-0002"})
+                assert uow.wrote
+                await uow.rollback()  # forgets what it remembered, with what it wrote
+                assert await storage.get_data(KEY) == {"ref": "Z-0001"}
+    finally:
+        await engine.dispose()
