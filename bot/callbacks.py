@@ -139,20 +139,3 @@ class RoutekaartCb(CallbackData, prefix="r"):
     """Send the routekaart of this school's route (members at several schools pick one)."""
 
     school: int
-
-
-class VotCb(CallbackData, prefix="v"):
-    """VOT meetings. op: rsvp (v=yes/no/maybe) on meeting m; school (m=school id) while planning;
-    dur (v=minutes), all, pick (v=#case), done, send, drop while planning; move, cancel on meeting m."""
-
-    op: str
-    m: int = 0
-    v: str = ""
-
-
-class PrefCb(CallbackData, prefix="mp"):
-    """/meldingen. op: ch (toggle channel v), email, phone (ask for the address), quiet (next preset),
-    done."""
-
-    op: str
-    v: str = ""

@@ -123,6 +123,17 @@ def can_see_report(roles: frozenset[RoleId], level: str) -> Decision:
     return ALLOW if roles & REPORT_ROLES.get(level, frozenset()) else NO_REPORT
 
 
+# Who plans the VOT meeting (`/vot plan`) at a school: the care coordinators and the leadership. The members
+# invited are the route's `vot` roles (bot/services/meetings.py); planning is a smaller circle.
+VOT_PLANNER_ROLES: frozenset[RoleId] = frozenset({"ib", "zorgcoordinator", "directie"})
+NOT_A_PLANNER = Decision(False, N_("vot.plan.not_allowed"))
+
+
+def can_plan_vot(actor: Actor) -> Decision:
+    """Plan, move or cancel the VOT meetings of `actor`'s school."""
+    return ALLOW if actor.roles & VOT_PLANNER_ROLES else NOT_A_PLANNER
+
+
 def actionable_steps(route: Route, roles: frozenset[RoleId]) -> frozenset[str]:
     """The steps a holder of `roles` acts on in this route (for "what waits for me")."""
     return frozenset(s.id for s in route.steps.values() if not s.terminal and roles & route.expand(s.actors))

@@ -45,6 +45,7 @@ class CaseServicesMiddleware(BaseMiddleware):
                 data.get("event_log"),
                 channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
                 audit=audit,
+                dialogue=data.get("state"),
             )
             data["reader"] = CaseReader(uow, route_engine, audit)
             data["audit"] = audit  # for handlers that show cases outside the reader (/agenda)

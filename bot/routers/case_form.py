@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import (
@@ -23,11 +25,11 @@ from bot.callbacks import (
     FormPupil,
     FormToggle,
 )
-from bot.conversation import InConversation, get_conversation
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
-from bot.services.cases import CONVERSATION, CaseService, Outcome
+from bot.services.cases import CaseService, Outcome
+from bot.states import CaseForm
 from flows import inputs as inp
 from flows.case import Case
 from flows.engine import RouteEngine
@@ -153,10 +155,11 @@ def build_router() -> Router:
 
         await _Press(query, deps)(callback_data, given)
 
-    @router.message(InConversation(CONVERSATION), F.text)
-    async def typed(message: Message, member: Member, cases: CaseService, presenter: Presenter) -> None:
-        current = get_conversation(member)
-        ref = str(current.data.get("ref", "")) if current else ""
+    @router.message(StateFilter(CaseForm.open), F.text)
+    async def typed(
+        message: Message, member: Member, state: FSMContext, cases: CaseService, presenter: Presenter
+    ) -> None:
+        ref = str((await state.get_data()).get("ref", ""))
         text = (message.text or "")[:MAX_MESSAGE]
         await send_outcome(message, presenter, await cases.advance(member, ref, inp.Answer(text)))
 

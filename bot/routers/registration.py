@@ -8,10 +8,11 @@ from aiogram.types import Message
 
 from bot.i18n import N_, role_names
 from bot.render.text import Translator
-from bot.services.help import commands_text
+from bot.services.help import member_commands
 from bot.services.registration import Outcome, redeem
 from bot.settings import Settings
 from flows.clock import Clock
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -36,6 +37,7 @@ def build_router() -> Router:
         clock: Clock,
         settings: Settings,
         secret_key: bytes,
+        route_engine: RouteEngine,
         t: Translator,
     ) -> None:
         assert message.from_user is not None
@@ -63,11 +65,14 @@ def build_router() -> Router:
             Outcome.ROLES_ADDED: N_("start.roles_added"),
             Outcome.NOTHING_NEW: N_("start.nothing_new"),
         }[result.outcome]
-        await message.answer(t(key, **fields) + "\n\n" + commands_text(t, result.member))
+        commands = await member_commands(uow, route_engine, t, result.member)
+        await message.answer(t(key, **fields) + "\n\n" + commands)
 
     @router.message(CommandStart())
-    async def start_again(message: Message, member: Member, uow: UnitOfWork, t: Translator) -> None:
+    async def start_again(
+        message: Message, member: Member, uow: UnitOfWork, route_engine: RouteEngine, t: Translator
+    ) -> None:
         text = t("start.welcome_back", name=uow.members.name(member))
-        await message.answer(text + "\n\n" + commands_text(t, member))
+        await message.answer(text + "\n\n" + await member_commands(uow, route_engine, t, member))
 
     return router

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.commands import commands_for
 from bot.i18n import role_names
 from bot.render.text import Html, Translator
+from bot.services.school_routes import starting_schools
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -32,10 +34,11 @@ def roles_line(t: Translator, schools: list[SchoolRoles]) -> Html:
     )
 
 
-def commands_text(t: Translator, member: Member) -> str:
+def commands_text(t: Translator, member: Member, *, may_start: bool) -> str:
+    """The commands of the member's roles; `may_start`: a route of theirs lets them start a case."""
     roles = {held.role for held in member.roles}
-    lines = [f"/{spec.name} — {t(spec.description)}" for spec in commands_for(roles)]
-    coming = commands_for(roles, available=False)
+    lines = [f"/{spec.name} — {t(spec.description)}" for spec in commands_for(roles, may_start=may_start)]
+    coming = commands_for(roles, may_start=may_start, available=False)
     if coming:
         lines.append("")
         lines.append(t("help.coming"))
@@ -43,8 +46,19 @@ def commands_text(t: Translator, member: Member) -> str:
     return "\n".join(lines)
 
 
-async def help_text(uow: UnitOfWork, t: Translator, member: Member) -> str:
+async def member_commands(uow: UnitOfWork, route_engine: RouteEngine, t: Translator, member: Member) -> str:
+    """commands_text for `member`, with /signaal where their school's route lets them start."""
+    may_start = bool(await starting_schools(member, uow, route_engine))
+    return commands_text(t, member, may_start=may_start)
+
+
+async def help_text(uow: UnitOfWork, route_engine: RouteEngine, t: Translator, member: Member) -> str:
     schools = await roles_by_school(uow, member)
     return "\n".join(
-        [t("help.header"), t("help.roles", roles=roles_line(t, schools)), "", commands_text(t, member)]
+        [
+            t("help.header"),
+            t("help.roles", roles=roles_line(t, schools)),
+            "",
+            await member_commands(uow, route_engine, t, member),
+        ]
     )
