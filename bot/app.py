@@ -49,6 +49,7 @@ from bot.outbox.wiring import build_senders
 from bot.render.text import Translator
 from bot.routers import build_root_router, unmodified
 from bot.services.cases import EventLog
+from bot.services.name_guard import NameGuard
 from bot.services.secret import load_data_keys, load_secret_key
 from bot.settings import EMULATOR_BOT_USERNAME, EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
 from flows.clock import Clock, IdSource, RandomIds, SystemClock
@@ -113,6 +114,7 @@ def build_dispatcher(
     route_engine: RouteEngine,
     outbox: OutboxDispatcher | None = None,
     event_log: EventLog | None = None,
+    name_guard: NameGuard | None = None,
 ) -> Dispatcher:
     # aiogram's FSM over our database (bot/fsm.py). Its middleware is not put first, where aiogram puts it:
     # it is added below inside the unit of work, so state is read after the chat's previous update and
@@ -128,6 +130,8 @@ def build_dispatcher(
         route_engine=route_engine,
         outbox=outbox,
         event_log=event_log,
+        # Checks free text for names; loads in the background (start_background), free text waits for it.
+        name_guard=name_guard or NameGuard(),
         secret_key=load_secret_key(settings.secret_key, settings.data_dir),
     )
     # Middleware order: a flood is cut off before anything else (no database for it) -> one chat's updates

@@ -139,3 +139,15 @@ class RoutekaartCb(CallbackData, prefix="r"):
     """Send the routekaart of this school's route (members at several schools pick one)."""
 
     school: int
+
+
+class NamesChoice(StrEnum):
+    USE = "use"  # send the answer with the placeholders
+    REWRITE = "rewrite"  # type it again
+
+
+class NamesCb(CallbackData, prefix="n"):
+    """The answer to the name guard's question about a typed answer on case `ref`."""
+
+    ref: str
+    choice: NamesChoice

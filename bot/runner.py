@@ -32,6 +32,7 @@ class StartupError(Exception):
 def start_background(runtime: Runtime) -> list[asyncio.Task[None]]:
     """The work that runs beside the updates: the outbox dispatcher (it also sends what an earlier run
     left behind, so a restart loses nothing)."""
+    runtime.dp["name_guard"].start()  # deduce loads in a thread meanwhile; free text waits for it
     return [asyncio.create_task(runtime.outbox.run(), name="outbox"), *start_scheduler(runtime)]
 
 

@@ -12,6 +12,9 @@ class CaseForm(StatesGroup):
     """A case form is open; data: {"ref"}. Which step it is on is the engine's draft's to say, not ours."""
 
     open = State()
+    # The name guard found names in a typed answer; data also holds "redacted" (the answer with
+    # placeholders, never the original) until the member uses it or types again.
+    names = State()
 
 
 class VotPlan(StatesGroup):

@@ -87,6 +87,7 @@ async def run_transcript(transcript: Transcript, database_url: str) -> dict[str,
         api_base=emulator.base_url,
         event_log=event_log,
     )
+    await runtime.dp["name_guard"].wait()  # loaded before the first line, not inside one of its updates
     try:
         ids = await seed_people(runtime.sessionmaker, transcript, clock.now())
         # Members have opened the bot before (Telegram lets a bot write only to those who have);

@@ -458,6 +458,15 @@ def _summary(case: Case, actor: Actor, step: Step, draft: Draft) -> ev.Summary:
     return ev.Summary(actor.member_id, case.ref, step.id, tuple(shown))
 
 
+def awaited_field(route: Route, case: Case, member_id: int) -> Field | None:
+    """The field `member_id`'s open form waits for a typed answer to, if any (the edge checks free text
+    for names before it reaches the engine)."""
+    draft = case.drafts.get(member_id)
+    if draft is None or draft.step != case.step or draft.pending is None:
+        return None
+    return route.step(case.step).field(draft.pending)
+
+
 def timeout_is_void(status: str, case_step: str, timeout_step: str) -> bool:
     """A follow-up of `timeout_step` that falls due on a case at `case_step` with `status` does nothing:
     the case moved on (another step, closed or cancelled) or is still a draft. The edge asks this before

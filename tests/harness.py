@@ -83,6 +83,9 @@ class BotHarness:
             api_base=self.emulator.base_url,
         )
         runtime.dp.errors.register(self._record_error)
+        # The name guard loads once per process (seconds); loaded before the first update, so no test's
+        # free-text answer waits for it inside an update.
+        await runtime.dp["name_guard"].wait()
         started = asyncio.Event()
         runtime.dp.startup.register(started.set)
         self._task = asyncio.create_task(

@@ -21,7 +21,7 @@ async def _school_with_team(h: BotHarness) -> int:
 
 async def _signal(h: BotHarness, *, safety: str) -> None:
     await h.send(JUF, "/signaal")
-    await h.send(JUF, "ab 5B")
+    await h.send(JUF, "ab 5B")  # initials are capitalised, the group kept as typed (3V is not 3v)
     await h.press(JUF, "Zorg (thuis)")
     await h.press(JUF, "▫️ Thuissituatie")
     await h.press(JUF, "Klaar")
@@ -52,7 +52,7 @@ async def test_happy_path_reaches_the_vot_list_and_the_gs(settings: Settings, cl
         assert "op de VOT-lijst" in h.last(SWV)
 
         await h.send(SWV, "/lijst")
-        assert "AB 5b" in h.buttons(SWV)[0]
+        assert "AB 5B" in h.buttons(SWV)[0]
         await h.press(SWV, h.buttons(SWV)[0])
         await h.press(SWV, "Oppakken: Op de VOT-lijst (SWV-er)")
         await h.press(SWV, "Overslaan")

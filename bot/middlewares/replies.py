@@ -17,10 +17,11 @@ reply returns (the outbox, which does, runs outside updates and is never held).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +82,21 @@ class HoldReplies(BaseRequestMiddleware):
             return await make_request(bot, method)
         held.calls.append(method)
         return True
+
+
+@contextlib.contextmanager
+def at_once() -> Iterator[None]:
+    """Replies inside this block go now, not after the commit: only for a notice that does not depend on
+    the update's change ("een moment" while the update waits for something slow)."""
+    held = _held.get()
+    if held is None or not held.open:
+        yield
+        return
+    held.open = False
+    try:
+        yield
+    finally:
+        held.open = True
 
 
 @dataclass(frozen=True)

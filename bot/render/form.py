@@ -16,10 +16,13 @@ from bot.callbacks import (
     FormDone,
     FormPupil,
     FormToggle,
+    NamesCb,
+    NamesChoice,
 )
 from bot.render.text import Translator
 from flows import events as ev
 from flows.case import Case, Pupil
+from flows.msgids import N_
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
@@ -99,3 +102,14 @@ def render_summary(t: Translator, case: Case | None, step_title: str, summary: e
 
 def render_reply(t: Translator, event: ev.Say | ev.Refused) -> str:
     return t(event.message, **event.params)
+
+
+def names_keyboard(t: Translator, ref: str) -> InlineKeyboardMarkup:
+    """The name guard's question: use the answer with placeholders, or type it again."""
+    kb = InlineKeyboardBuilder()
+    for label, choice in (
+        (N_("names.use"), NamesChoice.USE),
+        (N_("names.rewrite_button"), NamesChoice.REWRITE),
+    ):
+        kb.row(InlineKeyboardButton(text=t(label), callback_data=NamesCb(ref=ref, choice=choice).pack()))
+    return kb.as_markup()

@@ -6,11 +6,13 @@ button from a current one; the handler only translates."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -24,11 +26,16 @@ from bot.callbacks import (
     FormPress,
     FormPupil,
     FormToggle,
+    NamesCb,
+    NamesChoice,
 )
+from bot.middlewares.replies import at_once
+from bot.render.form import names_keyboard
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
 from bot.services.cases import CaseService, Outcome
+from bot.services.name_guard import NameGuard, Redacted
 from bot.states import CaseForm
 from flows import inputs as inp
 from flows.case import Case
@@ -155,15 +162,69 @@ def build_router() -> Router:
 
         await _Press(query, deps)(callback_data, given)
 
-    @router.message(StateFilter(CaseForm.open), F.text)
+    @router.message(StateFilter(CaseForm.open, CaseForm.names), F.text)
     async def typed(
-        message: Message, member: Member, state: FSMContext, cases: CaseService, presenter: Presenter
+        message: Message,
+        member: Member,
+        state: FSMContext,
+        cases: CaseService,
+        presenter: Presenter,
+        name_guard: NameGuard,
+        t: Translator,
     ) -> None:
         ref = str((await state.get_data()).get("ref", ""))
         text = (message.text or "")[:MAX_MESSAGE]
+        field = await cases.awaited_field(member, ref)
+        if field is not None and field.kind == "text":
+            found = await _guarded(message, name_guard, t, text)
+            if found is not None:
+                # The original is dropped here: only the text with placeholders is kept, to use or not.
+                await state.set_state(CaseForm.names)
+                await state.update_data(redacted=found.text)
+                await message.answer(t("names.found", text=found.text), reply_markup=names_keyboard(t, ref))
+                return
+        await state.set_state(CaseForm.open)
         await send_outcome(message, presenter, await cases.advance(member, ref, inp.Answer(text)))
 
+    @router.callback_query(NamesCb.filter())
+    async def names_chosen(
+        query: CallbackQuery,
+        callback_data: NamesCb,
+        member: Member,
+        state: FSMContext,
+        raw_state: str | None,
+        cases: CaseService,
+        presenter: Presenter,
+        t: Translator,
+    ) -> None:
+        data = await state.get_data()
+        if raw_state != CaseForm.names.state or data.get("ref") != callback_data.ref:
+            await query.answer(t("fallback.stale_button"), show_alert=True)
+            return
+        await state.set_state(CaseForm.open)
+        await state.update_data(redacted=None)
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=None)
+        if callback_data.choice is NamesChoice.REWRITE:
+            await query.answer()
+            if isinstance(query.message, Message):
+                await query.message.answer(t("names.rewrite"))
+            return
+        outcome = await cases.advance(member, callback_data.ref, inp.Answer(str(data.get("redacted") or "")))
+        if await answer_press(query, presenter, outcome) and isinstance(query.message, Message):
+            for text, keyboard in await presenter.render(outcome.case, outcome.events):
+                await query.message.answer(text, reply_markup=keyboard)
+
     return router
+
+
+async def _guarded(message: Message, name_guard: NameGuard, t: Translator, text: str) -> Redacted | None:
+    """The name guard's finding in `text`. While the guard is still loading (the first minute after a
+    start), the member is told at once that their answer waits, rather than it going through unchecked."""
+    if not name_guard.ready:
+        with contextlib.suppress(TelegramAPIError), at_once():
+            await message.answer(t("names.wait"))
+    return await name_guard.check(text)
 
 
 async def _answer_press(

@@ -21,8 +21,9 @@ from flows import inputs as inp
 from flows import policy
 from flows.case import Case
 from flows.clock import Clock, IdSource
-from flows.engine import Result, RouteEngine
+from flows.engine import Result, RouteEngine, awaited_field
 from flows.policy import Actor
+from flows.route import Field
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -100,6 +101,13 @@ class CaseService:
             self._log(case.ref, result.events)
             return Outcome(case, [e for e in result.events if _for(e, member.id)])
         return await self._store(member, actor, case, result)
+
+    async def awaited_field(self, member: Member, ref: str) -> Field | None:
+        """The field the member's open form on `ref` waits for a typed answer to (None: none)."""
+        case = await self.uow.cases.get(ref)
+        if case is None:
+            return None
+        return awaited_field(self.route_engine.routes.get(case.route_id, case.route_version), case, member.id)
 
     def may_view(self, member: Member, case: Case) -> bool:
         """The access policy's answer, for the edge to refuse a press before it reads the button's data."""
