@@ -35,7 +35,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy bot flows storage
+	$(BIN)/mypy bot flows storage emulator
 
 # Rewrite docs/route.schema.json and docs/calendar.schema.json from the models in flows/ (review the diff).
 schemas: $(VENV)/.installed

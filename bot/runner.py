@@ -81,11 +81,11 @@ def _log_emulator_howto(base_url: str) -> None:
 
 async def run_polling(settings: Settings, *, started: float | None = None) -> None:
     """Long polling; `started` is the perf_counter() at process start, for the cold-start log line.
-    Without a token: the built-in emulator with the demo page (bot/demo.py)."""
+    Without a token: the built-in emulator with the demo page (emulator/demo.py)."""
     started = time.perf_counter() if started is None else started
     demo = None
     if settings.uses_emulator:
-        from bot.demo import start_demo  # only needed without a token
+        from emulator.demo import start_demo  # only needed without a token
 
         demo = await start_demo(settings)
         runtime = demo.runtime
@@ -176,8 +176,8 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
 
 
 async def run_emulator(settings: Settings, host: str, port: int) -> None:
-    from bot.emulator.server import start_emulator
-    from bot.emulator.state import EmulatorState
+    from emulator.server import start_emulator
+    from emulator.state import EmulatorState
 
     emulator = await start_emulator(EmulatorState(), host, port)
     _log_emulator_howto(emulator.base_url)

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.demo import DEMO_USER_BASE, route_roles, seed_demo, start_demo
-from bot.emulator import EmulatorState, start_emulator
 from bot.outbox.capture import CaptureSender
 from bot.runner import run_polling
 from bot.settings import TELEGRAM_API_DEFAULT, Settings
+from emulator import EmulatorState, start_emulator
+from emulator.demo import DEMO_USER_BASE, route_roles, seed_demo, start_demo
 from flows.clock import FrozenClock
 from flows.registry import builtin_registry
 from storage.db import create_engine, make_sessionmaker

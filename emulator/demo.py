@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Runtime, prepare
-from bot.emulator import ClockHandler, EmulatorState, Person, RunningEmulator, parse_step, start_emulator
 from bot.outbox.capture import Recorder
 from bot.settings import EMULATOR_TOKEN, Settings
+from emulator import ClockHandler, EmulatorState, Person, RunningEmulator, parse_step, start_emulator
 from flows.clock import Clock, IdSource, OffsetClock, SystemClock
 from flows.registry import RouteRegistry
 from flows.roles import RoleId
