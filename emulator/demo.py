@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Runtime, prepare
 from bot.outbox.capture import Recorder
-from bot.settings import EMULATOR_TOKEN, Settings
+from bot.settings import EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
 from emulator import ClockHandler, EmulatorState, Person, RunningEmulator, parse_step, start_emulator
 from flows.clock import Clock, IdSource, OffsetClock, SystemClock
 from flows.registry import RouteRegistry
@@ -77,6 +77,37 @@ _FIRST_NAMES: dict[RoleId, tuple[str, ...]] = {
     "leerplicht": ("Peter", "Saskia", "Jamal", "Linda", "Gijs", "Nicole"),
     "admin": ("Beheerder",),
 }
+
+
+# -- where the demo lives ------------------------------------------------------------------------------
+DEMO_FOLDER = "demo"
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """`settings` turned into the demo's: the database is `DATA_DIR/demo/zorgroute.db` and the keys live
+    beside it, whatever ZORGROUTE_DATABASE_URL and the key variables say; no token (the emulator is the
+    Telegram); no SMTP server or WhatsApp account (the page's outbox pane shows what would go out)."""
+    folder = settings.data_dir / DEMO_FOLDER
+    return settings.model_copy(
+        update={
+            "database_url": f"sqlite+aiosqlite:///{folder / 'zorgroute.db'}",
+            "data_dir": folder,
+            "secret_key": None,
+            "data_key": None,
+            "telegram_bot_token": None,
+            "telegram_api_base": TELEGRAM_API_DEFAULT,
+            "webhook_url": None,
+            "webhook_secret": None,
+            "smtp_host": None,
+            "smtp_username": None,
+            "smtp_password": None,
+            "mail_from": None,
+            "whatsapp_phone_number_id": None,
+            "whatsapp_token": None,
+            "whatsapp_app_secret": None,
+            "whatsapp_verify_token": None,
+        }
+    )
 
 
 # -- which school, which people ---------------------------------------------------------------------
@@ -227,7 +258,8 @@ class Demo:
 async def start_demo(
     settings: Settings, *, base_clock: Clock | None = None, ids: IdSource | None = None
 ) -> Demo:
-    """The emulator with its page, the bot built against it on an offset clock, the demo seeded.
+    """The emulator with its page, the bot built against it on an offset clock, the demo seeded into
+    `settings.database_url` (`zorgroute demo` passes `demo_settings(...)`; tests their own database).
 
     `base_clock` is real time unless a test fixes it; the page's clock buttons add to it."""
     if not settings.uses_emulator:
@@ -254,12 +286,12 @@ async def start_demo(
     state.set_roster(roster)
     state.set_clock_handler(clock_handler(runtime, clock))
     state.set_clock_reader(clock.now)
-    _log_demo(emulator.base_url, roster)
+    _log_demo(emulator.base_url, roster, settings.database_url)
     return Demo(runtime, emulator, clock, roster)
 
 
-def _log_demo(base_url: str, roster: list[Person]) -> None:
-    log.info("no TELEGRAM_BOT_TOKEN: the bot talks to the built-in Bot API emulator")
+def _log_demo(base_url: str, roster: list[Person], database_url: str) -> None:
+    log.info("the demo: the bot talks to the built-in Bot API emulator, on %s", database_url)
     log.info("open %s in your browser: a chat pane per demo member, a clock to jump ahead", base_url)
     for school in dict.fromkeys(p.school for p in roster):
         people = ", ".join(p.name for p in roster if p.school == school)

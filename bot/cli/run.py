@@ -9,7 +9,7 @@ from bot.cli.common import CliError, settings_from_env
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "run", help="run the bot (long polling; the built-in emulator when no TELEGRAM_BOT_TOKEN)"
+        "run", help="run the bot against Telegram (long polling, or --webhook); needs TELEGRAM_BOT_TOKEN"
     )
     parser.add_argument("--webhook", action="store_true", help="serve Telegram's webhook instead of polling")
     parser.add_argument("--host", default="0.0.0.0", help="webhook listen address")
