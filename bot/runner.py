@@ -18,7 +18,7 @@ from sqlalchemy import text
 from bot.app import Runtime, prepare
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
-from bot.settings import Settings
+from bot.settings import NO_TOKEN, Settings
 from bot.webhook import CheckedRequestHandler
 
 log = logging.getLogger("zorgroute")
@@ -66,12 +66,6 @@ def _log_ready(started: float) -> Any:
         log.info("zorgroute is ready (cold start %.2fs)", time.perf_counter() - started)
 
     return ready
-
-
-NO_TOKEN = (
-    "TELEGRAM_BOT_TOKEN is not set: set it to run the bot, "
-    "or run `zorgroute demo` for the demo on the built-in Bot API emulator"
-)
 
 
 async def run_polling(settings: Settings, *, started: float | None = None) -> None:

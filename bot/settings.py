@@ -16,6 +16,11 @@ TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 # The demo's bot talks to the built-in emulator, which accepts this token and is this bot.
 EMULATOR_TOKEN = "1000000001:zorgroute-emulator-token-not-a-secret"
 EMULATOR_BOT_USERNAME = "zorgroute_bot"
+# `zorgroute run` without a token: one line, before anything opens the database.
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set: set it to run the bot, "
+    "or run `zorgroute demo` for the demo on the built-in Bot API emulator"
+)
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _DB_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 

@@ -21,7 +21,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.outbox.capture import CaptureSender
-from bot.runner import run_polling
+from bot.runner import StartupError, run_polling
 from bot.settings import TELEGRAM_API_DEFAULT, Settings
 from emulator import EmulatorState, start_emulator
 from emulator.demo import DEMO_USER_BASE, demo_settings, route_roles, seed_demo, start_demo
@@ -200,6 +200,18 @@ async def test_run_without_a_token_refuses_in_one_line_and_seeds_nothing(
     finally:
         await engine.dispose()
     assert not (tmp_path / "data" / "demo").exists()
+
+
+async def test_the_runner_itself_refuses_without_a_token(database_url: str, tmp_path: Path) -> None:
+    # For callers other than the CLI (which refuses before it imports the runner).
+    with pytest.raises(StartupError, match="zorgroute demo"):
+        await run_polling(_settings(database_url, tmp_path, None))
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWork(make_sessionmaker(engine)) as uow:
+            assert await uow.members.list() == []
+    finally:
+        await engine.dispose()
 
 
 async def test_run_without_a_token_leaves_the_database_file_as_it_was(

@@ -5,6 +5,7 @@ import asyncio
 from typing import Any
 
 from bot.cli.common import CliError, settings_from_env
+from bot.settings import NO_TOKEN
 
 
 def register(subparsers: Any) -> None:
@@ -18,9 +19,11 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    if settings.telegram_bot_token is None and not args.webhook:
+        raise CliError(NO_TOKEN)  # at once: no aiogram import, no database opened, nothing seeded
     from bot.runner import StartupError, run_polling, run_webhook  # heavy: aiogram
 
-    settings = settings_from_env()
     try:
         if args.webhook:
             asyncio.run(run_webhook(settings, args.host, args.port))
