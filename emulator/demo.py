@@ -1,7 +1,8 @@
-"""The demo world behind `make run` without a token: a demo school per shipped route, one member per
+"""The demo world behind `zorgroute demo` (`make run`): a demo school per shipped route, one member per
 role the route uses, and the emulator's page wired to the real bot (roster, clock, e-mail/WhatsApp pane).
 
-Only the emulator path of `bot/runner.py` calls `start_demo`; with a real token nothing here runs, so
+Only `zorgroute demo` (emulator/run.py) calls `start_demo`, always on `demo_settings`: a SQLite file and
+keys of their own under the data folder's `demo/`. `zorgroute run` refuses to start without a token, so
 no demo school or member ever reaches a production database.
 """
 
@@ -160,7 +161,7 @@ async def seed_demo(
 ) -> list[Person]:
     """Make sure every shipped route has its demo school and members; returns the page's roster.
 
-    Idempotent: a second `make run` on the same database finds the schools by name and route and the
+    Idempotent: a second `make run` (on the same data/demo/) finds the schools by name and route and the
     members by (school, role) inside the school's id block, and only adds what a new route file needs.
     """
     async with UnitOfWork(sessionmaker) as uow:
