@@ -24,10 +24,10 @@ $(VENV)/.installed-run: pyproject.toml
 	$(call install,.)
 	touch $@
 
-# The dev extras hold everything the bot needs too, so this stamp stands for both.
-# deduce's lookup tables are built here, once (1-2 min the first time), so no test waits for them. Not in
-# the run stamp: the demo shows its page first, and the bot's own loading thread builds them (bot/services/
-# name_guard.py: a free-text answer waits until the guard is ready).
+# The dev extras hold everything the bot needs too, so this stamp stands for both. deduce's lookup tables
+# are built here, once (1-2 min the first time), so no test waits for them. Not in the run stamp: that
+# would keep a newcomer's page away for minutes; where the bot loads the guard it does so in a thread and a
+# free-text answer waits for it (bot/services/name_guard.py), so the first demo builds them while it runs.
 $(VENV)/.installed: pyproject.toml
 	$(call install,.[dev])
 	$(PY) -m bot.services.name_guard  # builds deduce's lookup tables once (1-2 min the first time)
