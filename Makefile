@@ -1,4 +1,7 @@
-# `make run` and `make test` work on a fresh clone: the venv is created on first use.
+# `make run` and `make test` work on a fresh clone: the venv is created on first use. `make run` installs
+# only what the bot needs; `make test` and the checks add the dev tools (two stamps). The installs use uv
+# (the one on PATH, else one pip puts into the venv): a fresh clone's `make run` shows the page in under a
+# minute, where pip took 100 s (README). If uv fails for any reason, pip does the install.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
@@ -9,14 +12,31 @@ PYBABEL_KEYWORDS := --no-default-keywords -k N_ -k t
 
 .PHONY: run test test-clock-ahead lint typecheck messages catalogs schemas clean-venv
 
-$(VENV)/.installed: pyproject.toml
+# $(call install,REQUIREMENT): the project, editable, into the venv.
+define install
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q -e '.[dev]'
-	$(PY) -m bot.services.name_guard  # builds deduce's lookup tables once (1-2 min the first time)
+	UV=$$(command -v uv || echo $(BIN)/uv); \
+	{ test -x "$$UV" || $(PY) -m pip install -q uv; } && "$$UV" pip install -q --python $(PY) -e '$(1)' \
+		|| $(PY) -m pip install -q -e '$(1)'
+endef
+
+$(VENV)/.installed-run: pyproject.toml
+	$(call install,.)
 	touch $@
 
-run: $(VENV)/.installed
-	$(BIN)/zorgroute run
+# The dev extras hold everything the bot needs too, so this stamp stands for both. deduce's lookup tables
+# are built here, once (1-2 min the first time), so no test waits for them. Not in the run stamp: that
+# would keep a newcomer's page away for minutes; where the bot loads the guard it does so in a thread and a
+# free-text answer waits for it (bot/services/name_guard.py), so the first demo builds them while it runs.
+$(VENV)/.installed: pyproject.toml
+	$(call install,.[dev])
+	$(PY) -m bot.services.name_guard  # builds deduce's lookup tables once (1-2 min the first time)
+	touch $@ $(VENV)/.installed-run
+
+# The demo: the built-in Bot API emulator's page and demo schools on data/demo/ (never the product's
+# database; `zorgroute run` needs TELEGRAM_BOT_TOKEN).
+run: $(VENV)/.installed-run
+	$(BIN)/zorgroute demo
 
 # Parallel workers (pytest-xdist; TEST_WORKERS=0 runs in one process); the slowest tests are listed so the
 # next slow one is seen.
@@ -35,7 +55,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 typecheck: $(VENV)/.installed
-	$(BIN)/mypy bot flows storage
+	$(BIN)/mypy bot flows storage emulator
 
 # Rewrite docs/route.schema.json and docs/calendar.schema.json from the models in flows/ (review the diff).
 schemas: $(VENV)/.installed

@@ -23,10 +23,10 @@ from aiogram.client.telegram import TelegramAPIServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.emulator import EmulatorState, FaultPlan, start_emulator
-from bot.emulator.models import Person
 from bot.outbox.senders import TelegramSender
 from bot.settings import EMULATOR_TOKEN
+from emulator import EmulatorState, FaultPlan, start_emulator
+from emulator.models import Person
 from flows.clock import FrozenClock
 from tests.notifications.support import build_world
 

@@ -43,9 +43,9 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
 
 from bot.app import prepare
-from bot.emulator.server import start_emulator
-from bot.emulator.state import EmulatorState
 from bot.settings import EMULATOR_TOKEN, Settings
+from emulator.server import start_emulator
+from emulator.state import EmulatorState
 from storage.uow import UnitOfWork
 
 FIRST_USER = 10_000

@@ -1,4 +1,5 @@
-"""Running the bot: long polling (against Telegram or the built-in emulator) or a webhook server."""
+"""Running the bot: long polling or a webhook server, against Telegram (the demo on the built-in emulator
+is `emulator/run.py`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy import text
 from bot.app import Runtime, prepare
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
-from bot.settings import Settings
+from bot.settings import NO_TOKEN, Settings
 from bot.webhook import CheckedRequestHandler
 
 log = logging.getLogger("zorgroute")
@@ -68,31 +69,26 @@ def _log_ready(started: float) -> Any:
     return ready
 
 
-def _log_emulator_howto(base_url: str) -> None:
-    log.info("no TELEGRAM_BOT_TOKEN: talking to the built-in Bot API emulator at %s", base_url)
-    log.info("create an invite:  zorgroute school add 'De Regenboog' --kind po")
-    log.info("                   zorgroute invite create --school 1 --role ib")
-    log.info(
-        "talk as user 42:   curl -s -X POST %s/control/send -H 'Content-Type: application/json' "
-        '-d \'{"user_id": 42, "text": "/start CODE"}\'',
-        base_url,
-    )
-    log.info("read the replies:  curl -s %s/control/chats/42/messages", base_url)
-
-
 async def run_polling(settings: Settings, *, started: float | None = None) -> None:
-    """Long polling; `started` is the perf_counter() at process start, for the cold-start log line.
-    Without a token: the built-in emulator with the demo page (bot/demo.py)."""
-    started = time.perf_counter() if started is None else started
-    demo = None
-    if settings.uses_emulator:
-        from bot.demo import start_demo  # only needed without a token
+    """Long polling against Telegram (or the Bot API server at TELEGRAM_API_BASE); `started` is the
+    perf_counter() at process start, for the cold-start log line.
 
-        demo = await start_demo(settings)
-        runtime = demo.runtime
-    else:
-        runtime = await prepare(settings)
-    announce_data_key(settings.data_key, settings.data_dir)
+    Without a token it refuses before it opens the database: a forgotten variable on a server must not
+    turn the product into the demo (that is `zorgroute demo`, emulator/demo.py, on a database of its own)."""
+    if settings.telegram_bot_token is None:
+        raise StartupError(NO_TOKEN)
+    started = time.perf_counter() if started is None else started
+    runtime = await prepare(settings)
+    try:
+        await serve_polling(runtime, started)
+    finally:
+        await runtime.close()
+
+
+async def serve_polling(runtime: Runtime, started: float) -> None:
+    """Poll with `runtime` until SIGINT/SIGTERM, the background work beside it; the caller closes the
+    runtime (the demo closes its emulator after it)."""
+    announce_data_key(runtime.settings.data_key, runtime.settings.data_dir)
     runtime.dp.startup.register(_log_ready(started))
     background = start_background(runtime)
     try:
@@ -103,7 +99,6 @@ async def run_polling(settings: Settings, *, started: float | None = None) -> No
         )
     finally:
         await stop_background(runtime, background)
-        await (demo.close() if demo is not None else runtime.close())
 
 
 def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) -> web.Application:
@@ -174,19 +169,3 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
         await runner.cleanup()
         await stop_background(runtime, background)
         await runtime.close()
-
-
-async def run_emulator(settings: Settings, host: str, port: int) -> None:
-    from bot.emulator.server import start_emulator
-    from bot.emulator.state import EmulatorState
-
-    emulator = await start_emulator(EmulatorState(), host, port)
-    _log_emulator_howto(emulator.base_url)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await emulator.close()

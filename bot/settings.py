@@ -13,9 +13,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from storage.crypto import DataKeyError, parse_keys
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
-# Without a token the bot talks to the built-in emulator, which accepts this token and is this bot.
+# The demo's bot talks to the built-in emulator, which accepts this token and is this bot.
 EMULATOR_TOKEN = "1000000001:zorgroute-emulator-token-not-a-secret"
 EMULATOR_BOT_USERNAME = "zorgroute_bot"
+# `zorgroute run` without a token: one line, before anything opens the database.
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set: set it to run the bot, "
+    "or run `zorgroute demo` for the demo on the built-in Bot API emulator"
+)
 _TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _DB_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 
@@ -211,7 +216,7 @@ class Settings(BaseSettings):
 
     @property
     def uses_emulator(self) -> bool:
-        """No token: `zorgroute run` talks to the built-in Bot API emulator."""
+        """No token: only the demo runs (`zorgroute demo`, against the built-in Bot API emulator)."""
         return self.telegram_bot_token is None
 
 

@@ -53,7 +53,7 @@ class OffsetClock:
         return self._offset
 
     def advance(self, delta: timedelta) -> None:
-        # Forward only: follow-ups that fired cannot be taken back (see bot/emulator/clock.py).
+        # Forward only: follow-ups that fired cannot be taken back (see emulator/clock.py).
         if delta < timedelta(0):
             raise ValueError("OffsetClock only moves forward")
         self._offset += delta

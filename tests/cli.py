@@ -4,7 +4,10 @@ the environment and working folder a fresh shell would give it, and the test's c
 Each command does its own `asyncio.run`, so it runs on a worker thread beside the test's event loop.
 The environment, working folder and standard streams are process-wide: tests in one process run one at
 a time (pytest-xdist gives each worker its own process), so swapping them for the call is safe.
-`tests/test_cli.py::test_console_script_starts` keeps one real subprocess to prove the script starts."""
+`tests/test_cli.py::test_console_script_starts` keeps one real subprocess to prove the script starts.
+
+A command that runs until it is stopped (`demo`) runs on the main thread instead
+(`zorgroute_until_interrupted`), where it takes SIGINT as it takes Ctrl-C in a terminal."""
 
 from __future__ import annotations
 
@@ -12,8 +15,10 @@ import asyncio
 import contextlib
 import io
 import os
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +37,44 @@ async def zorgroute(
     *args: str, database_url: str, cwd: Path, clock: Clock, stdin: str = "", **env: str
 ) -> CliResult:
     """`zorgroute ARGS…` against `database_url`, as if run in `cwd` (its data/ holds the data key)."""
+    environment = _environment(database_url, env)
+    return await asyncio.to_thread(_call, list(args), environment, cwd, clock, stdin)
+
+
+def zorgroute_until_interrupted(
+    *args: str, database_url: str, cwd: Path, clock: Clock, until: Callable[[], None], **env: str
+) -> CliResult:
+    """`zorgroute ARGS…` for a command that runs until Ctrl-C: on this (the main) thread, while `until`
+    runs on a helper thread (waiting for the command to be up, looking at it); then SIGINT, as a person
+    at the terminal would. An exception in `until` is raised here after the command stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("only the main thread receives SIGINT")
+    environment = _environment(database_url, env)
+    failed: list[BaseException] = []
+
+    def watch() -> None:
+        try:
+            until()
+        except BaseException as exc:  # handed to the test after the command stopped
+            failed.append(exc)
+        finally:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    watcher = threading.Thread(target=watch, name="until", daemon=True)
+    watcher.start()
+    result = _call(list(args), environment, cwd, clock, "")
+    watcher.join()
+    if failed:
+        raise failed[0]
+    return result
+
+
+def _environment(database_url: str, env: dict[str, str]) -> dict[str, str]:
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("ZORGROUTE_", "TELEGRAM_"))
     }
     environment.update(ZORGROUTE_DATABASE_URL=database_url, ZORGROUTE_SECRET_KEY="test-secret-key", **env)
-    return await asyncio.to_thread(_call, list(args), environment, cwd, clock, stdin)
+    return environment
 
 
 def _call(argv: list[str], environment: dict[str, str], cwd: Path, clock: Clock, stdin: str) -> CliResult:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from bot.app import Runtime, prepare
-from bot.emulator.server import RunningEmulator, start_emulator
-from bot.emulator.state import EmulatorState
 from bot.services.invites import create_invite
 from bot.settings import EMULATOR_TOKEN, Settings
+from emulator.server import RunningEmulator, start_emulator
+from emulator.state import EmulatorState
 from flows.clock import FrozenClock, SequentialIds
 from storage.uow import UnitOfWork
 

@@ -22,10 +22,10 @@ from aiogram.types import ErrorEvent
 from sqlalchemy import func, literal, select, table, union_all
 
 from bot.app import Runtime, prepare
-from bot.emulator.server import RunningEmulator, start_emulator
-from bot.emulator.state import EmulatorState
 from bot.services.invites import create_invite
 from bot.settings import EMULATOR_TOKEN, Settings
+from emulator.server import RunningEmulator, start_emulator
+from emulator.state import EmulatorState
 from flows.clock import FrozenClock, IdSource, SequentialIds
 from storage.base import Base
 from storage.models import Member

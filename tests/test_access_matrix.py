@@ -282,6 +282,7 @@ CLI_SPEC: dict[str, tuple[str, bool]] = {
     "member remove": (ADMIN, True),
     "run": (ADMIN, False),
     "emulator": (ADMIN, False),
+    "demo": (ADMIN, False),  # its own database under data/demo/: demo people only
     "audit": (ADMIN, True),
     "keys generate": (ADMIN, False),
     "keys rotate": (ADMIN, False),

@@ -1,26 +1,36 @@
-"""The demo behind `make run` without a token: seeded schools and members, and the page's wiring."""
+"""The demo behind `zorgroute demo` (`make run`): seeded schools and members on a database of its own, the
+page's wiring; and `zorgroute run`, which without a token refuses and seeds nothing."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import json
+import socket
+import sqlite3
+import time
+import urllib.request
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.demo import DEMO_USER_BASE, route_roles, seed_demo, start_demo
-from bot.emulator import EmulatorState, start_emulator
 from bot.outbox.capture import CaptureSender
-from bot.runner import run_polling
+from bot.runner import StartupError, run_polling
 from bot.settings import TELEGRAM_API_DEFAULT, Settings
+from emulator import EmulatorState, start_emulator
+from emulator.demo import DEMO_USER_BASE, demo_settings, route_roles, seed_demo, start_demo
 from flows.clock import FrozenClock
 from flows.registry import builtin_registry
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.uow import UnitOfWork
+from tests.cli import zorgroute, zorgroute_until_interrupted
 
 REAL_LOOKING_TOKEN = "123456789:AAdemo-not-a-real-token-but-shaped-like-one"
 
@@ -151,3 +161,162 @@ async def test_with_a_token_the_runner_seeds_nothing(database_url: str, tmp_path
             assert await uow.members.list() == []
     finally:
         await engine.dispose()
+
+
+# -- `zorgroute demo` and `zorgroute run` --------------------------------------------------------------
+def test_the_demo_settings_keep_away_from_the_products_database_keys_and_channels(tmp_path: Path) -> None:
+    product = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url="postgresql+asyncpg://zorgroute@db.example/zorgroute",
+        telegram_bot_token=REAL_LOOKING_TOKEN,
+        secret_key="production-secret",
+        data_key=Fernet.generate_key().decode(),
+        data_dir=tmp_path / "data",
+        smtp_host="smtp.example",
+        mail_from="bot@example.nl",
+    )
+    demo = demo_settings(product)
+    assert demo.database_url == f"sqlite+aiosqlite:///{tmp_path}/data/demo/zorgroute.db"
+    assert demo.data_dir == tmp_path / "data" / "demo"
+    assert (demo.secret_key, demo.data_key, demo.telegram_bot_token) == (None, None, None)
+    assert demo.uses_emulator and not demo.mail_enabled and not demo.whatsapp_enabled
+    assert product.database_url.startswith("postgresql")  # a copy: the product's settings are unchanged
+
+
+async def test_run_without_a_token_refuses_in_one_line_and_seeds_nothing(
+    database_url: str, tmp_path: Path, clock: FrozenClock
+) -> None:
+    result = await zorgroute("run", database_url=database_url, cwd=tmp_path, clock=clock)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert "TELEGRAM_BOT_TOKEN" in line and "zorgroute demo" in line
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWork(make_sessionmaker(engine)) as uow:
+            assert await uow.schools.list() == []
+            assert await uow.members.list() == []
+    finally:
+        await engine.dispose()
+    assert not (tmp_path / "data" / "demo").exists()
+
+
+async def test_the_runner_itself_refuses_without_a_token(database_url: str, tmp_path: Path) -> None:
+    # For callers other than the CLI (which refuses before it imports the runner).
+    with pytest.raises(StartupError, match="zorgroute demo"):
+        await run_polling(_settings(database_url, tmp_path, None))
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWork(make_sessionmaker(engine)) as uow:
+            assert await uow.members.list() == []
+    finally:
+        await engine.dispose()
+
+
+async def test_run_without_a_token_leaves_the_database_file_as_it_was(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    database = tmp_path / "zorgroute.db"
+    url = f"sqlite+aiosqlite:///{database}"
+    assert (await zorgroute("db", "upgrade", database_url=url, cwd=tmp_path, clock=clock)).returncode == 0
+    before = database.read_bytes()
+
+    result = await zorgroute("run", database_url=url, cwd=tmp_path, clock=clock)
+
+    assert result.returncode == 1
+    assert database.read_bytes() == before
+    listed = await zorgroute("member", "list", "--json", database_url=url, cwd=tmp_path, clock=clock)
+    assert json.loads(listed.stdout) == []
+
+
+def test_zorgroute_demo_serves_the_page_on_a_database_of_its_own(tmp_path: Path, clock: FrozenClock) -> None:
+    """The real command, in-process, stopped with Ctrl-C (SIGINT). ZORGROUTE_DATABASE_URL and a token are
+    set, as on a server where someone typed `zorgroute demo`: neither is used."""
+    product = tmp_path / "product.db"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    seen: dict[str, Any] = {}
+
+    def until_a_demo_member_gets_an_answer() -> None:
+        page = _wait_for(lambda: _get(base + "/", accept="text/html"))
+        assert "app.js" in page
+        # The page answers first; the roster follows once the demo is seeded.
+        seen["people"] = _wait_for(lambda: json.loads(_get(base + "/control/roster"))["people"])
+        user_id = seen["people"][0]["user_id"]
+        _post(base + "/control/send", {"user_id": user_id, "text": "/help"})
+        seen["reply"] = _wait_for(
+            lambda: json.loads(_get(f"{base}/control/chats/{user_id}/messages"))["messages"]
+        )
+
+    result = zorgroute_until_interrupted(
+        "demo",
+        database_url=f"sqlite+aiosqlite:///{product}",
+        cwd=tmp_path,
+        clock=clock,
+        until=until_a_demo_member_gets_an_answer,
+        TELEGRAM_BOT_TOKEN=REAL_LOOKING_TOKEN,
+        ZORGROUTE_EMULATOR_PORT=str(port),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert seen["reply"], "the bot answered the demo member"
+    assert not product.exists()
+    demo = tmp_path / "data" / "demo"
+    assert {"zorgroute.db", "data.key", "secret.key"} <= {p.name for p in demo.iterdir()}
+    with contextlib.closing(sqlite3.connect(demo / "zorgroute.db")) as db:
+        [(members,)] = db.execute("SELECT count(*) FROM member").fetchall()
+    assert members == len(seen["people"]) > 0
+
+
+def test_the_product_never_imports_the_emulator_at_module_level() -> None:
+    """bot/, flows/ and storage/ run without emulator/: only `zorgroute demo`, `emulator` and `simulate`
+    import it, inside the command."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for package in ("bot", "flows", "storage"):
+        for source in sorted((root / package).rglob("*.py")):
+            for node in ast.parse(source.read_text(encoding="utf-8")).body:
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0
+                    else []
+                )
+                if any(name.split(".")[0] == "emulator" for name in names):
+                    offenders.append(f"{source.relative_to(root)}:{node.lineno}")
+    assert offenders == []
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(url: str, accept: str = "application/json") -> str:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return str(response.read().decode())
+
+
+def _post(url: str, body: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def _wait_for(read: Callable[[], Any], seconds: float = 60) -> Any:
+    """`read()` once it returns something truthy; connection errors count as "not yet"."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            value = read()
+        except OSError:
+            value = None
+        if value or time.monotonic() > deadline:
+            assert value, f"nothing after {seconds} s"
+            return value
+        time.sleep(0.2)

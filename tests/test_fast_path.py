@@ -12,8 +12,8 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Runtime
-from bot.emulator.state import EmulatorState
 from bot.settings import Settings
+from emulator.state import EmulatorState
 from flows.clock import FrozenClock
 from storage.db import create_engine
 from tests.feeding import bot, feed, teachers

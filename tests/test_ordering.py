@@ -10,8 +10,8 @@ import asyncio
 from sqlalchemy import func, select
 
 from bot.app import Runtime
-from bot.emulator.state import EmulatorState
 from bot.states import CaseForm
+from emulator.state import EmulatorState
 from flows.clock import FrozenClock
 from storage.models.case import CaseRow
 from storage.uow import UnitOfWork

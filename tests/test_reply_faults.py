@@ -5,8 +5,8 @@ conversation as one on a healthy API, only later."""
 
 from __future__ import annotations
 
-from bot.emulator.faults import FaultPlan
 from bot.settings import Settings
+from emulator.faults import FaultPlan
 from flows.clock import FrozenClock
 from tests.harness import BotHarness
 

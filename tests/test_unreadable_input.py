@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from bot.app import Runtime
-from bot.emulator.state import EmulatorState
+from emulator.state import EmulatorState
 from flows.clock import FrozenClock
 from tests.feeding import bot, feed, teachers
 

@@ -8,10 +8,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import prepare
-from bot.emulator.server import RunningEmulator, start_emulator
-from bot.emulator.state import EmulatorState
 from bot.runner import StartupError, build_webhook_app
 from bot.settings import Settings
+from emulator.server import RunningEmulator, start_emulator
+from emulator.state import EmulatorState
 
 TOKEN = "123456:" + "W" * 35
 SECRET = "s3cret-header-value"

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from bot.cli import (
     audit,
     db,
+    demo,
     emulator,
     invite,
     keys,
@@ -39,6 +40,7 @@ COMMAND_GROUPS = (
     invite,
     member,
     run,
+    demo,
     emulator,
     routes,
     simulate,

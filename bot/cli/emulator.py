@@ -15,13 +15,13 @@ def register(subparsers: Any) -> None:
 
 
 def _emulator(args: argparse.Namespace) -> int:
-    from bot.runner import run_emulator  # heavy: aiogram
+    from emulator.run import run_emulator  # not part of the product: loaded only by this command
 
     settings = settings_from_env()
     host = args.host or settings.emulator_host
     port = args.port if args.port is not None else settings.emulator_port
     try:
-        asyncio.run(run_emulator(settings, host, port))
+        asyncio.run(run_emulator(host, port))
     except OSError as exc:
         raise CliError(f"cannot start the emulator: {exc}") from None
     return 0

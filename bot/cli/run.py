@@ -5,11 +5,12 @@ import asyncio
 from typing import Any
 
 from bot.cli.common import CliError, settings_from_env
+from bot.settings import NO_TOKEN
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "run", help="run the bot (long polling; the built-in emulator when no TELEGRAM_BOT_TOKEN)"
+        "run", help="run the bot against Telegram (long polling, or --webhook); needs TELEGRAM_BOT_TOKEN"
     )
     parser.add_argument("--webhook", action="store_true", help="serve Telegram's webhook instead of polling")
     parser.add_argument("--host", default="0.0.0.0", help="webhook listen address")
@@ -18,9 +19,11 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    if settings.telegram_bot_token is None and not args.webhook:
+        raise CliError(NO_TOKEN)  # at once: no aiogram import, no database opened, nothing seeded
     from bot.runner import StartupError, run_polling, run_webhook  # heavy: aiogram
 
-    settings = settings_from_env()
     try:
         if args.webhook:
             asyncio.run(run_webhook(settings, args.host, args.port))

@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from bot.transcript import Transcript, run_transcript
+    from emulator.transcript import Transcript, run_transcript
 
     if not args.file.is_file():
         raise CliError(f"no such transcript: {args.file}")

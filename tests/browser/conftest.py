@@ -23,7 +23,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.emulator import EmulatorState, Person, RunningEmulator, parse_step, start_emulator
+from emulator import EmulatorState, Person, RunningEmulator, parse_step, start_emulator
 from flows.clock import FrozenClock
 
 _CHROMIUM = Path(os.environ.get("ZORGROUTE_CHROMIUM", "/usr/bin/chromium"))

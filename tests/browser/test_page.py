@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 from aiogram import Bot, Dispatcher
 
-from bot.emulator import EmulatorState, Person, RunningEmulator
+from emulator import EmulatorState, Person, RunningEmulator
 
 from .conftest import ANNA, BRAM, CAS, OpenPage
 

@@ -1,7 +1,7 @@
 """`make run`'s demo in headless Chromium: the real bot, seeded like `make run` seeds it, played through
 the page across three panes of the Vlaardingen demo school.
 
-The bot is built by `bot.demo.start_demo` (prepare + seed_demo + the page's hooks), polls the emulator
+The bot is built by `emulator.demo.start_demo` (prepare + seed_demo + the page's hooks), polls the emulator
 and runs the outbox in the background exactly as `zorgroute run` does; only the base clock and the case
 references are fixed, so the texts and the clock header are the same on every run.
 """
@@ -19,10 +19,10 @@ import pytest
 import pytest_asyncio
 from aiogram.types import ErrorEvent
 
-from bot.demo import Demo, start_demo
-from bot.emulator import Person
 from bot.runner import start_background, stop_background
 from bot.settings import Settings
+from emulator import Person
+from emulator.demo import Demo, start_demo
 from flows.clock import FrozenClock, SequentialIds
 
 from .conftest import OpenPage

@@ -14,7 +14,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.emulator import EmulatorState, RunningEmulator, start_emulator
+from emulator import EmulatorState, RunningEmulator, start_emulator
 from flows.clock import FrozenClock
 
 from .support import TOKEN, StartPolling, Ticker

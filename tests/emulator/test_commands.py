@@ -7,7 +7,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats
 
-from bot.emulator import EmulatorState
+from emulator import EmulatorState
 
 pytestmark = pytest.mark.asyncio
 

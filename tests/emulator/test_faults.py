@@ -10,9 +10,9 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 
-from bot.emulator import EmulatorState, FaultPlan
-from bot.emulator.errors import ApiError
-from bot.emulator.faults import FaultInjector
+from emulator import EmulatorState, FaultPlan
+from emulator.errors import ApiError
+from emulator.faults import FaultInjector
 
 from .support import Ticker
 

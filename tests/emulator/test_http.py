@@ -12,7 +12,7 @@ import pytest_asyncio
 from aiogram import Router
 from aiogram.types import Message
 
-from bot.emulator import EmulatorState, RunningEmulator, start_emulator
+from emulator import EmulatorState, RunningEmulator, start_emulator
 
 from .support import TOKEN, StartPolling
 

@@ -7,7 +7,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.emulator import Button, EmulatorState
+from emulator import Button, EmulatorState
 from flows.clock import FrozenClock
 
 pytestmark = pytest.mark.asyncio

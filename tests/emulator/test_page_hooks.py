@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.emulator import ClockNotWired, EmulatorState, Person, RunningEmulator, parse_step
+from emulator import ClockNotWired, EmulatorState, Person, RunningEmulator, parse_step
 from flows.clock import FrozenClock
 
 pytestmark = pytest.mark.asyncio

@@ -12,7 +12,7 @@ from aiogram.types import (
     Message,
 )
 
-from bot.emulator import EmulatorState
+from emulator import EmulatorState
 
 from .support import StartPolling
 

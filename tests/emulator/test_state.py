@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.emulator import EmulatorState
-from bot.emulator.errors import ApiError
+from emulator import EmulatorState
+from emulator.errors import ApiError
 
 pytestmark = pytest.mark.asyncio
 

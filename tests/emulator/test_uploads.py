@@ -7,7 +7,7 @@ import pytest
 from aiogram import Bot
 from aiogram.types import BufferedInputFile
 
-from bot.emulator import EmulatorState, RunningEmulator
+from emulator import EmulatorState, RunningEmulator
 
 pytestmark = pytest.mark.asyncio
 

@@ -13,7 +13,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramConflictError
 from aiohttp import web
 
-from bot.emulator import EmulatorState
+from emulator import EmulatorState
 
 pytestmark = pytest.mark.asyncio
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bot.transcript import Transcript, run_transcript
+from emulator.transcript import Transcript, run_transcript
 from flows.msgids import MSGID_PATTERN
 
 HERE = Path(__file__).parent

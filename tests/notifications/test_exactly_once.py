@@ -1,6 +1,6 @@
 """Exactly once on Telegram: under injected faults, and across a kill mid-dispatch and a restart.
 
-The emulator's faults strike before the method runs (bot/emulator/faults.py), so a failed call leaves no
+The emulator's faults strike before the method runs (emulator/faults.py), so a failed call leaves no
 message: a 429, a 500, a hang (answered 502 after `hang_seconds`) and a dropped connection are all
 retried, and the emulator's chat histories count each notification exactly once."""
 
@@ -14,11 +14,11 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.emulator import EmulatorState, FaultPlan, start_emulator
-from bot.emulator.models import Person
 from bot.outbox.limiter import TelegramLimiter
 from bot.outbox.senders import Delivery, TelegramSender
 from bot.settings import EMULATOR_TOKEN
+from emulator import EmulatorState, FaultPlan, start_emulator
+from emulator.models import Person
 from flows.clock import FrozenClock
 from tests.notifications.support import build_world, drain_until_done
 

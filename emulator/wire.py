@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator.errors import bad_request
-from bot.emulator.models import Button, ChatMessage, UploadedFile
+from emulator.errors import bad_request
+from emulator.models import Button, ChatMessage, UploadedFile
 
 BOT_USER: dict[str, Any] = {
     "id": 7000000001,

@@ -1,7 +1,8 @@
-"""The demo world behind `make run` without a token: a demo school per shipped route, one member per
+"""The demo world behind `zorgroute demo` (`make run`): a demo school per shipped route, one member per
 role the route uses, and the emulator's page wired to the real bot (roster, clock, e-mail/WhatsApp pane).
 
-Only the emulator path of `bot/runner.py` calls `start_demo`; with a real token nothing here runs, so
+Only `zorgroute demo` (emulator/run.py) calls `start_demo`, always on `demo_settings`: a SQLite file and
+keys of their own under the data folder's `demo/`. `zorgroute run` refuses to start without a token, so
 no demo school or member ever reaches a production database.
 """
 
@@ -16,9 +17,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Runtime, prepare
-from bot.emulator import ClockHandler, EmulatorState, Person, RunningEmulator, parse_step, start_emulator
 from bot.outbox.capture import Recorder
-from bot.settings import EMULATOR_TOKEN, Settings
+from bot.settings import EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
+from emulator import ClockHandler, EmulatorState, Person, RunningEmulator, parse_step, start_emulator
 from flows.clock import Clock, IdSource, OffsetClock, SystemClock
 from flows.registry import RouteRegistry
 from flows.roles import RoleId
@@ -79,6 +80,37 @@ _FIRST_NAMES: dict[RoleId, tuple[str, ...]] = {
 }
 
 
+# -- where the demo lives ------------------------------------------------------------------------------
+DEMO_FOLDER = "demo"
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """`settings` turned into the demo's: the database is `DATA_DIR/demo/zorgroute.db` and the keys live
+    beside it, whatever ZORGROUTE_DATABASE_URL and the key variables say; no token (the emulator is the
+    Telegram); no SMTP server or WhatsApp account (the page's outbox pane shows what would go out)."""
+    folder = settings.data_dir / DEMO_FOLDER
+    return settings.model_copy(
+        update={
+            "database_url": f"sqlite+aiosqlite:///{folder / 'zorgroute.db'}",
+            "data_dir": folder,
+            "secret_key": None,
+            "data_key": None,
+            "telegram_bot_token": None,
+            "telegram_api_base": TELEGRAM_API_DEFAULT,
+            "webhook_url": None,
+            "webhook_secret": None,
+            "smtp_host": None,
+            "smtp_username": None,
+            "smtp_password": None,
+            "mail_from": None,
+            "whatsapp_phone_number_id": None,
+            "whatsapp_token": None,
+            "whatsapp_app_secret": None,
+            "whatsapp_verify_token": None,
+        }
+    )
+
+
 # -- which school, which people ---------------------------------------------------------------------
 def demo_school_name(route: Route) -> str:
     place = _PLACES.get(route.id, route.id)
@@ -129,7 +161,7 @@ async def seed_demo(
 ) -> list[Person]:
     """Make sure every shipped route has its demo school and members; returns the page's roster.
 
-    Idempotent: a second `make run` on the same database finds the schools by name and route and the
+    Idempotent: a second `make run` (on the same data/demo/) finds the schools by name and route and the
     members by (school, role) inside the school's id block, and only adds what a new route file needs.
     """
     async with UnitOfWork(sessionmaker) as uow:
@@ -227,7 +259,8 @@ class Demo:
 async def start_demo(
     settings: Settings, *, base_clock: Clock | None = None, ids: IdSource | None = None
 ) -> Demo:
-    """The emulator with its page, the bot built against it on an offset clock, the demo seeded.
+    """The emulator with its page, the bot built against it on an offset clock, the demo seeded into
+    `settings.database_url` (`zorgroute demo` passes `demo_settings(...)`; tests their own database).
 
     `base_clock` is real time unless a test fixes it; the page's clock buttons add to it."""
     if not settings.uses_emulator:
@@ -254,12 +287,12 @@ async def start_demo(
     state.set_roster(roster)
     state.set_clock_handler(clock_handler(runtime, clock))
     state.set_clock_reader(clock.now)
-    _log_demo(emulator.base_url, roster)
+    _log_demo(emulator.base_url, roster, settings.database_url)
     return Demo(runtime, emulator, clock, roster)
 
 
-def _log_demo(base_url: str, roster: list[Person]) -> None:
-    log.info("no TELEGRAM_BOT_TOKEN: the bot talks to the built-in Bot API emulator")
+def _log_demo(base_url: str, roster: list[Person], database_url: str) -> None:
+    log.info("the demo: the bot talks to the built-in Bot API emulator, on %s", database_url)
     log.info("open %s in your browser: a chat pane per demo member, a clock to jump ahead", base_url)
     for school in dict.fromkeys(p.school for p in roster):
         people = ", ".join(p.name for p in roster if p.school == school)

@@ -8,11 +8,11 @@ from typing import Any
 
 import aiohttp
 
-from bot.emulator.errors import ApiError, TransportFault
-from bot.emulator.methods import call_method
-from bot.emulator.models import WebhookConfig
-from bot.emulator.params import FilePart, Params
-from bot.emulator.state import EmulatorState
+from emulator.errors import ApiError, TransportFault
+from emulator.methods import call_method
+from emulator.models import WebhookConfig
+from emulator.params import FilePart, Params
+from emulator.state import EmulatorState
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.emulator.methods import SUPPORTED
+from emulator.methods import SUPPORTED
 
 _USAGE = """Zorgroute Telegram Bot API emulator
 

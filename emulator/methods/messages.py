@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator.errors import bad_request
-from bot.emulator.history import ChatLog
-from bot.emulator.methods.common import checked_text, resolve_chat
-from bot.emulator.models import ChatMessage
-from bot.emulator.params import Params
-from bot.emulator.state import EmulatorState
-from bot.emulator.wire import parse_inline_keyboard
+from emulator.errors import bad_request
+from emulator.history import ChatLog
+from emulator.methods.common import checked_text, resolve_chat
+from emulator.models import ChatMessage
+from emulator.params import Params
+from emulator.state import EmulatorState
+from emulator.wire import parse_inline_keyboard
 
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.emulator.clock import ClockHandler, ClockNotWired, ClockReader, parse_step
-from bot.emulator.faults import FaultKind, FaultPlan, Stats
-from bot.emulator.models import (
+from emulator.clock import ClockHandler, ClockNotWired, ClockReader, parse_step
+from emulator.faults import FaultKind, FaultPlan, Stats
+from emulator.models import (
     Button,
     CallbackAnswer,
     ChatMessage,
@@ -12,8 +12,8 @@ from bot.emulator.models import (
     Person,
     UploadedFile,
 )
-from bot.emulator.server import RunningEmulator, build_app, start_emulator
-from bot.emulator.state import EmulatorState
+from emulator.server import RunningEmulator, build_app, start_emulator
+from emulator.state import EmulatorState
 
 __all__ = [
     "Button",

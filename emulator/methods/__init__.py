@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.emulator.errors import ApiError, TransportFault
-from bot.emulator.methods import identity, media, messages, updates
-from bot.emulator.params import Params
-from bot.emulator.state import EmulatorState
+from emulator.errors import ApiError, TransportFault
+from emulator.methods import identity, media, messages, updates
+from emulator.params import Params
+from emulator.state import EmulatorState
 
 Method = Callable[[EmulatorState, Params], Awaitable[Any]]
 

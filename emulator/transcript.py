@@ -35,9 +35,9 @@ import yaml
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator.server import start_emulator
-from bot.emulator.state import EmulatorState
 from bot.services.cases import EventLog
+from emulator.server import start_emulator
+from emulator.state import EmulatorState
 from flows.clock import FrozenClock, SequentialIds
 from storage.uow import UnitOfWork
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.emulator.errors import ApiError, bad_request
-from bot.emulator.models import WebhookConfig
-from bot.emulator.params import Params
-from bot.emulator.state import EmulatorState
+from emulator.errors import ApiError, bad_request
+from emulator.models import WebhookConfig
+from emulator.params import Params
+from emulator.state import EmulatorState
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 

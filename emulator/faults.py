@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.emulator.errors import ApiError, TransportFault, too_many_requests
+from emulator.errors import ApiError, TransportFault, too_many_requests
 
 FaultKind = Literal["retry_after", "server_error", "hang", "drop"]
 

@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.emulator.clock import ClockNotWired
-from bot.emulator.faults import FaultPlan
-from bot.emulator.models import Person
-from bot.emulator.state import EmulatorState, external_view, person_view
-from bot.emulator.wire import message_view
+from emulator.clock import ClockNotWired
+from emulator.faults import FaultPlan
+from emulator.models import Person
+from emulator.state import EmulatorState, external_view, person_view
+from emulator.wire import message_view
 
 # Event-stream queues still open, so a stopping server can end them at once.
 SSE_QUEUES = web.AppKey("sse_queues", set[asyncio.Queue[dict[str, Any]]])

@@ -10,10 +10,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.emulator.errors import ApiError, TransportFault, bad_request
-from bot.emulator.methods import call_method
-from bot.emulator.params import FilePart, Params
-from bot.emulator.state import EmulatorState
+from emulator.errors import ApiError, TransportFault, bad_request
+from emulator.methods import call_method
+from emulator.params import FilePart, Params
+from emulator.state import EmulatorState
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.emulator.errors import bad_request
-from bot.emulator.params import Params
-from bot.emulator.state import EmulatorState
+from emulator.errors import bad_request
+from emulator.params import Params
+from emulator.state import EmulatorState
 
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from bot.emulator.errors import bad_request
-from bot.emulator.methods.common import checked_caption, resolve_chat
-from bot.emulator.models import UploadedFile
-from bot.emulator.params import FilePart, Params
-from bot.emulator.state import EmulatorState
-from bot.emulator.wire import parse_inline_keyboard
+from emulator.errors import bad_request
+from emulator.methods.common import checked_caption, resolve_chat
+from emulator.models import UploadedFile
+from emulator.params import FilePart, Params
+from emulator.state import EmulatorState
+from emulator.wire import parse_inline_keyboard
 
 
 async def send_document(state: EmulatorState, p: Params) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator.models import ChatMessage
+from emulator.models import ChatMessage
 
 
 @dataclass

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.emulator.errors import bad_request
-from bot.emulator.history import ChatLog
-from bot.emulator.params import Params
-from bot.emulator.state import EmulatorState
+from emulator.errors import bad_request
+from emulator.history import ChatLog
+from emulator.params import Params
+from emulator.state import EmulatorState
 
 MESSAGE_TEXT_MAX = 4096
 CAPTION_MAX = 1024

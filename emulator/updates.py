@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bot.emulator.errors import ApiError
+from emulator.errors import ApiError
 
 # What Telegram sends when allowed_updates is empty or was never given.
 _DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})

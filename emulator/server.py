@@ -11,11 +11,11 @@ from typing import Self
 
 from aiohttp import web
 
-from bot.emulator.bot_route import bot_api_handler
-from bot.emulator.control import add_control_routes
-from bot.emulator.index import WEB_DIR, index_page
-from bot.emulator.state import EmulatorState
-from bot.emulator.webhook import WebhookPusher
+from emulator.bot_route import bot_api_handler
+from emulator.control import add_control_routes
+from emulator.index import WEB_DIR, index_page
+from emulator.state import EmulatorState
+from emulator.webhook import WebhookPusher
 
 # Telegram accepts uploads up to 50 MB from bots; aiohttp's default is 1 MiB.
 _MAX_BODY = 50 * 1024 * 1024

@@ -13,10 +13,10 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.emulator.clock import ClockHandler, ClockNotWired, ClockReader, parse_step
-from bot.emulator.faults import FaultInjector, FaultPlan, Stats
-from bot.emulator.history import ChatLog
-from bot.emulator.models import (
+from emulator.clock import ClockHandler, ClockNotWired, ClockReader, parse_step
+from emulator.faults import FaultInjector, FaultPlan, Stats
+from emulator.history import ChatLog
+from emulator.models import (
     Button,
     CallbackAnswer,
     ChatMessage,
@@ -25,8 +25,8 @@ from bot.emulator.models import (
     UploadedFile,
     WebhookConfig,
 )
-from bot.emulator.updates import UpdateQueue
-from bot.emulator.wire import (
+from emulator.updates import UpdateQueue
+from emulator.wire import (
     BOT_USER,
     chat_json,
     command_entities,
