@@ -41,6 +41,7 @@ from bot.middlewares.cases import CaseServicesMiddleware
 from bot.middlewares.lanes import ChatLanes, DatabaseSlots
 from bot.middlewares.member import MemberMiddleware, StrangerGate
 from bot.middlewares.replies import RepliesAfterCommit, install_reply_holding
+from bot.middlewares.turns import ChatTurns
 from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
@@ -125,13 +126,14 @@ def build_dispatcher(
     )
     # Middleware order: a flood is cut off before anything else (no database for it) -> one chat's updates
     # one after another -> replies held until the commit, then delivered with retries -> a bounded number
-    # of updates on the database -> a unit of work per update -> who is this -> their language ->
-    # strangers out -> oversized input out.
+    # of updates on the database -> a unit of work per update -> the chat's turn across workers (and a
+    # webhook update handled once) -> who is this -> their language -> strangers out -> oversized input out.
     dp.update.outer_middleware(RateLimitMiddleware(settings.rate_limit_burst, settings.rate_limit_seconds))
     dp.update.outer_middleware(ChatLanes())
     dp.update.outer_middleware(RepliesAfterCommit())
     dp.update.outer_middleware(DatabaseSlots(DATABASE_SLOTS))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
+    dp.update.outer_middleware(ChatTurns())
     member_events = (dp.message, dp.edited_message, dp.callback_query)
     for observer in member_events:
         observer.outer_middleware(MemberMiddleware())

@@ -15,6 +15,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import Runtime, prepare
+from bot.middlewares.turns import DEDUPE
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import Settings
@@ -23,6 +24,9 @@ from bot.webhook import CheckedRequestHandler
 log = logging.getLogger("zorgroute")
 
 POLLING_TASKS = 500  # updates taken from getUpdates and not yet finished
+# Telegram's webhook connections at once (its maximum; default 40). Each carries one update until it is
+# handled, so this bounds the updates in flight over all workers (docs/deployment.md).
+WEBHOOK_CONNECTIONS = 100
 
 
 class StartupError(Exception):
@@ -112,6 +116,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     app = web.Application()
     runtime.dp["audit_channel"] = "webhook"  # the audit trail says which door an update came through
+    runtime.dp[DEDUPE] = True  # Telegram sends an unanswered update again (bot/middlewares/turns.py)
     CheckedRequestHandler(  # a body that is not an update gets 400
         dispatcher=runtime.dp,
         bot=runtime.bot,
@@ -143,6 +148,7 @@ async def _set_webhook(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> 
         secret_token=settings.webhook_secret,
         allowed_updates=dispatcher.resolve_used_update_types(),
         drop_pending_updates=False,
+        max_connections=WEBHOOK_CONNECTIONS,
     )
 
 
@@ -156,7 +162,9 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
     announce_data_key(settings.data_key, settings.data_dir)
     runtime.dp.startup.register(_set_webhook)
     runtime.dp.startup.register(_log_ready(started))
-    app = build_webhook_app(runtime)
+    # Answered when handled, not at once: Telegram then sends a chat's next update only after this one
+    # committed (order across workers), and sends again one whose worker died (bot/middlewares/turns.py).
+    app = build_webhook_app(runtime, handle_in_background=False)
     background = start_background(runtime)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -4,6 +4,7 @@ from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.follow_ups import FollowUpRepository
 from storage.repositories.invites import InviteRepository
+from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
@@ -16,6 +17,7 @@ __all__ = [
     "CaseRepository",
     "FollowUpRepository",
     "InviteRepository",
+    "JobRunRepository",
     "MeetingRepository",
     "MemberRepository",
     "OutboxRepository",

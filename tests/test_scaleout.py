@@ -1,0 +1,152 @@
+"""Two webhook workers on one PostgreSQL database, in one test process: each its own runtime (engine,
+dispatcher, limiters), both talking to one Bot API emulator. Any worker may get any update."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select, text
+
+from bot.app import Runtime, prepare
+from bot.emulator.server import start_emulator
+from bot.emulator.state import EmulatorState
+from bot.middlewares.turns import first_delivery
+from bot.runner import build_webhook_app
+from bot.settings import EMULATOR_TOKEN, Settings
+from flows.clock import FrozenClock, SequentialIds
+from storage.claims import take_chat_turn
+from storage.models import ProcessedUpdate
+from storage.models.case import CaseRow
+from storage.uow import UnitOfWork
+from tests.feeding import feed, teachers
+
+SECRET = "s3cret"
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+PATH = "/telegram/webhook"
+
+
+class Workers:
+    def __init__(self, state: EmulatorState, runtimes: list[Runtime], clients: list[TestClient]) -> None:
+        self.state, self.runtimes, self.clients = state, runtimes, clients
+
+    async def post(self, worker: int, update: dict[str, Any]) -> int:
+        """Deliver an update to one worker as Telegram does: the answer comes when it is handled."""
+        response = await self.clients[worker].post(PATH, json=update, headers=HEADERS)
+        return response.status
+
+
+@pytest.fixture
+async def workers(settings: Settings, clock: FrozenClock) -> AsyncIterator[Workers]:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("several workers share PostgreSQL; SQLite runs one worker")
+    state = EmulatorState(now=clock.now)
+    emulator = await start_emulator(state, "127.0.0.1", 0)
+    configured = settings.model_copy(update={"webhook_secret": SECRET})
+    runtimes: list[Runtime] = []
+    clients: list[TestClient] = []
+    try:
+        for worker in range(2):
+            ids = SequentialIds(counter=worker * 1000)  # two workers never make the same case reference
+            runtime = await prepare(
+                configured, clock=clock, ids=ids, token=EMULATOR_TOKEN, api_base=emulator.base_url
+            )
+            runtimes.append(runtime)
+            client = TestClient(TestServer(build_webhook_app(runtime, handle_in_background=False)))
+            await client.start_server()
+            clients.append(client)
+        yield Workers(state, runtimes, clients)
+    finally:
+        for client in clients:
+            await client.close()
+        for runtime in runtimes:
+            await runtime.close()
+        await emulator.close()
+
+
+async def drafts(runtime: Runtime) -> int:
+    async with UnitOfWork(runtime.sessionmaker) as uow:
+        count = await uow.session.scalar(
+            select(func.count()).select_from(CaseRow).where(CaseRow.status == "draft")
+        )
+    return int(count or 0)
+
+
+async def test_one_chats_updates_alternating_between_two_workers_keep_the_conversation(
+    workers: Workers, clock: FrozenClock
+) -> None:
+    a, _ = workers.runtimes
+    state = workers.state
+    await teachers(a, state, clock, [701])
+    texts = ["/signaal", "/annuleer", "/signaal", "/annuleer", "/signaal"]
+    for n, text_ in enumerate(texts):  # worker 0, 1, 0, 1, 0; each answered before the next is sent
+        assert await workers.post(n % 2, state.user_sends(701, text_)) == 200
+    assert await drafts(a) == 1  # the last /signaal left its draft; each /annuleer dropped the one before
+    async with UnitOfWork(a.sessionmaker) as uow:
+        statuses = list(await uow.session.scalars(select(CaseRow.status).order_by(CaseRow.id)))
+    assert statuses == ["cancelled", "cancelled", "draft"], statuses
+
+
+async def test_updates_of_one_chat_at_once_on_two_workers_take_turns(
+    workers: Workers, clock: FrozenClock
+) -> None:
+    a, _ = workers.runtimes
+    state = workers.state
+    await teachers(a, state, clock, [702])
+    await workers.post(0, state.user_sends(702, "/signaal"))  # the route's first case is behind us
+    updates = [state.user_sends(702, "/signaal") for _ in range(6)]
+    statuses = await asyncio.gather(*(workers.post(n % 2, u) for n, u in enumerate(updates)))
+    assert statuses == [200] * 6
+    assert await drafts(a) == 1  # each /signaal replaced the draft before it: none saw a stale form
+
+
+async def test_an_update_waits_while_another_worker_holds_its_chat(
+    workers: Workers, clock: FrozenClock
+) -> None:
+    a, b = workers.runtimes
+    state = workers.state
+    await teachers(a, state, clock, [703])
+    before = len(state.bot_messages(703))
+    async with UnitOfWork(a.sessionmaker) as holder:
+        await take_chat_turn(holder.session, ("chat", 703))  # worker A is in the middle of an update of 703
+        waiting = asyncio.create_task(feed(b, state.user_sends(703, "/signaal")))
+        await until_an_advisory_lock_is_awaited(holder)
+        assert not waiting.done()
+        assert len(state.bot_messages(703)) == before
+        await holder.session.rollback()  # A's update ends: B's goes on
+        await waiting
+    assert len(state.bot_messages(703)) > before
+
+
+async def until_an_advisory_lock_is_awaited(uow: UnitOfWork) -> None:
+    query = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    async with uow.session.bind.connect() as connection:  # type: ignore[union-attr]
+        for _ in range(2000):
+            if await connection.scalar(query):
+                return
+            await asyncio.sleep(0.005)  # polling pg_locks: PostgreSQL has no event for "a lock is awaited"
+    raise AssertionError("the second worker never waited for the chat")
+
+
+async def test_a_redelivered_update_is_handled_once_also_after_a_crash(
+    workers: Workers, clock: FrozenClock
+) -> None:
+    a, _ = workers.runtimes
+    state = workers.state
+    await teachers(a, state, clock, [704])
+    update = state.user_sends(704, "/signaal")
+    async with UnitOfWork(a.sessionmaker) as crashed:  # worker A took the update and died before its commit
+        assert await first_delivery(crashed, update["update_id"], clock.now())
+        await crashed.session.rollback()
+    before = len(state.bot_messages(704))
+
+    assert await workers.post(1, update) == 200  # Telegram's retry reaches worker B: handled
+    handled = len(state.bot_messages(704))
+    assert handled > before
+    assert await workers.post(0, update) == 200  # and once more (the answer was lost): dropped
+    assert len(state.bot_messages(704)) == handled
+    async with UnitOfWork(a.sessionmaker) as uow:
+        assert await uow.session.get(ProcessedUpdate, update["update_id"]) is not None
