@@ -45,14 +45,18 @@ def start_scheduler(runtime: Runtime) -> list[asyncio.Task[None]]:
 
     if runtime.follow_ups is None or runtime.digests is None:
         return []
+    from bot.once import OncePerPeriod
     from bot.services.retention import retention_job
 
+    clock, zone = runtime.dp["clock"], runtime.settings.timezone
     task = run_scheduler(
         runtime.follow_ups,
         runtime.digests,
         runtime.sessionmaker,
-        timezone=runtime.settings.timezone,
-        retention=partial(retention_job, runtime.sessionmaker, runtime.dp["clock"], runtime.settings),
+        timezone=zone,
+        retention=partial(retention_job, runtime.sessionmaker, clock, runtime.settings),
+        # Every worker runs a scheduler; the digest and retention run on one of them per period.
+        once=OncePerPeriod(runtime.sessionmaker, clock, worker=runtime.outbox.worker, timezone=zone),
     )
     return [asyncio.create_task(task, name="scheduler")]
 
