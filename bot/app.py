@@ -45,6 +45,7 @@ from bot.middlewares.turns import ChatTurns
 from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
+from bot.outbox.limiter import TelegramLimiter
 from bot.outbox.wiring import build_senders
 from bot.routers import build_root_router, unmodified
 from bot.services.cases import EventLog
@@ -55,6 +56,7 @@ from flows.engine import RouteEngine
 from flows.loader import parse_route
 from flows.registry import RouteRegistry, builtin_registry
 from flows.snapshot import case_snapshot
+from storage.buckets import shared_buckets
 from storage.crypto import FernetCipher
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import ensure_current
@@ -224,9 +226,11 @@ async def prepare(
     bot = build_bot(settings, token=token, api_base=api_base)
     clock = clock or SystemClock()
     route_engine = RouteEngine(await load_routes(sessionmaker))
+    buckets = shared_buckets(db_engine)  # PostgreSQL: limits every worker shares (docs/deployment.md)
+    limiter = TelegramLimiter(shared=buckets)
     outbox = OutboxDispatcher(
         sessionmaker,
-        build_senders(settings, bot, record_external=record_external),
+        build_senders(settings, bot, record_external=record_external, limiter=limiter),
         i18n,
         clock,
         route_engine.routes,
@@ -243,6 +247,7 @@ async def prepare(
         outbox=outbox,
         event_log=event_log,
     )
+    dp["shared_limits"] = buckets
     follow_ups, digests = build_follow_ups(
         settings, sessionmaker, route_engine, clock, ids or RandomIds(), outbox, event_log
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -15,10 +16,13 @@ from bot.app import Runtime, prepare
 from bot.emulator.server import start_emulator
 from bot.emulator.state import EmulatorState
 from bot.middlewares.turns import first_delivery
+from bot.outbox.limiter import TelegramLimiter
 from bot.runner import build_webhook_app
 from bot.settings import EMULATOR_TOKEN, Settings
 from flows.clock import FrozenClock, SequentialIds
+from storage.buckets import SharedBuckets
 from storage.claims import take_chat_turn
+from storage.db import create_engine
 from storage.models import ProcessedUpdate
 from storage.models.case import CaseRow
 from storage.uow import UnitOfWork
@@ -41,6 +45,12 @@ class Workers:
 
 @pytest.fixture
 async def workers(settings: Settings, clock: FrozenClock) -> AsyncIterator[Workers]:
+    async with two_workers(settings, clock) as running:
+        yield running
+
+
+@asynccontextmanager
+async def two_workers(settings: Settings, clock: FrozenClock) -> AsyncIterator[Workers]:
     if not settings.database_url.startswith("postgresql"):
         pytest.skip("several workers share PostgreSQL; SQLite runs one worker")
     state = EmulatorState(now=clock.now)
@@ -150,3 +160,59 @@ async def test_a_redelivered_update_is_handled_once_also_after_a_crash(
     assert len(state.bot_messages(704)) == handled
     async with UnitOfWork(a.sessionmaker) as uow:
         assert await uow.session.get(ProcessedUpdate, update["update_id"]) is not None
+
+
+async def test_one_users_flood_is_limited_for_the_whole_bot(settings: Settings, clock: FrozenClock) -> None:
+    limited = settings.model_copy(update={"rate_limit_burst": 3, "rate_limit_seconds": 3600.0})
+    async with two_workers(limited, clock) as running:
+        state = running.state
+        for n in range(6):  # a stranger's six messages, spread over both workers
+            assert await running.post(n % 2, state.user_sends(801, f"bericht {n}")) == 200
+        texts = [m.text for m in state.bot_messages(801)]
+    answered = [t for t in texts if t.startswith("Hallo! Zorgroute is alleen voor professionals")]
+    assert len(answered) == 3  # the burst, once for the bot: not three per worker
+    assert len(texts) - len(answered) >= 1  # and a "slow down" (once per worker that refused)
+
+
+class Stop(Exception):
+    pass
+
+
+async def test_workers_share_telegrams_send_budget(settings: Settings) -> None:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("several workers share PostgreSQL; SQLite runs one worker")
+    engines = [create_engine(settings.database_url) for _ in range(2)]
+    try:
+        a, b = (SharedBuckets(engine) for engine in engines)
+        waits: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            waits.append(seconds)
+            raise Stop  # the send would wait: that is all this test needs to know
+
+        # Three sends a minute overall at most, so the test's own pace never refills a token.
+        limiter_a, limiter_b = (
+            TelegramLimiter(
+                global_per_second=0.05,
+                global_burst=3.0,
+                private_per_second=0.01,
+                private_burst=1.0,
+                shared=shared,
+                sleep=sleep,
+            )
+            for shared in (a, b)
+        )
+        await limiter_a.acquire(11)
+        await limiter_a.acquire(12)
+        await limiter_b.acquire(13)  # the budget's last token, taken by the other worker
+        with pytest.raises(Stop):
+            await limiter_b.acquire(14)
+        with pytest.raises(Stop):
+            await limiter_a.acquire(15)
+        assert len(waits) == 2 and min(waits) > 1  # seconds until the shared bucket refills one token
+        # Held back by the overall budget, chat 14 kept its own token: one private send is still free.
+        assert await a.take("tg:chat:14", 1.0, 0.01) == 0.0
+        assert await a.take("tg:chat:14", 1.0, 0.01) > 0  # and that was its only one
+    finally:
+        for engine in engines:
+            await engine.dispose()
