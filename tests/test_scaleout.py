@@ -4,10 +4,17 @@ dispatcher, limiters), both talking to one Bot API emulator. Any worker may get 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import socket
+import sys
+from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select, text
@@ -26,11 +33,13 @@ from storage.db import create_engine
 from storage.models import ProcessedUpdate
 from storage.models.case import CaseRow
 from storage.uow import UnitOfWork
+from tests.cli import zorgroute
 from tests.feeding import feed, teachers
 
 SECRET = "s3cret"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 PATH = "/telegram/webhook"
+REPOSITORY = str(Path(__file__).resolve().parents[1])  # the workers import this checkout's code
 
 
 class Workers:
@@ -216,3 +225,71 @@ async def test_workers_share_telegrams_send_budget(settings: Settings) -> None:
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_several_workers_on_sqlite_are_refused_in_one_line(tmp_path: Path, clock: FrozenClock) -> None:
+    result = await zorgroute(
+        "run",
+        "--webhook",
+        "--workers",
+        "2",
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",
+        cwd=tmp_path,
+        clock=clock,
+        TELEGRAM_BOT_TOKEN="123456:" + "A" * 35,
+        ZORGROUTE_WEBHOOK_SECRET=SECRET,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "zorgroute: error: --workers 2 needs PostgreSQL: SQLite has one writer, so run one worker"
+    )
+
+
+async def test_run_webhook_with_two_workers_serves_one_port_and_stops_on_sigterm(
+    settings: Settings, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """The one real `zorgroute run --webhook --workers 2`: two processes behind one port."""
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("several workers share PostgreSQL; SQLite runs one worker")
+    state = EmulatorState(now=clock.now)
+    emulator = await start_emulator(state, "127.0.0.1", 0)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(("ZORGROUTE_", "TELEGRAM_"))
+    }
+    environment.update(
+        PYTHONPATH=REPOSITORY,
+        ZORGROUTE_DATABASE_URL=settings.database_url,
+        ZORGROUTE_SECRET_KEY="test-secret-key",
+        ZORGROUTE_WEBHOOK_SECRET=SECRET,
+        TELEGRAM_BOT_TOKEN=EMULATOR_TOKEN,
+        TELEGRAM_API_BASE=emulator.base_url,
+    )
+    command = ["-m", "bot.cli", "run", "--webhook", "--workers", "2", "--host", "127.0.0.1"]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *command, "--port", str(port), cwd=tmp_path, env=environment, stderr=PIPE
+    )
+    try:
+        assert process.stderr is not None
+        ready: set[str] = set()
+        while len(ready) < 2:  # each worker logs its own "ready" line
+            line = (await asyncio.wait_for(process.stderr.readline(), timeout=120)).decode()
+            assert line, "the workers stopped before they were ready"
+            if "zorgroute is ready" in line:
+                ready.add(line.split(" worker ")[1].split()[0])
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+            readiness = await http.get("/readyz")
+            assert readiness.status == 200
+            for n in range(4):
+                answer = await http.post(PATH, json=state.user_sends(811 + n, "hallo"), headers=HEADERS)
+                assert answer.status == 200
+        assert all(state.bot_messages(811 + n) for n in range(4))  # answered when handled
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), timeout=60) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await emulator.close()
