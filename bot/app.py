@@ -187,6 +187,9 @@ class Runtime:
     async def close(self) -> None:
         self.outbox.stop()
         await self.outbox.close()
+        limits = self.dp.workflow_data.get("shared_limits")
+        if limits is not None:
+            await limits.close()
         await self.bot.session.close()
         await self.db_engine.dispose()
 
@@ -226,7 +229,8 @@ async def prepare(
     bot = build_bot(settings, token=token, api_base=api_base)
     clock = clock or SystemClock()
     route_engine = RouteEngine(await load_routes(sessionmaker))
-    buckets = shared_buckets(db_engine)  # PostgreSQL: limits every worker shares (docs/deployment.md)
+    # Limits every worker shares: PostgreSQL, or Redis when configured (docs/deployment.md).
+    buckets = shared_buckets(db_engine, redis_url=settings.redis_url, bot_id=str(bot.id))
     limiter = TelegramLimiter(shared=buckets)
     outbox = OutboxDispatcher(
         sessionmaker,

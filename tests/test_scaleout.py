@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -27,10 +28,10 @@ from bot.outbox.limiter import TelegramLimiter
 from bot.runner import build_webhook_app
 from bot.settings import EMULATOR_TOKEN, Settings
 from flows.clock import FrozenClock, SequentialIds
-from storage.buckets import SharedBuckets
+from storage.buckets import RedisBuckets, SharedBuckets
 from storage.claims import take_chat_turn
 from storage.db import create_engine
-from storage.models import ProcessedUpdate
+from storage.models import ProcessedUpdate, RateBucket
 from storage.models.case import CaseRow
 from storage.uow import UnitOfWork
 from tests.cli import zorgroute
@@ -293,3 +294,49 @@ async def test_run_webhook_with_two_workers_serves_one_port_and_stops_on_sigterm
             process.kill()
             await process.wait()
         await emulator.close()
+
+
+REDIS_ENV = "ZORGROUTE_TEST_REDIS_URL"
+
+
+def redis_url() -> str:
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"{REDIS_ENV} not set: the Redis buckets need a server")
+    return url
+
+
+async def test_workers_share_buckets_in_redis(settings: Settings) -> None:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("one database kind is enough: the buckets are in Redis")
+    prefix = f"zorgroute-test:{secrets.token_hex(6)}:"  # this test's own keys on a shared server
+    a, b = RedisBuckets(redis_url(), prefix=prefix), RedisBuckets(redis_url(), prefix=prefix)
+    try:
+        rate = 3 / 3600  # three an hour: the test's own pace never refills one
+        assert [await a.take("user:1", 3, rate), await b.take("user:1", 3, rate)] == [0.0, 0.0]
+        assert await a.take("user:1", 3, rate) == 0.0
+        assert await b.take("user:1", 3, rate) > 1000  # the other worker emptied it: about 20 minutes
+        assert await a.take("user:2", 3, rate) == 0.0  # another user's bucket is full
+        await b.give_back("user:1", 3)
+        assert await a.take("user:1", 3, rate) == 0.0
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_with_redis_the_flood_limit_holds_across_workers_without_the_database(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    limited = settings.model_copy(
+        update={"rate_limit_burst": 3, "rate_limit_seconds": 3600.0, "redis_url": redis_url()}
+    )
+    stranger = 5_000_000 + secrets.randbelow(10**6)  # a user no earlier run left a bucket for
+    async with two_workers(limited, clock) as running:
+        for n in range(6):
+            assert await running.post(n % 2, running.state.user_sends(stranger, f"bericht {n}")) == 200
+        texts = [m.text for m in running.state.bot_messages(stranger)]
+        async with UnitOfWork(running.runtimes[0].sessionmaker) as uow:
+            rows = await uow.session.scalar(select(func.count()).select_from(RateBucket))
+    answered = [t for t in texts if t.startswith("Hallo! Zorgroute is alleen voor professionals")]
+    assert len(answered) == 3
+    assert rows == 0  # the limits lived in Redis

@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import N_
-from storage.buckets import SharedBuckets
+from storage.buckets import Buckets
 
 SLOW_DOWN = N_("abuse.slow_down")
 TOO_LONG = N_("abuse.too_long")
@@ -66,7 +66,7 @@ class RateLimitMiddleware(BaseMiddleware):
         allowed = bucket.tokens >= 1
         if allowed:
             bucket.tokens -= 1
-        shared: SharedBuckets | None = data.get("shared_limits")
+        shared: Buckets | None = data.get("shared_limits")
         if allowed and shared is not None:
             allowed = await shared.take(f"user:{user.id}", self.burst, self.rate) <= 0
         if allowed:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from storage.buckets import SharedBuckets
+from storage.buckets import Buckets
 
 SHARED_ALL = "tg:all"  # the shared bucket of every send; a chat's is "tg:chat:<id>"
 
@@ -54,7 +54,7 @@ class TelegramLimiter:
         group_burst: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        shared: SharedBuckets | None = None,
+        shared: Buckets | None = None,
     ) -> None:
         # A small global burst spaces the sends evenly: Telegram's own allowance is then kept as slack
         # for network jitter instead of being spent at the start.
@@ -83,7 +83,7 @@ class TelegramLimiter:
                     return
             await self.sleep(wait)
 
-    async def _acquire_shared(self, shared: SharedBuckets, chat_id: int) -> None:
+    async def _acquire_shared(self, shared: Buckets, chat_id: int) -> None:
         capacity, rate = self.group if chat_id < 0 else self.private
         chat = f"tg:chat:{chat_id}"
         while True:
