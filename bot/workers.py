@@ -30,7 +30,8 @@ from storage.migrate import ensure_current
 log = logging.getLogger("zorgroute")
 
 STOP_GRACE = 30.0  # seconds a worker has to finish its updates after SIGTERM
-EARLY_EXIT = 10.0  # a worker that dies sooner than this after its start has a problem a restart won't fix
+# A worker that fails (not killed by a signal) this soon after its start has a problem a restart won't fix.
+EARLY_EXIT = 10.0
 
 
 def check_workers(settings: Settings, workers: int) -> None:
@@ -70,14 +71,18 @@ def run_workers(settings: Settings, host: str, port: int, workers: int) -> int:
     while not stopping:
         wait([process.sentinel for process, _ in running], timeout=0.5)
         for index, (process, started) in enumerate(running):
-            if process.is_alive() or stopping:
+            if process.is_alive() or stopping or process.exitcode is None:
                 continue
-            if time.monotonic() - started < EARLY_EXIT and process.exitcode != 0:
+            if process.exitcode == 0:  # stopped on purpose (SIGTERM to the whole group, as systemd does)
+                continue
+            if process.exitcode > 0 and time.monotonic() - started < EARLY_EXIT:  # not killed: it failed
                 log.error("worker %s failed at start (exit %s): stopping", index, process.exitcode)
                 stopping, code = True, 1
                 break
-            log.warning("worker %s exited (%s): starting it again", index, process.exitcode)
+            log.warning("worker %s died (exit %s): starting it again", index, process.exitcode)
             running[index] = start(index)
+        if all(process.exitcode == 0 for process, _ in running):
+            break
     for process, _ in running:
         if process.is_alive():
             process.terminate()  # SIGTERM: the worker finishes what it is handling and stops

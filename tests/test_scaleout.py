@@ -184,6 +184,21 @@ async def test_one_users_flood_is_limited_for_the_whole_bot(settings: Settings, 
     assert len(texts) - len(answered) >= 1  # and a "slow down" (once per worker that refused)
 
 
+def worker_pids(parent: int) -> list[int]:
+    """The worker processes of `zorgroute run --workers` (not multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+async def ready_lines(process: asyncio.subprocess.Process, count: int) -> None:
+    """Read the workers' log until `count` more of them said they are ready."""
+    assert process.stderr is not None
+    while count:
+        line = (await asyncio.wait_for(process.stderr.readline(), timeout=120)).decode()
+        assert line, "the workers stopped before they were ready"
+        count -= "zorgroute is ready" in line
+
+
 class Stop(Exception):
     pass
 
@@ -274,12 +289,11 @@ async def test_run_webhook_with_two_workers_serves_one_port_and_stops_on_sigterm
     )
     try:
         assert process.stderr is not None
-        ready: set[str] = set()
-        while len(ready) < 2:  # each worker logs its own "ready" line
-            line = (await asyncio.wait_for(process.stderr.readline(), timeout=120)).decode()
-            assert line, "the workers stopped before they were ready"
-            if "zorgroute is ready" in line:
-                ready.add(line.split(" worker ")[1].split()[0])
+        await ready_lines(process, 2)  # each worker logs its own "ready" line
+        workers = worker_pids(process.pid)
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)  # a worker dies ...
+        await ready_lines(process, 1)  # and is started again
         async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
             readiness = await http.get("/readyz")
             assert readiness.status == 200
