@@ -78,6 +78,24 @@ async def test_readyz_needs_the_database_at_the_newest_migration(
     assert alive.status == 200  # alive all the same: a load balancer stops sending, nobody restarts it
 
 
+async def test_an_update_that_fails_is_answered_all_the_same(
+    client: TestClient, emulator: RunningEmulator, settings: Settings
+) -> None:
+    # Telegram would send it again and again, and hold the chat's later updates behind it.
+    engine = create_engine(settings.database_url)
+    try:
+        async with engine.begin() as connection:  # every update now fails in its unit of work
+            await connection.execute(text("DROP TABLE processed_update"))
+    finally:
+        await engine.dispose()
+    update = emulator.state.user_sends(32, "hallo")
+    response = await client.post(
+        "/telegram/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    )
+    assert response.status == 200
+    assert emulator.state.bot_messages(32) == []  # it failed: nothing was said
+
+
 async def test_webhook_refuses_to_start_without_a_secret(settings: Settings) -> None:
     runtime = await prepare(settings.model_copy(update={"telegram_bot_token": TOKEN}))
     try:
