@@ -354,3 +354,28 @@ async def test_with_redis_the_flood_limit_holds_across_workers_without_the_datab
     answered = [t for t in texts if t.startswith("Hallo! Zorgroute is alleen voor professionals")]
     assert len(answered) == 3
     assert rows == 0  # the limits lived in Redis
+
+
+async def test_replies_lost_with_a_killed_worker_are_sent_by_the_retry(
+    workers: Workers, clock: FrozenClock
+) -> None:
+    a, _ = workers.runtimes
+    state = workers.state
+    update = state.user_sends(705, "hallo")  # a stranger's message, answered with the welcome
+    assert await workers.post(0, update) == 200
+    [welcome] = [m.text for m in state.bot_messages(705)]
+    async with UnitOfWork(a.sessionmaker) as uow:  # kept with the update until they left, then forgotten
+        assert await uow.job_runs.replies_of(update["update_id"]) is None
+
+    # Worker A handled the next one and committed, then died before its reply left.
+    again = state.user_sends(705, "hallo?")
+    async with UnitOfWork(a.sessionmaker) as crashed:
+        assert await first_delivery(crashed, again["update_id"], clock.now())
+        await crashed.job_runs.keep_replies(
+            again["update_id"], [{"method": "SendMessage", "params": {"chat_id": 705, "text": "Kept"}}]
+        )
+        await crashed.commit()
+    assert await workers.post(1, again) == 200  # Telegram's retry, on worker B
+    assert [m.text for m in state.bot_messages(705)] == [welcome, "Kept"]  # sent, not handled again
+    assert await workers.post(0, again) == 200  # a third delivery
+    assert [m.text for m in state.bot_messages(705)] == [welcome, "Kept"]  # sends nothing twice

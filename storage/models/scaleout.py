@@ -4,8 +4,9 @@ happen once, and the token buckets of limits that hold for the whole bot (docs/d
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Float, String
+from sqlalchemy import JSON, BigInteger, Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UTCDateTime
@@ -14,12 +15,16 @@ from storage.base import Base, UTCDateTime
 class ProcessedUpdate(Base):
     """A Telegram update whose unit of work committed. Inserted in that same transaction, so a worker
     killed mid-update leaves no row and Telegram's retry is handled; a second delivery finds the row and
-    is dropped. Pruned by retention (Telegram keeps undelivered updates for a day)."""
+    is dropped. Pruned by retention (Telegram keeps undelivered updates for a day).
+
+    `replies` are the update's replies (Bot API calls as JSON), committed with it: a worker killed after
+    the commit and before its replies left has them sent by whichever worker gets the update again."""
 
     __tablename__ = "processed_update"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    replies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class JobRun(Base):

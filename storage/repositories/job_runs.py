@@ -4,8 +4,9 @@ webhook's record of handled updates (pruned with retention)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.inserts import insert_new
@@ -44,6 +45,16 @@ class JobRunRepository:
         await self.session.execute(
             delete(JobRun).where(JobRun.job == job, JobRun.period == period, JobRun.done_at.is_(None))
         )
+
+    async def keep_replies(self, update_id: int, replies: list[dict[str, Any]] | None) -> None:
+        """The replies of a handled update, to send again if its worker dies before they left."""
+        await self.session.execute(
+            update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id).values(replies=replies)
+        )
+
+    async def replies_of(self, update_id: int) -> list[dict[str, Any]] | None:
+        query = select(ProcessedUpdate.replies).where(ProcessedUpdate.update_id == update_id)
+        return (await self.session.execute(query)).scalar_one_or_none()
 
     async def prune(self, *, runs_before: datetime, updates_before: datetime) -> None:
         """Forget job runs and handled updates older than these moments."""

@@ -21,6 +21,7 @@ def upgrade() -> None:
         "processed_update",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("replies", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("update_id", name="pk_processed_update"),
     )
     op.create_index("ix_processed_update_at", "processed_update", ["at"])
