@@ -42,9 +42,11 @@ from bot.middlewares.cases import CaseServicesMiddleware
 from bot.middlewares.lanes import ChatLanes, DatabaseSlots
 from bot.middlewares.member import MemberMiddleware, StrangerGate
 from bot.middlewares.replies import RepliesAfterCommit, install_reply_holding
+from bot.middlewares.turns import ChatTurns
 from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
+from bot.outbox.limiter import TelegramLimiter
 from bot.outbox.wiring import build_senders
 from bot.render.text import Translator
 from bot.routers import build_root_router, unmodified
@@ -57,6 +59,7 @@ from flows.engine import RouteEngine
 from flows.loader import parse_route
 from flows.registry import RouteRegistry, builtin_registry
 from flows.snapshot import case_snapshot
+from storage.buckets import shared_buckets
 from storage.crypto import FernetCipher
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import ensure_current
@@ -136,13 +139,15 @@ def build_dispatcher(
     )
     # Middleware order: a flood is cut off before anything else (no database for it) -> one chat's updates
     # one after another -> replies held until the commit, then delivered with retries -> a bounded number
-    # of updates on the database -> a unit of work per update -> the dialogue state (FSMContext, StateFilter)
-    # -> who is this -> their language -> strangers out -> oversized input out.
+    # of updates on the database -> a unit of work per update -> the chat's turn across workers (and a
+    # webhook update handled once) -> the dialogue state (FSMContext, StateFilter; read after the chat's turn
+    # is taken) -> who is this -> their language -> strangers out -> oversized input out.
     dp.update.outer_middleware(RateLimitMiddleware(settings.rate_limit_burst, settings.rate_limit_seconds))
     dp.update.outer_middleware(ChatLanes())
     dp.update.outer_middleware(RepliesAfterCommit())
     dp.update.outer_middleware(DatabaseSlots(DATABASE_SLOTS))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
+    dp.update.outer_middleware(ChatTurns())
     dp.update.outer_middleware(dp.fsm)
     member_events = (dp.message, dp.edited_message, dp.callback_query)
     for observer in member_events:
@@ -195,6 +200,9 @@ class Runtime:
     async def close(self) -> None:
         self.outbox.stop()
         await self.outbox.close()
+        limits = self.dp.workflow_data.get("shared_limits")
+        if limits is not None:
+            await limits.close()
         await self.bot.session.close()
         await self.db_engine.dispose()
 
@@ -234,9 +242,12 @@ async def prepare(
     bot = build_bot(settings, token=token, api_base=api_base)
     clock = clock or SystemClock()
     route_engine = RouteEngine(await load_routes(sessionmaker))
+    # Limits every worker shares: PostgreSQL, or Redis when configured (docs/deployment.md).
+    buckets = shared_buckets(db_engine, redis_url=settings.redis_url, bot_id=str(bot.id))
+    limiter = TelegramLimiter(shared=buckets)
     outbox = OutboxDispatcher(
         sessionmaker,
-        build_senders(settings, bot, record_external=record_external),
+        build_senders(settings, bot, record_external=record_external, limiter=limiter),
         i18n,
         clock,
         route_engine.routes,
@@ -253,6 +264,7 @@ async def prepare(
         outbox=outbox,
         event_log=event_log,
     )
+    dp["shared_limits"] = buckets
     follow_ups, digests = build_follow_ups(
         settings, sessionmaker, route_engine, clock, ids or RandomIds(), outbox, event_log
     )

@@ -13,17 +13,21 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.app import Runtime, prepare
+from bot.middlewares.turns import DEDUPE
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import NO_TOKEN, Settings
 from bot.webhook import CheckedRequestHandler
+from storage.migrate import is_current
 
 log = logging.getLogger("zorgroute")
 
 POLLING_TASKS = 500  # updates taken from getUpdates and not yet finished
+# Telegram's webhook connections at once (its maximum; default 40). Each carries one update until it is
+# handled, so this bounds the updates in flight over all workers (docs/deployment.md).
+WEBHOOK_CONNECTIONS = 100
 
 
 class StartupError(Exception):
@@ -43,14 +47,18 @@ def start_scheduler(runtime: Runtime) -> list[asyncio.Task[None]]:
 
     if runtime.follow_ups is None or runtime.digests is None:
         return []
+    from bot.once import OncePerPeriod
     from bot.services.retention import retention_job
 
+    clock, zone = runtime.dp["clock"], runtime.settings.timezone
     task = run_scheduler(
         runtime.follow_ups,
         runtime.digests,
         runtime.sessionmaker,
-        timezone=runtime.settings.timezone,
-        retention=partial(retention_job, runtime.sessionmaker, runtime.dp["clock"], runtime.settings),
+        timezone=zone,
+        retention=partial(retention_job, runtime.sessionmaker, clock, runtime.settings),
+        # Every worker runs a scheduler; the digest and retention run on one of them per period.
+        once=OncePerPeriod(runtime.sessionmaker, clock, worker=runtime.outbox.worker, timezone=zone),
     )
     return [asyncio.create_task(task, name="scheduler")]
 
@@ -102,12 +110,14 @@ async def serve_polling(runtime: Runtime, started: float) -> None:
 
 
 def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) -> web.Application:
-    """aiohttp app: Telegram's updates at ZORGROUTE_WEBHOOK_PATH (secret header checked) and /healthz."""
+    """aiohttp app: Telegram's updates at ZORGROUTE_WEBHOOK_PATH (secret header checked), /healthz (alive)
+    and /readyz (database reachable, migrations current)."""
     settings = runtime.settings
     if not settings.webhook_secret:
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     app = web.Application()
     runtime.dp["audit_channel"] = "webhook"  # the audit trail says which door an update came through
+    runtime.dp[DEDUPE] = True  # Telegram sends an unanswered update again (bot/middlewares/turns.py)
     CheckedRequestHandler(  # a body that is not an update gets 400
         dispatcher=runtime.dp,
         bot=runtime.bot,
@@ -116,15 +126,22 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
     ).register(app, path=settings.webhook_path)
 
     async def healthz(_request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})  # alive: the process answers; restart it if not
+
+    async def readyz(_request: web.Request) -> web.Response:
+        # Ready for updates: the database answers and has this code's schema. A load balancer sends
+        # updates only to ready workers; a worker that is not is left running (the database may be back).
         try:
-            async with runtime.db_engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception as exc:  # the health check reports, it does not crash
-            log.warning("health check failed: %s", exc)
-            return web.json_response({"status": "error"}, status=503)
+            current = await is_current(runtime.db_engine)
+        except Exception as exc:  # the check reports, it does not crash
+            log.warning("readiness check failed: %s", exc)
+            return web.json_response({"status": "error", "database": "unreachable"}, status=503)
+        if not current:
+            return web.json_response({"status": "error", "database": "migrations behind"}, status=503)
         return web.json_response({"status": "ok"})
 
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     mount_whatsapp_webhook(app, settings, runtime.sessionmaker)
     setup_application(app, runtime.dp, bot=runtime.bot)
     return app
@@ -139,20 +156,32 @@ async def _set_webhook(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> 
         secret_token=settings.webhook_secret,
         allowed_updates=dispatcher.resolve_used_update_types(),
         drop_pending_updates=False,
+        max_connections=WEBHOOK_CONNECTIONS,
     )
 
 
-async def run_webhook(settings: Settings, host: str, port: int) -> None:
-    started = time.perf_counter()
+def check_webhook_settings(settings: Settings) -> None:
     if settings.telegram_bot_token is None:
         raise StartupError("TELEGRAM_BOT_TOKEN must be set to run with --webhook")
     if not settings.webhook_secret:
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
+
+
+async def run_webhook(
+    settings: Settings, host: str, port: int, *, reuse_port: bool = False, first: bool = True
+) -> None:
+    """One webhook worker. `reuse_port`: several workers listen on one port (bot/workers.py); only the
+    `first` calls setWebhook and says where the data key lives."""
+    started = time.perf_counter()
+    check_webhook_settings(settings)
     runtime = await prepare(settings)
-    announce_data_key(settings.data_key, settings.data_dir)
-    runtime.dp.startup.register(_set_webhook)
+    if first:
+        announce_data_key(settings.data_key, settings.data_dir)
+        runtime.dp.startup.register(_set_webhook)
     runtime.dp.startup.register(_log_ready(started))
-    app = build_webhook_app(runtime)
+    # Answered when handled, not at once: Telegram then sends a chat's next update only after this one
+    # committed (order across workers), and sends again one whose worker died (bot/middlewares/turns.py).
+    app = build_webhook_app(runtime, handle_in_background=False)
     background = start_background(runtime)
     runner = web.AppRunner(app)
     await runner.setup()
@@ -161,8 +190,8 @@ async def run_webhook(settings: Settings, host: str, port: int) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await web.TCPSite(runner, host, port).start()
-        log.info("webhook server on http://%s:%s%s (health: /healthz)", host, port, settings.webhook_path)
+        await web.TCPSite(runner, host, port, reuse_port=reuse_port or None).start()
+        log.info("webhook server on http://%s:%s%s (/healthz, /readyz)", host, port, settings.webhook_path)
         await stop.wait()
         log.info("shutting down")
     finally:

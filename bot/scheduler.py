@@ -1,6 +1,9 @@
 """APScheduler only says *when to look*: a claim of due follow-ups every 30 seconds and each school's
 weekly digest. What is due lives in the database (the follow_up table), so the in-memory job store loses
-nothing on a restart: the first claim runs at start and fires whatever fell due while we were down."""
+nothing on a restart: the first claim runs at start and fires whatever fell due while we were down.
+
+Every worker runs a scheduler. The follow-up claim is shared (rows are claimed with leases); the digest
+and retention run once per week or day across workers, through `OncePerPeriod` (bot/once.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
+from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -16,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.follow_ups.digest import DigestService
 from bot.follow_ups.runner import FollowUpRunner
+from bot.once import OncePerPeriod
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -48,8 +53,10 @@ async def sync_digest_jobs(
     digests: DigestService,
     *,
     timezone: str,
+    once: OncePerPeriod | None = None,
 ) -> int:
-    """One cron job per school at its digest slot (default Monday 08:00 local)."""
+    """One cron job per school at its digest slot (default Monday 08:00 local); with `once`, each runs on
+    one worker a week."""
     async with UnitOfWork(sessionmaker) as uow:
         schools = [(s.id, s.digest_weekday, s.digest_time) for s in await uow.schools.list()]
     wanted = set()
@@ -57,10 +64,10 @@ async def sync_digest_jobs(
         slot = time.fromisoformat(at)
         job_id = f"digest:{school_id}"
         wanted.add(job_id)
+        send = partial(digests.send, school_id)
         scheduler.add_job(
-            digests.send,
+            send if once is None else once.job(job_id, "week", send),
             CronTrigger(day_of_week=weekday, hour=slot.hour, minute=slot.minute, timezone=timezone),
-            args=[school_id],
             id=job_id,
             replace_existing=True,
         )
@@ -78,13 +85,15 @@ async def run_scheduler(
     timezone: str,
     claim_every: float = CLAIM_EVERY,
     retention: Callable[[], Awaitable[None]] | None = None,
+    once: OncePerPeriod | None = None,
 ) -> None:
-    """A background task: runs the scheduler until cancelled, then shuts it down."""
+    """A background task: runs the scheduler until cancelled, then shuts it down. With `once`, the digest
+    and retention run on one worker per period."""
     scheduler = build_scheduler(runner, timezone=timezone, claim_every=claim_every)
     if retention is not None:
         # Also at start: a bot that was down at 03:00 still anonymises what has expired.
         scheduler.add_job(
-            retention,
+            retention if once is None else once.job("retention", "day", retention),
             CronTrigger(hour=RETENTION_AT.hour, minute=RETENTION_AT.minute, timezone=timezone),
             id="retention",
             next_run_time=datetime.now(UTC),
@@ -92,7 +101,7 @@ async def run_scheduler(
         )
 
     async def sync() -> None:
-        await sync_digest_jobs(scheduler, sessionmaker, digests, timezone=timezone)
+        await sync_digest_jobs(scheduler, sessionmaker, digests, timezone=timezone, once=once)
 
     scheduler.add_job(sync, IntervalTrigger(seconds=SYNC_EVERY, timezone=timezone), id="digest_sync")
     scheduler.start()

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     # Per Telegram user: at most BURST updates at once, refilled over SECONDS (bot/middlewares/abuse.py).
     rate_limit_burst: int = Field(20, ge=1, validation_alias=_env("ZORGROUTE_RATE_LIMIT_BURST"))
     rate_limit_seconds: float = Field(10.0, gt=0, validation_alias=_env("ZORGROUTE_RATE_LIMIT_SECONDS"))
+    # Several workers: their shared limits in Redis instead of PostgreSQL (optional; storage/buckets.py).
+    redis_url: str | None = Field(None, validation_alias=_env("ZORGROUTE_REDIS_URL"), repr=False)
     retention_months: int = Field(24, ge=1, le=1200, validation_alias=_env("ZORGROUTE_RETENTION_MONTHS"))
 
     @field_validator("database_url")

@@ -31,7 +31,14 @@ class CheckedRequestHandler(SimpleRequestHandler):
             return web.Response(text="Bad Request: not a Telegram update", status=400)
         if not self.handle_in_background:
             result: TelegramMethod[Any] | None
-            result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+            try:
+                result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+            except Exception:
+                # Answered all the same: an update that fails would otherwise come back again and again,
+                # and Telegram holds the chat's later updates behind it. Only a worker that died (no
+                # answer at all) gets its update again, and then it runs once (bot/middlewares/turns.py).
+                log.exception("webhook update %s failed", update.update_id)
+                return web.json_response({}, dumps=bot.session.json_dumps)
             return web.Response(body=self._build_response_writer(bot=bot, result=result))
         task = asyncio.create_task(self._feed(bot, update))
         self._background_feed_update_tasks.add(task)

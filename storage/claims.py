@@ -1,17 +1,27 @@
-"""Claiming due rows for one worker, atomically: the only dialect-specific SQL in the project.
+"""Claims that several workers make on one database, atomically: the only dialect-specific SQL in the
+project (beside storage/inserts.py).
 
-PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` inside the claiming transaction, so several workers take
-disjoint rows without waiting on each other. SQLite has one writer at a time: one conditional
-`UPDATE … WHERE id IN (due rows LIMIT n) AND claim is free RETURNING id` claims a batch atomically.
+- Due rows: on PostgreSQL `SELECT … FOR UPDATE SKIP LOCKED` inside the claiming transaction, so several
+  workers take disjoint rows without waiting on each other. SQLite has one writer at a time: one
+  conditional `UPDATE … WHERE id IN (due rows LIMIT n) AND claim is free RETURNING id` claims a batch.
+- A chat's turn: on PostgreSQL a transaction-scoped advisory lock per chat, so one chat's updates run
+  one at a time across workers. SQLite runs one worker, whose in-process lanes already do this.
+- A token of a shared bucket: on PostgreSQL one upsert that refills and takes, on the server's clock.
+  SQLite runs one worker, whose in-process limiters already hold for the whole bot.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+# Advisory lock keys are one bigint space shared with anything else on the server: a chat's key is a
+# hash of a name of ours, not the bare chat id, so another application's locks cannot collide by chance.
+_LOCK_NAMESPACE = b"zorgroute:chat:"
 
 
 async def claim_due(
@@ -57,3 +67,55 @@ async def claim_due(
         .returning(model.id)
     )
     return sorted(result.scalars().all())
+
+
+def is_postgresql(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+def chat_lock_key(chat_key: object) -> int:
+    """A stable signed 64-bit advisory lock key for a chat (or a user without a chat)."""
+    digest = hashlib.blake2b(_LOCK_NAMESPACE + repr(chat_key).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def take_chat_turn(session: AsyncSession, chat_key: object) -> None:
+    """Wait until no other transaction holds this chat, then hold it until this transaction ends
+    (commit or rollback, also when the connection dies). PostgreSQL only; nothing to do on SQLite."""
+    if is_postgresql(session):
+        await session.execute(select(text("pg_advisory_xact_lock(:key)")), {"key": chat_lock_key(chat_key)})
+
+
+# Refill by the time since the last take, on the server's clock, and take one token if there is one, in
+# one statement: the row lock of the upsert makes concurrent takes from any worker line up.
+_TAKE = text(
+    """
+INSERT INTO rate_bucket AS b (key, tokens, at)
+VALUES (:key, :capacity - 1, EXTRACT(EPOCH FROM clock_timestamp()))
+ON CONFLICT (key) DO UPDATE
+SET tokens = LEAST(:capacity, b.tokens + (EXCLUDED.at - b.at) * :rate) - 1, at = EXCLUDED.at
+WHERE LEAST(:capacity, b.tokens + (EXCLUDED.at - b.at) * :rate) >= 1
+RETURNING tokens
+"""
+)
+_LEVEL = text(
+    "SELECT LEAST(:capacity, tokens + (EXTRACT(EPOCH FROM clock_timestamp()) - at) * :rate) "
+    "FROM rate_bucket WHERE key = :key"
+)
+_GIVE_BACK = text("UPDATE rate_bucket SET tokens = LEAST(:capacity, tokens + 1) WHERE key = :key")
+
+
+async def take_token(connection: AsyncConnection, key: str, capacity: float, rate: float) -> float:
+    """Take a token from the shared bucket `key` (PostgreSQL, autocommit): 0.0 when taken, else the
+    seconds until one will be there."""
+    params = {"key": key, "capacity": capacity, "rate": rate}
+    if (await connection.execute(_TAKE, params)).first() is not None:
+        return 0.0
+    level = (await connection.execute(_LEVEL, params)).scalar()
+    level = 0.0 if level is None else float(level)
+    return max((1 - level) / rate, 1e-3) if level < 1 else 1e-3
+
+
+async def give_back_token(connection: AsyncConnection, key: str, capacity: float) -> None:
+    """Return a token taken for a send that another bucket then held back."""
+    await connection.execute(_GIVE_BACK, {"key": key, "capacity": capacity})

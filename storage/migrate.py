@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine
 
@@ -40,19 +41,26 @@ async def ensure_current(url: str) -> None:
     command and every restart) only needs one query to say so."""
     newest = newest_revision()
     engine = create_engine(url)
-
-    def _version(connection: Connection) -> list[str]:
-        if not inspect(connection).has_table("alembic_version"):
-            return []
-        return [str(v) for v in connection.scalars(text("SELECT version_num FROM alembic_version"))]
-
     try:
         async with engine.connect() as connection:
-            versions = await connection.run_sync(_version)
+            versions = await connection.run_sync(_applied)
     finally:
         await engine.dispose()
     if newest is None or versions != [newest]:
         await upgrade(url)
+
+
+async def is_current(engine: AsyncEngine) -> bool:
+    """Whether the database behind `engine` is at the newest shipped migration (a worker's readiness:
+    one started from newer code than the database's must not take updates). Raises when unreachable."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(_applied) == [newest_revision()]
+
+
+def _applied(connection: Connection) -> list[str]:
+    if not inspect(connection).has_table("alembic_version"):
+        return []
+    return [str(v) for v in connection.scalars(text("SELECT version_num FROM alembic_version"))]
 
 
 async def upgrade(url: str, revision: str = "head") -> None:

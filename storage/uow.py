@@ -16,6 +16,7 @@ from storage.repositories import (
     FollowUpRepository,
     FsmStateRepository,
     InviteRepository,
+    JobRunRepository,
     MeetingRepository,
     MemberRepository,
     OutboxRepository,
@@ -45,6 +46,7 @@ class UnitOfWork:
     meetings: MeetingRepository
     audit: AuditRepository
     report: ReportRepository  # aggregates only (zorgroute report, /overzicht)
+    job_runs: JobRunRepository  # jobs run once per period across workers, handled webhook updates
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], cipher: Cipher | None = None) -> None:
         self._sessionmaker = sessionmaker
@@ -70,7 +72,9 @@ class UnitOfWork:
         self.prefs = PreferenceRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self.report = ReportRepository(self.session)
+        self.job_runs = JobRunRepository(self.session)
         self._committed = False
+        self._bookkeeping = False
         return self
 
     async def __aexit__(
@@ -93,6 +97,12 @@ class UnitOfWork:
         session = self.session
         return self._wrote or bool(session.new or session.dirty or session.deleted)
 
+    def keep_bookkeeping(self) -> None:
+        """What was written so far is bookkeeping (a webhook update's dedupe row): commit() commits it,
+        but `wrote` (did the work change anything?) no longer counts it."""
+        self._bookkeeping = True
+        self._wrote = False
+
     def _flushed(self, session: Session, _context: object) -> None:
         self._wrote = True
 
@@ -101,13 +111,13 @@ class UnitOfWork:
             self._wrote = True
 
     async def commit(self) -> None:
-        if self.wrote:
+        if self.wrote or self._bookkeeping:
             await self.session.commit()
-            self._wrote = False
+            self._wrote = self._bookkeeping = False
         self._committed = True
 
     async def rollback(self) -> None:
         await self.session.rollback()
         self.fsm.forget_cached()
-        self._wrote = False
+        self._wrote = self._bookkeeping = False
         self._committed = False

@@ -15,6 +15,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--webhook", action="store_true", help="serve Telegram's webhook instead of polling")
     parser.add_argument("--host", default="0.0.0.0", help="webhook listen address")
     parser.add_argument("--port", type=int, default=8081, help="webhook listen port")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="webhook worker processes on one port (PostgreSQL only)"
+    )
     parser.set_defaults(func=_run)
 
 
@@ -25,6 +28,12 @@ def _run(args: argparse.Namespace) -> int:
     from bot.runner import StartupError, run_polling, run_webhook  # heavy: aiogram
 
     try:
+        if args.workers != 1 and not args.webhook:
+            raise CliError("--workers needs --webhook (polling runs one process)")
+        if args.webhook and args.workers != 1:
+            from bot.workers import run_workers
+
+            return run_workers(settings, args.host, args.port, args.workers)
         if args.webhook:
             asyncio.run(run_webhook(settings, args.host, args.port))
         else:

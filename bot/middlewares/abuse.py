@@ -1,7 +1,10 @@
 """Abuse resistance before any handler: a per-user rate limit and a cap on what one update may carry.
 
 The rate limit keeps its buckets in memory on purpose: a restart resets a flood counter, never data, and
-a flood must not cost a database query per update (it runs before the unit of work opens).
+a flood must not cost a database query per update (it runs before the unit of work opens). With several
+workers on PostgreSQL (dispatcher data `shared_limits`, storage/buckets.py) an update the worker's own
+bucket lets through also takes from the user's shared bucket, so the limit holds for the whole bot; what
+the own bucket already refused costs no query.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 
 from bot.i18n import N_
 from bot.render.text import Translator
+from storage.buckets import Buckets
 
 SLOW_DOWN = N_("abuse.slow_down")
 TOO_LONG = N_("abuse.too_long")
@@ -59,8 +63,13 @@ class RateLimitMiddleware(BaseMiddleware):
             return await handler(event, data)
         now = self.monotonic()
         bucket = self._take(user.id, now)
-        if bucket.tokens >= 1:
+        allowed = bucket.tokens >= 1
+        if allowed:
             bucket.tokens -= 1
+        shared: Buckets | None = data.get("shared_limits")
+        if allowed and shared is not None:
+            allowed = await shared.take(f"user:{user.id}", self.burst, self.rate) <= 0
+        if allowed:
             bucket.warned = False
             return await handler(event, data)
         if not bucket.warned:

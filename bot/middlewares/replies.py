@@ -63,6 +63,7 @@ REPLY_METHODS = (
 class _Held:
     calls: list[TelegramMethod[Any]] = field(default_factory=list)
     open: bool = True
+    after: list[Callable[[], Awaitable[None]]] = field(default_factory=list)  # once all were delivered
 
 
 _held: contextvars.ContextVar[_Held | None] = contextvars.ContextVar("zorgroute_held_replies", default=None)
@@ -143,6 +144,11 @@ class RepliesAfterCommit(BaseMiddleware):
                 failure = failure or exc
         if failure is not None:
             raise failure
+        for callback in held.after:
+            try:
+                await callback()
+            except Exception:  # bookkeeping after the replies; they are out, the update is done
+                log.exception("after the replies of an update")
         return result
 
     async def deliver(self, bot: Bot, call: TelegramMethod[Any]) -> Any:
@@ -163,6 +169,26 @@ class RepliesAfterCommit(BaseMiddleware):
                 delay = min(self.policy.cap, self.policy.base * 2 ** (attempt - 1))
                 log.info("reply %s failed (%s), retry %s", type(call).__name__, exc, attempt)
                 await self.sleep(random.uniform(delay / 2, delay))
+
+
+def held_replies() -> list[TelegramMethod[Any]]:
+    """The replies the current update has made so far (empty outside an update)."""
+    held = _held.get()
+    return [] if held is None else list(held.calls)
+
+
+def hold_again(calls: list[TelegramMethod[Any]]) -> None:
+    """Have the current update send these replies (of an earlier delivery of it) after its commit."""
+    held = _held.get()
+    if held is not None and held.open:
+        held.calls.extend(calls)
+
+
+def after_replies(callback: Callable[[], Awaitable[None]]) -> None:
+    """Run `callback` once the current update's replies have all been delivered."""
+    held = _held.get()
+    if held is not None and held.open:
+        held.after.append(callback)
 
 
 def install_reply_holding(bot: Bot) -> None:

@@ -7,6 +7,10 @@ that comes anyway pauses that chat for its `retry_after`.
 
 Times come from an injected monotonic clock and waits from an injected sleep, so it can be tested
 without real waiting.
+
+Several workers on one PostgreSQL database share one budget: with `shared` (storage/buckets.py) the
+overall and per-chat buckets are rows every worker takes from, so N workers together still send at most
+30 a second and one a second to a chat.
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+from storage.buckets import Buckets
+
+SHARED_ALL = "tg:all"  # the shared bucket of every send; a chat's is "tg:chat:<id>"
 
 
 @dataclass
@@ -46,19 +54,22 @@ class TelegramLimiter:
         group_burst: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared: Buckets | None = None,
     ) -> None:
         # A small global burst spaces the sends evenly: Telegram's own allowance is then kept as slack
         # for network jitter instead of being spent at the start.
         self.global_per_second, self.global_burst = global_per_second, global_burst
         self.private = (private_burst, private_per_second)
         self.group = (group_burst, group_per_minute / 60)
-        self.monotonic, self.sleep = monotonic, sleep
+        self.monotonic, self.sleep, self.shared = monotonic, sleep, shared
         self._buckets: dict[object, _Bucket] = {}
         self._paused: dict[int, float] = {}
         self._lock = asyncio.Lock()
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` keeps within every limit, then take its tokens."""
+        if self.shared is not None:
+            return await self._acquire_shared(self.shared, chat_id)
         while True:
             async with self._lock:  # decide and take atomically, so concurrent senders share fairly
                 now = self.monotonic()
@@ -70,6 +81,20 @@ class TelegramLimiter:
                     for bucket in buckets:
                         bucket.tokens -= 1
                     return
+            await self.sleep(wait)
+
+    async def _acquire_shared(self, shared: Buckets, chat_id: int) -> None:
+        capacity, rate = self.group if chat_id < 0 else self.private
+        chat = f"tg:chat:{chat_id}"
+        while True:
+            wait = self._paused.get(chat_id, 0.0) - self.monotonic()
+            if wait <= 0:
+                wait = await shared.take(chat, capacity, rate)  # the chat's first: it rarely waits
+            if wait <= 0:
+                wait = await shared.take(SHARED_ALL, self.global_burst, self.global_per_second)
+                if wait <= 0:
+                    return
+                await shared.give_back(chat, capacity)  # not sent now: the chat keeps its token
             await self.sleep(wait)
 
     def pause(self, chat_id: int, seconds: float) -> None:

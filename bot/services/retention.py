@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,6 +15,11 @@ from flows.clock import Clock, FrozenClock
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+# Telegram keeps an undelivered update for 24 hours, so a retry never comes later than that: a handled
+# update's id is kept twice as long. Job runs are kept past the longest period (a week's digest).
+KEEP_UPDATES = timedelta(days=2)
+KEEP_JOB_RUNS = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,9 @@ async def retention_job(
 ) -> None:
     """The scheduled job (daily): one transaction for the whole run, so a failure leaves nothing half done."""
     async with UnitOfWork(sessionmaker) as uow:
-        result = await anonymise_expired(uow, clock.now(), settings.retention_months)
+        now = clock.now()
+        result = await anonymise_expired(uow, now, settings.retention_months)
+        await uow.job_runs.prune(runs_before=now - KEEP_JOB_RUNS, updates_before=now - KEEP_UPDATES)
         await uow.commit()
     if result.cases:
         log.info("retention: anonymised %s case(s), removed %s pupil(s)", result.cases, result.pupils)

@@ -9,6 +9,7 @@ from storage.models.meeting import VotMeeting, VotResponse
 from storage.models.member import Member, MemberRole
 from storage.models.outbox import OutboxRow
 from storage.models.preference import NotificationPref
+from storage.models.scaleout import JobRun, ProcessedUpdate, RateBucket
 from storage.models.school import School
 
 __all__ = [
@@ -19,11 +20,14 @@ __all__ = [
     "FsmStateRow",
     "Invite",
     "InviteAttempt",
+    "JobRun",
     "Member",
     "MemberRole",
     "NotificationPref",
     "OutboxRow",
+    "ProcessedUpdate",
     "PupilRow",
+    "RateBucket",
     "RouteVersionRow",
     "School",
     "TimelineRow",

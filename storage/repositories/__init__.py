@@ -5,6 +5,7 @@ from storage.repositories.cases import CaseRepository
 from storage.repositories.follow_ups import FollowUpRepository
 from storage.repositories.fsm_states import FsmStateRepository
 from storage.repositories.invites import InviteRepository
+from storage.repositories.job_runs import JobRunRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
@@ -18,6 +19,7 @@ __all__ = [
     "FollowUpRepository",
     "FsmStateRepository",
     "InviteRepository",
+    "JobRunRepository",
     "MeetingRepository",
     "MemberRepository",
     "OutboxRepository",

@@ -8,12 +8,15 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.follow_ups.digest import DigestService
+from bot.once import LEASE, OncePerPeriod
 from bot.scheduler import build_scheduler, run_scheduler, sync_digest_jobs
 from flows import inputs as inp
 from flows.clock import FrozenClock
+from storage.uow import UnitOfWork
 from tests.follow_ups.support import SIGNAL, make_world
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -153,5 +156,67 @@ async def test_the_running_scheduler_runs_retention_at_start(database_url: str) 
         await asyncio.wait_for(claimed.wait(), timeout=10)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+    finally:
+        await world.db_engine.dispose()
+
+
+async def test_two_workers_schedulers_send_a_schools_digest_once(database_url: str) -> None:
+    # Every worker runs a scheduler with the same cron jobs; both fire at Monday 08:00.
+    clock = FrozenClock(local(2026, 11, 23, 9, 0))
+    world = await make_world(database_url, clock)
+    try:
+        await world.case_at_consent()
+        clock.set(local(2026, 11, 30, 8, 0))
+        jobs = []
+        for worker in ("host:1", "host:2"):
+            scheduler = build_scheduler(world.runner(), timezone="Europe/Amsterdam")
+            digests = DigestService(
+                world.sessionmaker, world.route_engine.routes, clock, default_route="vlaardingen"
+            )
+            once = OncePerPeriod(world.sessionmaker, clock, worker=worker, timezone="Europe/Amsterdam")
+            await sync_digest_jobs(
+                scheduler, world.sessionmaker, digests, timezone="Europe/Amsterdam", once=once
+            )
+            jobs.append(scheduler.get_job(f"digest:{world.school_id}").func)
+
+        ran = await asyncio.gather(*(job() for job in jobs))
+
+        assert sorted(ran) == [False, True]  # one worker ran it, the other saw its claim
+        assert len(await world.outbox("digest")) == 2  # the IB-er and the directie, once each
+        clock.set(local(2026, 12, 7, 8, 0))  # next Monday: a new week, a new run
+        assert await jobs[1]() is True
+    finally:
+        await world.db_engine.dispose()
+
+
+async def test_a_job_whose_worker_died_or_failed_runs_again(database_url: str) -> None:
+    clock = FrozenClock(local(2026, 11, 23, 3, 0))
+    world = await make_world(database_url, clock)
+    try:
+        one, two = (
+            OncePerPeriod(world.sessionmaker, clock, worker=w, timezone="Europe/Amsterdam")
+            for w in ("host:1", "host:2")
+        )
+        runs: list[str] = []
+
+        async def retention() -> None:
+            runs.append("ran")
+
+        async def failing() -> None:
+            raise RuntimeError("database went away")
+
+        with pytest.raises(RuntimeError):
+            await one.run("retention", "2026-11-23", failing)
+        assert await two.run("retention", "2026-11-23", retention)  # the failed run gave its period back
+        assert not await one.run("retention", "2026-11-23", retention)  # done today
+        async with UnitOfWork(world.sessionmaker) as uow:  # a worker claims tomorrow's run, then dies
+            assert await uow.job_runs.claim(
+                "retention", "2026-11-24", worker="host:1", now=clock.now(), lease=LEASE
+            )
+            await uow.commit()
+        assert not await two.run("retention", "2026-11-24", retention)  # within the lease: still its
+        clock.advance(LEASE + timedelta(minutes=1))
+        assert await two.run("retention", "2026-11-24", retention)  # taken over
+        assert runs == ["ran", "ran"]
     finally:
         await world.db_engine.dispose()

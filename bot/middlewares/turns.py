@@ -1,0 +1,116 @@
+"""A chat's turn across workers, and each webhook update handled once.
+
+Several webhook workers share one database and any of them may receive any update, so the in-process
+lanes (bot/middlewares/lanes.py) no longer see all of a chat's updates. At the start of the update's
+unit of work this takes the chat's turn in the database (a transaction-scoped advisory lock on
+PostgreSQL: storage/claims.py), held until the update commits or rolls back, so a chat's updates never
+overlap, whichever workers they reach.
+
+Arrival order: Telegram's Bot API server keeps a queue per chat and sends a chat's next webhook update
+only after the previous one was answered. The webhook answers once the update has committed
+(bot/runner.py), so the next update of a chat, on whichever worker, starts after the previous one ended.
+
+Once: an update whose worker was killed got no answer, and Telegram sends it again. Its id is inserted
+into processed_update in the update's own transaction: a worker killed before the commit left no row
+and the retry is handled; a retry of an update that did commit (the answer was lost, or a retry raced
+the original: the chat's turn makes it wait) finds the row and is dropped. The update's replies are
+kept in that row too (they go out after the commit, bot/middlewares/replies.py) and forgotten once they
+left, so a dropped retry of an update whose worker died between its commit and its replies sends them:
+no reply is lost. Killed between its replies and that one statement, a retry sends them twice; a reply
+with a file is not kept. It costs an update with replies one more commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.client.default import Default
+from aiogram.methods import TelegramMethod
+from aiogram.types import TelegramObject, Update
+from pydantic_core import PydanticSerializationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.middlewares.lanes import lane_key
+from bot.middlewares.replies import REPLY_METHODS, after_replies, held_replies, hold_again
+from storage.claims import take_chat_turn
+from storage.inserts import insert_new
+from storage.models import ProcessedUpdate
+from storage.uow import UnitOfWork
+
+DEDUPE = "dedupe_updates"  # dispatcher data: set by the webhook door, where Telegram retries
+
+
+class ChatTurns(BaseMiddleware):
+    """Register on `dp.update` right after the UnitOfWorkMiddleware (it needs the update's `uow`)."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        uow: UnitOfWork = data["uow"]
+        key = lane_key(data)
+        if key is not None:
+            await take_chat_turn(uow.session, key)
+        if not (data.get(DEDUPE) and isinstance(event, Update)):
+            return await handler(event, data)
+        if not await first_delivery(uow, event.update_id, data["clock"].now()):
+            await send_kept_replies(uow, event.update_id)
+            return None
+        result = await handler(event, data)
+        if await keep_replies(uow, event.update_id):
+            after_replies(partial(forget_replies, data["sessionmaker"], event.update_id))
+        return result
+
+
+async def keep_replies(uow: UnitOfWork, update_id: int) -> bool:
+    """Keep the update's replies with it (in its transaction); True when there were any."""
+    kept = [r for r in map(_as_json, held_replies()) if r is not None]
+    if kept:
+        changed = uow.wrote
+        await uow.job_runs.keep_replies(update_id, kept)
+        if not changed:
+            uow.keep_bookkeeping()  # still an update that only read: the outbox needs no kick
+    return bool(kept)
+
+
+async def forget_replies(sessionmaker: async_sessionmaker[AsyncSession], update_id: int) -> None:
+    """The replies left: a later delivery of the update (its answer was lost) sends nothing again."""
+    async with UnitOfWork(sessionmaker) as uow:
+        await uow.job_runs.keep_replies(update_id, None)
+        await uow.commit()
+
+
+async def send_kept_replies(uow: UnitOfWork, update_id: int) -> None:
+    kept = await uow.job_runs.replies_of(update_id)
+    if kept:
+        hold_again(
+            [_METHODS[r["method"]].model_validate(r["params"]) for r in kept if r["method"] in _METHODS]
+        )
+        await uow.job_runs.keep_replies(update_id, None)  # sent by this delivery; not by a third
+        uow.keep_bookkeeping()
+
+
+def _as_json(call: TelegramMethod[Any]) -> dict[str, Any] | None:
+    # The bot's defaults (parse mode, link previews) are left out, and come back as defaults.
+    defaults = {name for name, value in call if isinstance(value, Default)}
+    try:
+        params = call.model_dump(mode="json", exclude_unset=True, exclude=defaults)
+        return {"method": type(call).__name__, "params": params}
+    except (PydanticSerializationError, TypeError, ValueError):  # a file to upload: not kept
+        return None
+
+
+_METHODS: dict[str, type[TelegramMethod[Any]]] = {method.__name__: method for method in REPLY_METHODS}
+
+
+async def first_delivery(uow: UnitOfWork, update_id: int, now: Any) -> bool:
+    """Record the update as handled (with this unit of work); False when it already was."""
+    values = {"update_id": update_id, "at": now}
+    first = await insert_new(uow.session, ProcessedUpdate, values, key=["update_id"])
+    uow.keep_bookkeeping()  # the row commits with the update, even when the handlers only read
+    return first
