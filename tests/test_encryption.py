@@ -22,10 +22,11 @@ from storage.uow import UnitOfWork
 from tests.harness import BotHarness
 from tests.privacy_helpers import signal
 
-FREE_TEXT = "Moeder vertelde over de scheiding; Pietje slaapt slecht"
+# No name in it: the name guard would not let one through (tests/test_name_guard_bot.py).
+FREE_TEXT = "Moeder vertelde over de scheiding; slaapt slecht sinds de zomer"
 INVITED_NAME = "Marijke Vermeulen"
 TELEGRAM_NAME = "Henkjan"  # a member whose invite had no name: Telegram's first name is kept instead
-SECRETS = (FREE_TEXT, "Pietje", INVITED_NAME, TELEGRAM_NAME)
+SECRETS = (FREE_TEXT, "scheiding", INVITED_NAME, TELEGRAM_NAME)
 LABEL = "QX 7"  # the pupil label is stored as is (initials + group, by design): it proves the search works
 
 

@@ -61,6 +61,9 @@ async def running_demo(tmp_path: Path) -> AsyncIterator[Demo]:
     started = asyncio.Event()
     runtime.dp.startup.register(started.set)
     background = start_background(runtime)
+    # The name guard loads in the background for a newcomer (a note typed meanwhile waits for it, with a
+    # notice); here it is loaded first, so the page's answers come within the test's timeouts.
+    await runtime.dp["name_guard"].wait()
     polling = asyncio.create_task(
         runtime.dp.start_polling(
             runtime.bot, handle_signals=False, polling_timeout=1, close_bot_session=False
