@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
+from flows import participation_schema
 from flows.roles import ROLES
 from flows.route import (
     EFFECT_KINDS,
@@ -93,6 +94,7 @@ def parse_route(text: str, source: str = "<route>") -> Route:
 
 def build_route(raw: Any, source: str) -> Route:
     ctx = _Ctx(source)
+    raw, participation = participation_schema.split(raw, ctx.fail)
     top = ctx.mapping(
         raw,
         "route",
@@ -156,7 +158,7 @@ def build_route(raw: Any, source: str) -> Route:
     )
     _check_references(ctx, route)
     _check_milestones(ctx, route)
-    return route
+    return participation_schema.attach(route, participation, ctx.fail)
 
 
 def _milestones(ctx: _Ctx, raw: Any) -> tuple[Milestone, ...]:
@@ -246,13 +248,14 @@ def _effects(ctx: _Ctx, raw: Any, where: str) -> tuple[Effect, ...]:
 def _effect_args(ctx: _Ctx, kind: str, args: Any, where: str) -> Any:
     if kind == "notify":
         data = ctx.mapping(
-            args, where, {"roles", "message", "urgent", "actions", "when_flag"}, {"roles", "message"}
+            args, where, {"roles", "participants", "message", "urgent", "actions", "when_flag"}, {"message"}
         )
         return {
             "when_flag": None
             if data.get("when_flag") is None
             else ctx.ident(data["when_flag"], f"{where}.when_flag"),
-            "roles": ctx.roles(data["roles"], f"{where}.roles"),
+            "roles": ctx.roles(data.get("roles", []), f"{where}.roles"),
+            "participants": tuple(data.get("participants", ())),  # reasons (flows/participants.py)
             "message": ctx.msgid(data["message"], f"{where}.message"),
             "urgent": bool(data.get("urgent", False)),
             "actions": tuple(data.get("actions", ())),

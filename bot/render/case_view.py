@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,7 +14,7 @@ from bot.i18n import N_, role_msgid
 from bot.render.form import Rendered, header
 from bot.render.text import Translator
 from flows.case import Case
-from flows.policy import Actor, can_act, can_do_action
+from flows.policy import Actor, can_act, can_do_action, can_read
 from flows.route import Route
 
 TIMELINE_SHOWN = 15  # the newest entries; Telegram messages stop at 4096 characters
@@ -63,7 +64,8 @@ def render_case(
         what = t.raw(route.steps[entry.step].title) if entry.step in route.steps else entry.step
         action = _action_label(t, route, entry.action)
         timeline.append(f"• {t.datetime(entry.at)} — {who}: {what} ({action})")
-    recorded = recorded_lines(t, route, case)
+    # Need-to-know: only the groups of answers the reader may read; the rest is the status view above.
+    recorded = recorded_lines(t, route, case, readable=lambda sid: can_read(actor, case, route, sid))
     # Telegram refuses a message over 4096 characters, and a cut inside an HTML tag fails to parse: a long
     # case shows its newest answers, whole lines only, and marks that older ones were left out.
     size = len("\n".join([*lines, *timeline])) + len(t("case.recorded")) + 8
@@ -85,13 +87,21 @@ def _fit_tail(lines: list[str], room: int) -> list[str]:
     return kept[::-1]
 
 
-def recorded_lines(t: Translator, route: Route, case: Case, step_id: str | None = None) -> list[str]:
-    """One line per recorded answer (of every step, or of `step_id` only), in the reader's language."""
+def recorded_lines(
+    t: Translator,
+    route: Route,
+    case: Case,
+    step_id: str | None = None,
+    *,
+    readable: Callable[[str], bool],
+) -> list[str]:
+    """One line per recorded answer (of every step, or of `step_id` only) of the steps the reader may read
+    (`readable`: the policy's `can_read`), in the reader's language."""
     out: list[str] = []
     # In the route's order (which follows the case's course), not the order storage hands the steps back.
     for sid, step in route.steps.items():
         values = case.data.get(sid)
-        if values is None or step_id not in (None, sid):
+        if values is None or step_id not in (None, sid) or not readable(sid):
             continue
         for field in step.fields:
             value: Any = values.get(field.id)

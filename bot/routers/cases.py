@@ -14,6 +14,7 @@ from bot.render.document import document_for
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
+from bot.services.actors import actor_at
 from bot.services.cases import CaseService, Outcome
 from bot.services.reads import CaseReader, Seen
 from flows import inputs as inp
@@ -105,7 +106,8 @@ def build_router() -> Router:
         # A step that receives a document (Rotterdam: the toeleidingsdocument) shows it before its questions.
         if not outcome.refused and outcome.case is not None and isinstance(query.message, Message):
             route = route_engine.routes.get(outcome.case.route_id, outcome.case.route_version)
-            for part in document_for(t, route, outcome.case, callback_data.step):
+            actor = actor_at(member, outcome.case.school_id)
+            for part in document_for(t, route, outcome.case, callback_data.step, actor):
                 await query.message.answer(part)
         await _act(query, presenter, outcome)
 

@@ -13,9 +13,10 @@ from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
+from flows.participants import Participant
 from storage.cipher import Cipher, PlainCipher
 from storage.inserts import insert_new
-from storage.models.case import CaseRow, FirstMoveRow, PupilRow, RouteVersionRow, TimelineRow
+from storage.models.case import CaseRow, FirstMoveRow, ParticipantRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.outbox import OutboxRow
 
 # Each case's first moment of each move, from the timeline (migration 0007 runs the same statement).
@@ -25,6 +26,27 @@ SELECT case_id, step, to_step, MIN(at) FROM timeline_entry
 WHERE to_step IS NOT NULL AND to_step <> step
 GROUP BY case_id, step, to_step
 """
+
+# Each case's participants from before they were stored: its creator and every member on its timeline, with
+# the role they acted in (flows.participants.from_timeline; migration 0009 runs the same statements).
+BACKFILL_PARTICIPANTS = (
+    """
+INSERT INTO case_participant (case_id, member_id, reason, step, at)
+SELECT id, created_by, 'signalled', NULL, created_at FROM case_file
+WHERE created_by IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM case_participant p
+                  WHERE p.case_id = case_file.id AND p.member_id = case_file.created_by
+                    AND p.reason = 'signalled')
+""",
+    """
+INSERT INTO case_participant (case_id, member_id, reason, step, at)
+SELECT t.case_id, t.member_id, t.role, NULL, MIN(t.at) FROM timeline_entry t
+WHERE t.member_id IS NOT NULL AND t.role IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM case_participant p
+                  WHERE p.case_id = t.case_id AND p.member_id = t.member_id AND p.reason = t.role)
+GROUP BY t.case_id, t.member_id, t.role
+""",
+)
 
 EMPTY_CONTENT: dict[str, dict[str, Any]] = {"data": {}, "drafts": {}}
 
@@ -130,6 +152,13 @@ class CaseRepository:
             )
         await self.session.flush()
         await self._record_first_moves(row.id, appended)
+        for p in case.participants:  # participants are only ever added: insert the new ones
+            await insert_new(
+                self.session,
+                ParticipantRow,
+                {"case_id": row.id, "member_id": p.member_id, "reason": p.reason, "step": p.step, "at": p.at},
+                key=("case_id", "member_id", "reason"),
+            )
         return case.with_(id=row.id)
 
     async def _record_first_moves(self, case_id: int, appended: Sequence[TimelineEntry]) -> None:
@@ -150,6 +179,11 @@ class CaseRepository:
     async def backfill_first_moves(self) -> None:
         """Fill `case_first_move` from the timeline (what migration 0007 runs; also for seeded data)."""
         await self.session.execute(text(BACKFILL_FIRST_MOVES))
+
+    async def backfill_participants(self) -> None:
+        """Give cases their participants from their timeline (what migration 0009 runs)."""
+        for statement in BACKFILL_PARTICIPANTS:
+            await self.session.execute(text(statement))
 
     async def _ensure_pupil(self, case: Case, now: datetime) -> Pupil | None:
         pupil = case.pupil
@@ -258,6 +292,12 @@ class CaseRepository:
                 for e in entries
             )
         consent = state.get("consent")
+        rows = await self.session.scalars(
+            select(ParticipantRow)
+            .where(ParticipantRow.case_id == row.id)
+            .order_by(ParticipantRow.at, ParticipantRow.member_id, ParticipantRow.reason)
+        )
+        participants = tuple(Participant(p.member_id, p.reason, p.at, p.step) for p in rows)
         return Case(
             id=row.id,
             ref=row.ref,
@@ -289,6 +329,7 @@ class CaseRepository:
             regiehouder=state.get("regiehouder"),
             assigned={k: int(v) for k, v in state.get("assigned", {}).items()},
             counters={k: int(v) for k, v in state.get("counters", {}).items()},
+            participants=participants,
             outcome=state.get("outcome"),
             step_entered_at=row.step_entered_at,
             timeline=timeline,
