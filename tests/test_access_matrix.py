@@ -1,7 +1,8 @@
 """The access matrix: every step and action of every route × every role × same or other school ×
-assigned or not × the reason the member takes part (or none) × the consent state, against a small spec written here (not computed by flows/policy.py), through the policy
-for all routes and through the real bot for the Vlaardingen route. Every bot command × every role, and
-every CLI command, has a row in a spec table here: a new step, action or command cannot escape it."""
+assigned or not × the reason the member takes part (or none) × the consent state, against a small spec
+written here (not computed by flows/policy.py), through the policy for all routes and through the real
+bot for the Vlaardingen route. Every bot command × every role, and every CLI command, has a row in a spec
+table here: a new step, action or command cannot escape it."""
 
 from __future__ import annotations
 
