@@ -12,7 +12,8 @@ from aiogram.filters.callback_data import CallbackData
 
 class FormCb(CallbackData, prefix="f"):
     """An answer to a form field. op: c=choose option #v, t=toggle option #v, d=done/skip,
-    v=set value v (a date yyyymmdd), p=pick pupil #v, ok=confirm, x=discard."""
+    v=set value v (a date yyyymmdd), p=pick pupil #v, m=pick member #v, n=toggle member #v, ok=confirm,
+    x=discard."""
 
     ref: str
     step: str

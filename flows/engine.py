@@ -493,6 +493,7 @@ def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) ->
         optional=field.optional,
         max_length=field.max_length if field.kind == "text" else 0,
         roles=field.roles,
+        multiple=field.multiple,
     )
 
 

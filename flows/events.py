@@ -24,6 +24,7 @@ class Prompt:
     optional: bool = False
     max_length: int = 0
     roles: tuple[RoleId, ...] = ()  # a member field: the edge offers the school's holders of these roles
+    multiple: bool = False  # a member field that picks several (toggles, then done)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -36,7 +36,13 @@ ENTRIES = {"submitted": N_("case.entry_submitted"), "cancelled": N_("case.entry_
 
 
 def render_case(
-    t: Translator, route: Route, case: Case, actor: Actor, school_name: str, naming: str | None = None
+    t: Translator,
+    route: Route,
+    case: Case,
+    actor: Actor,
+    school_name: str,
+    naming: str | None = None,
+    names: Mapping[int, str] | None = None,
 ) -> Rendered:
     step = route.step(case.step)
     lines = [
@@ -65,7 +71,9 @@ def render_case(
         action = _action_label(t, route, entry.action)
         timeline.append(f"• {t.datetime(entry.at)} — {who}: {what} ({action})")
     # Need-to-know: only the groups of answers the reader may read; the rest is the status view above.
-    recorded = recorded_lines(t, route, case, readable=lambda sid: can_read(actor, case, route, sid))
+    recorded = recorded_lines(
+        t, route, case, readable=lambda sid: can_read(actor, case, route, sid), names=names or {}
+    )
     # Telegram refuses a message over 4096 characters, and a cut inside an HTML tag fails to parse: a long
     # case shows its newest answers, whole lines only, and marks that older ones were left out.
     size = len("\n".join([*lines, *timeline])) + len(t("case.recorded")) + 8
@@ -94,6 +102,7 @@ def recorded_lines(
     step_id: str | None = None,
     *,
     readable: Callable[[str], bool],
+    names: Mapping[int, str] | None = None,
 ) -> list[str]:
     """One line per recorded answer (of every step, or of `step_id` only) of the steps the reader may read
     (`readable`: the policy's `can_read`), in the reader's language."""
@@ -116,6 +125,9 @@ def recorded_lines(
                 shown = t.date(value)
             elif field.kind == "pupil":
                 shown = html.escape(value["label"])
+            elif field.kind == "member":  # the members picked, by name (ids only in storage)
+                picked = value if isinstance(value, list) else [value]
+                shown = html.escape(", ".join((names or {}).get(int(m), f"#{m}") for m in picked))
             else:
                 shown = html.escape(str(value))
             out.append(f"• <i>{t.raw(field.prompt)}</i> {shown}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -29,7 +30,14 @@ def header(t: Translator, case: Case | None, step_title: str | None = None) -> s
 
 
 def render_prompt(
-    t: Translator, case: Case | None, step_title: str, prompt: ev.Prompt, *, today: date, pupils: list[Pupil]
+    t: Translator,
+    case: Case | None,
+    step_title: str,
+    prompt: ev.Prompt,
+    *,
+    today: date,
+    pupils: list[Pupil],
+    members: Sequence[tuple[int, str]] = (),
 ) -> Rendered:
     text = header(t, case, step_title) + t.raw(prompt.message)
     kb = InlineKeyboardBuilder()
@@ -63,17 +71,36 @@ def render_prompt(
         for pupil in pupils:
             shown = pupil.label + (f" ({pupil.number})" if pupil.number else "")
             kb.row(InlineKeyboardButton(text=shown, callback_data=cb("p", str(pupil.id))))
-    if prompt.optional and prompt.kind != "multi":
+    elif prompt.kind == "member":
+        # The school's holders of the field's roles, by name: one (m) or several (n, then done).
+        for member_id, name in members:
+            if prompt.multiple:
+                mark = "✅ " if str(member_id) in prompt.selected else "▫️ "
+                kb.row(InlineKeyboardButton(text=mark + name, callback_data=cb("n", str(member_id))))
+            else:
+                kb.row(InlineKeyboardButton(text=name, callback_data=cb("m", str(member_id))))
+        if prompt.multiple:
+            kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=cb("d")))
+    if prompt.optional and prompt.kind != "multi" and not prompt.multiple:
         kb.row(InlineKeyboardButton(text=t("form.skip"), callback_data=cb("d")))
     kb.row(InlineKeyboardButton(text=t("form.cancel"), callback_data=cb("x")))
     return text, kb.as_markup()
 
 
-def render_summary(t: Translator, case: Case | None, step_title: str, summary: ev.Summary) -> Rendered:
+def render_summary(
+    t: Translator,
+    case: Case | None,
+    step_title: str,
+    summary: ev.Summary,
+    names: Mapping[int, str] | None = None,
+) -> Rendered:
+    names = names or {}
     lines = [header(t, case, step_title) + t("form.summary_intro")]
     for prompt, kind, value in summary.values:
         if kind in ("choice", "multi"):
             shown = ", ".join(t.raw(v) for v in value.split(","))
+        elif kind == "member":
+            shown = html.escape(", ".join(names.get(int(v), "#" + v) for v in value.split(",") if v))
         elif kind == "date":
             shown = t.date(value)
         else:

@@ -54,6 +54,13 @@ async def _to_input(
         except ValueError:
             return None
         return inp.SetValue(data.step, data.field, day.isoformat())
+    if data.op in ("m", "n") and data.v.isdigit() and field.kind == "member":
+        # Only a holder of the field's roles at the case's school can be picked, whatever the button says.
+        offered = await uow.members.with_roles(case.school_id, sorted(route.expand(field.roles)))
+        if int(data.v) not in {m.id for m in offered}:
+            return None
+        pick = inp.Choose if data.op == "m" else inp.Toggle
+        return pick(data.step, data.field, data.v)
     if data.op == "p" and data.v.isdigit():
         pupil = await uow.cases.pupil(case.school_id, member.id, int(data.v))
         if pupil is None:

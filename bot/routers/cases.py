@@ -34,7 +34,12 @@ async def _show(
         return
     school = await uow.schools.get(seen.case.school_id)
     name, naming = (school.name, school.naming) if school else ("", None)
-    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, name, naming)
+    names = {}
+    for member_id in sorted({p.member_id for p in seen.case.participants}):
+        found = await uow.members.get(member_id)
+        if found is not None:
+            names[member_id] = uow.members.name(found)
+    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, name, naming, names)
     await target.answer(text, reply_markup=keyboard)
 
 
