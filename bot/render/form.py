@@ -81,6 +81,7 @@ def render_prompt(
                 kb.row(InlineKeyboardButton(text=name, callback_data=cb("m", str(member_id))))
         if prompt.multiple:
             kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=cb("d")))
+            text += "\n<i>" + t("form.hint_multi") + "</i>"
     if prompt.optional and prompt.kind != "multi" and not prompt.multiple:
         kb.row(InlineKeyboardButton(text=t("form.skip"), callback_data=cb("d")))
     kb.row(InlineKeyboardButton(text=t("form.cancel"), callback_data=cb("x")))

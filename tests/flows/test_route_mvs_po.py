@@ -53,7 +53,11 @@ def at_ot(route_engine: RouteEngine) -> Result:
         route_engine,
         r,
         IB,
-        {"ot_members": ["ib", "swv", "gs"], "ot_date": "07-12-2026", "pupil_invited": "ja"},
+        {
+            "ot_members": [IB.member_id, SWV.member_id, GS.member_id],
+            "ot_date": "07-12-2026",
+            "pupil_invited": "ja",
+        },
     )
 
 
@@ -94,7 +98,10 @@ def test_outcome_3_the_directie_convenes_the_vot_then_the_ot(route_engine: Route
     r = fill(route_engine, r, DIRECTIE, {"date": "30-11-2026"})
     assert r.case.step == "vot" and r.case.assigned["directie"] == DIRECTIE.member_id
     r = fill(
-        route_engine, r, IB, {"ot_members": ["ib", "gs"], "ot_date": "07-12-2026", "pupil_invited": "ja"}
+        route_engine,
+        r,
+        IB,
+        {"ot_members": [IB.member_id, GS.member_id], "ot_date": "07-12-2026", "pupil_invited": "ja"},
     )
     assert r.case.step == "ot"
 
