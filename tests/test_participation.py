@@ -6,6 +6,8 @@ follows the case and the parents' consent, not the role at the school.
 - SMWplus: a colleague teacher cannot read the signal nor take the ruggespraak step; the teacher who
   signalled can.
 - A teacher who signalled gets the status view of their case, not the GS's contact result or plan.
+- Vlaardingen escalation: the gedragswetenschapper the GS picks is told and reads the case; another is not.
+- Rotterdam step 4: of all coaches only the one the wijkteamleider picked is told "aan je toegewezen".
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ MADE_UP = "Z-9999"
 
 
 async def _members(h: BotHarness, school: int, people: dict[int, str]) -> dict[int, int]:
+    """Register each user with one role at `school`, named "<role> <user>"; returns their member ids."""
     for user, role in people.items():
-        await h.register(user, role, school_id=school)
+        await h.register(user, role, school_id=school, name=f"{role} {user}")
     out = {}
     for user in people:
         member = await h.member(user)
@@ -182,3 +185,110 @@ async def test_the_teacher_who_signalled_gets_the_status_view_not_the_familys_de
         assert "Moeder thuis gesproken." not in teacher and "Wijkteam erbij." not in teacher
         await h.send(GS, "/zaak Z-0200")
         assert "Moeder thuis gesproken." in h.last(GS) and "Wijkteam erbij." in h.last(GS)
+
+
+async def _pick_and_confirm(h: BotHarness, user: int, presses: list[str]) -> None:
+    for text in presses:
+        await h.press(user, text)
+        assert h.callback_answers(user)[-1] is None, (text, h.callback_answers(user)[-1])
+
+
+async def test_only_the_member_escalated_to_is_told_and_takes_part(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    GW, GW_B, WT = 51, 52, 53
+    async with BotHarness(settings, clock=clock) as h:
+        school = await h.add_school()
+        ids = await _members(
+            h,
+            school,
+            {JUF: "leerkracht", IB: "ib", GS: "gs", GW: "gedragswetenschapper", GW_B: "gedragswetenschapper"}
+            | {WT: "wijkteam"},
+        )
+        now = clock.now()
+        case = Case(
+            "Z-0300",
+            school,
+            "vlaardingen",
+            1,
+            "gs_resultaat",
+            "open",
+            ids[JUF],
+            now,
+            pupil=Pupil(None, "AB 5b"),
+            step_entered_at=now,
+            consent=Consent("given", "telefoon", "2026-11-23", ids[IB], now),
+            participants=(Participant(ids[JUF], SIGNALLED, now, "signaal"),),
+        )
+        async with h.uow() as uow:
+            await uow.cases.save(case, now)
+            await uow.commit()
+        # A forged pick of someone who is no gedragswetenschapper is refused like an outdated button.
+        await h.press(GS, data="o:Z-0300:gs_resultaat")
+        await h.press(GS, "Onvoldoende: opschalen")
+        await h.press(GS, "Gedragswetenschapper")
+        offered = h.buttons(GS)
+        assert {f"gedragswetenschapper {GW}", f"gedragswetenschapper {GW_B}"} <= set(offered)
+        assert f"leerkracht {JUF}" not in offered and f"wijkteam {WT}" not in offered
+        await h.press(GS, data=f"f:Z-0300:gs_resultaat:gw_member:m:{ids[JUF]}")
+        assert h.callback_answers(GS)[-1] == "Deze knop werkt niet meer."
+        await _pick_and_confirm(h, GS, [f"gedragswetenschapper {GW}"])
+        await h.send(GS, "Observatie in de klas.")
+        await _pick_and_confirm(h, GS, ["Bevestigen"])
+        told = {user: h.received(user, all=True) for user in (GW, GW_B, WT)}
+        assert any("Z-0300" in m for m in told[GW])
+        assert not any("Z-0300" in m for m in told[GW_B])  # the other gedragswetenschapper hears nothing
+        await h.send(GW, "/zaak Z-0300")
+        assert "Observatie in de klas." in h.last(GW)
+        await h.send(GW_B, "/zaak Z-0300")
+        assert not h.last(GW_B).startswith("<b>Z-0300")
+
+
+async def test_of_all_coaches_only_the_one_picked_is_told_aan_je_toegewezen(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    SMW, WTL, COACH_A, COACH_B = 61, 62, 63, 64
+    async with BotHarness(settings, clock=clock) as h:
+        async with h.uow() as uow:
+            school = (
+                await uow.schools.add(name="Esch", kind="po", route_id="rotterdam_po", now=clock.now())
+            ).id
+            await uow.commit()
+        people = {JUF: "leerkracht", SMW: "smw", WTL: "wijkteamleider", COACH_A: "jgc", COACH_B: "jgc"}
+        ids = await _members(h, school, people)
+        now = clock.now()
+        case = Case(
+            "Z-0400",
+            school,
+            "rotterdam_po",
+            1,
+            "toewijzen",
+            "open",
+            ids[JUF],
+            now,
+            pupil=Pupil(None, "CD 6a"),
+            step_entered_at=now,
+            consent=Consent("given", "gesprek", "2026-11-23", ids[SMW], now),
+            participants=(Participant(ids[JUF], SIGNALLED, now, "signaal"),),
+        )
+        async with h.uow() as uow:
+            await uow.cases.save(case, now)
+            await uow.commit()
+        await h.press(WTL, data="o:Z-0400:toewijzen")
+        assert {f"jgc {COACH_A}", f"jgc {COACH_B}"} <= set(h.buttons(WTL))
+        await _pick_and_confirm(h, WTL, [f"jgc {COACH_A}", "Overslaan", "Bevestigen"])
+        await h.press(SMW, data="o:Z-0400:document")
+        for answer in ("Moeder en twee kinderen.", "Betrokken moeder.", None, "Geen verzuim."):
+            if answer is None:
+                await _pick_and_confirm(h, SMW, ["Overslaan"])
+            else:
+                await h.send(SMW, answer)
+        await _pick_and_confirm(h, SMW, ["Bevestigen"])
+        assert any("aan je toegewezen" in m for m in h.received(COACH_A, all=True))
+        assert not any("Z-0400" in m for m in h.received(COACH_B, all=True))
+        await h.send(COACH_B, "/zaak Z-0400")
+        hidden = h.received(COACH_B)
+        await h.send(COACH_B, f"/zaak {MADE_UP}")
+        assert hidden == h.received(COACH_B)
+        await h.send(COACH_A, "/zaak Z-0400")
+        assert "Moeder en twee kinderen." in h.last(COACH_A)
