@@ -54,7 +54,8 @@ def can_start(actor: Actor, route: Route) -> Decision:
 
 
 def can_view(actor: Actor, case: Case, route: Route) -> Decision:
-    if actor.school_id != case.school_id:
+    if actor.school_id != case.school_id or not actor.roles:
+        # Taking part ends with leaving the school: a participant without a role there sees nothing.
         return NOT_FOUND
     if actor.member_id == case.created_by:
         return ALLOW
