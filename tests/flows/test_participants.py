@@ -145,3 +145,20 @@ def test_the_safety_exception_is_marked_on_the_timeline() -> None:
     assert r.case.step == "vot_lijst" and r.case.timeline[-1].summary["consent_exception"] == "safety"
     swv = actor(3, "swv")
     assert policy.can_view(swv, r.case, route_engine.routes.latest("vlaardingen"))
+
+
+def test_a_gs_may_signal_a_pupil_of_a_family_in_their_care() -> None:
+    route_engine = RouteEngine(builtin_registry())
+    gs, other_gs, ib = actor(1, "gs"), actor(2, "gs"), actor(3, "ib")
+    answers = {
+        "pupil": "AB 5",
+        "area": "zorg",
+        "observations": ["gedrag"],
+        "notes": "Bekend gezin.",
+        "safety": "nee",
+    }
+    r = start(route_engine, "vlaardingen", gs, answers)
+    route = route_engine.routes.latest("vlaardingen")
+    assert r.case.step == "ib_beoordeling" and reasons_of(r.case, gs.member_id) == {SIGNALLED, "gs"}
+    assert policy.can_read(gs, r.case, route, "signaal") and policy.can_view(ib, r.case, route)
+    assert policy.can_view(other_gs, r.case, route) == policy.NOT_FOUND  # before consent: not the GS role
