@@ -292,3 +292,23 @@ async def test_of_all_coaches_only_the_one_picked_is_told_aan_je_toegewezen(
         assert hidden == h.received(COACH_B)
         await h.send(COACH_A, "/zaak Z-0400")
         assert "Moeder en twee kinderen." in h.last(COACH_A)
+
+
+async def test_a_vot_invitation_lists_only_the_cases_the_invitee_may_see(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        school = await h.add_school()
+        await _members(h, school, {JUF: "leerkracht", IB: "ib", GS: "gs"})
+        ref = await signal(h, JUF, pupil="QX 7")
+        await h.press(IB, data=f"a:{ref}:ib_beoordeling:gezin_reageert_niet")  # on the VOT list, no consent
+        await h.send(IB, "/vot plan")
+        await h.send(IB, "26-11-2026")
+        await h.send(IB, "15:30")
+        await h.press(IB, "60 min")
+        await h.press(IB, "Alle leerlingen op de VOT-lijst (1)")
+        h.received(IB), h.received(GS)
+        await h.press(IB, "Versturen")
+        assert any("QX 7" in m for m in h.received(IB))
+        [invitation] = [m for m in h.received(GS) if "Uitnodiging" in m]
+        assert ref not in invitation and "QX 7" not in invitation  # the GS may not know this pupil yet
