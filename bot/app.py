@@ -35,6 +35,7 @@ from bot.commands import common_commands
 from bot.follow_ups.build import build_follow_ups
 from bot.follow_ups.digest import DigestService
 from bot.follow_ups.runner import FollowUpRunner
+from bot.fsm import DatabaseStorage
 from bot.i18n import LANGUAGES, MemberI18nMiddleware, make_i18n
 from bot.middlewares.abuse import InputLimitMiddleware, RateLimitMiddleware
 from bot.middlewares.cases import CaseServicesMiddleware
@@ -45,6 +46,7 @@ from bot.middlewares.uow import UnitOfWorkMiddleware
 from bot.outbox.capture import Recorder
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.outbox.wiring import build_senders
+from bot.render.text import Translator
 from bot.routers import build_root_router, unmodified
 from bot.services.cases import EventLog
 from bot.services.secret import load_data_keys, load_secret_key
@@ -112,7 +114,12 @@ def build_dispatcher(
     outbox: OutboxDispatcher | None = None,
     event_log: EventLog | None = None,
 ) -> Dispatcher:
+    # aiogram's FSM over our database (bot/fsm.py). Its middleware is not put first, where aiogram puts it:
+    # it is added below inside the unit of work, so state is read after the chat's previous update and
+    # written with the update's own changes.
     dp = Dispatcher(
+        storage=DatabaseStorage(sessionmaker),
+        disable_fsm=True,
         settings=settings,
         sessionmaker=sessionmaker,
         clock=clock,
@@ -125,17 +132,18 @@ def build_dispatcher(
     )
     # Middleware order: a flood is cut off before anything else (no database for it) -> one chat's updates
     # one after another -> replies held until the commit, then delivered with retries -> a bounded number
-    # of updates on the database -> a unit of work per update -> who is this -> their language ->
-    # strangers out -> oversized input out.
+    # of updates on the database -> a unit of work per update -> the dialogue state (FSMContext, StateFilter)
+    # -> who is this -> their language -> strangers out -> oversized input out.
     dp.update.outer_middleware(RateLimitMiddleware(settings.rate_limit_burst, settings.rate_limit_seconds))
     dp.update.outer_middleware(ChatLanes())
     dp.update.outer_middleware(RepliesAfterCommit())
     dp.update.outer_middleware(DatabaseSlots(DATABASE_SLOTS))
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
+    dp.update.outer_middleware(dp.fsm)
     member_events = (dp.message, dp.edited_message, dp.callback_query)
     for observer in member_events:
         observer.outer_middleware(MemberMiddleware())
-    MemberI18nMiddleware(i18n, settings.locale).setup(dp)
+    MemberI18nMiddleware(i18n, settings.locale, settings.timezone).setup(dp)
     for observer in member_events:
         observer.outer_middleware(StrangerGate())
     for observer in member_events:
@@ -153,7 +161,7 @@ async def set_bot_commands(bot: Bot, i18n: I18n) -> None:
     try:
         for language in LANGUAGES:
             commands = [
-                BotCommand(command=spec.name, description=i18n.gettext(spec.description, locale=language))
+                BotCommand(command=spec.name, description=Translator(i18n, language)(spec.description))
                 for spec in common_commands()
                 if spec.name != "start"
             ]

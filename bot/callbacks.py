@@ -1,25 +1,121 @@
 """Typed button data. A button carries an action and ids only; every press is checked again against the
 access policy and the case's current step (a stale or forged press changes nothing).
 
-aiogram refuses to pack more than 64 bytes, and the route loader keeps step and field ids short
-enough for that (see flows/loader.py).
+aiogram refuses to pack more than 64 bytes, and the route schema keeps step and field ids short enough
+for that (flows/route_schema.py; tests/flows/test_file_schemas.py packs the longest ids it allows,
+tests/test_callbacks.py those of the shipped routes).
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Literal
+
 from aiogram.filters.callback_data import CallbackData
 
 
-class FormCb(CallbackData, prefix="f"):
-    """An answer to a form field. op: c=choose option #v, t=toggle option #v, d=done/skip,
-    v=set value v (a date yyyymmdd), p=pick pupil #v, m=pick member #v, n=toggle member #v, ok=confirm,
-    x=discard."""
+class FormOp(StrEnum):
+    """What a form button does. The values are the wire codes, unchanged since buttons were strings,
+    so the buttons already in members' chats keep working."""
+
+    CHOOSE = "c"
+    TOGGLE = "t"
+    DONE = "d"
+    DATE = "v"
+    PUPIL = "p"
+    MEMBER = "m"
+    MEMBER_TOGGLE = "n"
+    CONFIRM = "ok"
+    DISCARD = "x"
+
+
+class FormPress(CallbackData, prefix="f"):
+    """A press on a form of step `step` of case `ref`, about `field` ("-" on the summary's buttons).
+
+    One subclass per action, each with its own `op` and its own typed last part, all on the wire
+    `f:ref:step:field:op:value`: a handler registers per class (`FormChoose.filter()`), and data that
+    no class parses (an unknown op, a non-number option) reaches the fallback's stale-button answer.
+    """
 
     ref: str
     step: str
     field: str
-    op: str
-    v: str = ""
+
+
+class FormChoose(FormPress, prefix="f"):
+    """Choose option #`option` of a choice field."""
+
+    op: Literal[FormOp.CHOOSE] = FormOp.CHOOSE
+    option: int
+
+
+class FormToggle(FormPress, prefix="f"):
+    """Tick or untick option #`option` of a multi-choice field."""
+
+    op: Literal[FormOp.TOGGLE] = FormOp.TOGGLE
+    option: int
+
+
+class FormDone(FormPress, prefix="f"):
+    """Finish a multi-choice field, or skip an optional one."""
+
+    op: Literal[FormOp.DONE] = FormOp.DONE
+    v: Literal[""] = ""
+
+
+class FormDate(FormPress, prefix="f"):
+    """Answer a date field with `day` (yyyymmdd, checked by the handler: a forged one is stale)."""
+
+    op: Literal[FormOp.DATE] = FormOp.DATE
+    day: str
+
+
+class FormPupil(FormPress, prefix="f"):
+    """Answer a pupil field with one of the member's recent pupils (by row id, checked again)."""
+
+    op: Literal[FormOp.PUPIL] = FormOp.PUPIL
+    pupil: int
+
+
+class FormMember(FormPress, prefix="f"):
+    """Answer a member field with one member (by id, checked again: a holder of the field's roles)."""
+
+    op: Literal[FormOp.MEMBER] = FormOp.MEMBER
+    member: int
+
+
+class FormMemberToggle(FormPress, prefix="f"):
+    """Tick or untick a member of a member field that picks several (checked again like FormMember)."""
+
+    op: Literal[FormOp.MEMBER_TOGGLE] = FormOp.MEMBER_TOGGLE
+    member: int
+
+
+class FormConfirm(FormPress, prefix="f"):
+    """Submit the step as summarised."""
+
+    op: Literal[FormOp.CONFIRM] = FormOp.CONFIRM
+    v: Literal[""] = ""
+
+
+class FormDiscard(FormPress, prefix="f"):
+    """Drop the open form (a signal not yet confirmed is cancelled)."""
+
+    op: Literal[FormOp.DISCARD] = FormOp.DISCARD
+    v: Literal[""] = ""
+
+
+FORM_PRESSES: tuple[type[FormPress], ...] = (
+    FormChoose,
+    FormToggle,
+    FormDone,
+    FormDate,
+    FormPupil,
+    FormMember,
+    FormMemberToggle,
+    FormConfirm,
+    FormDiscard,
+)
 
 
 class OpenCb(CallbackData, prefix="o"):
@@ -61,20 +157,3 @@ class RoutekaartCb(CallbackData, prefix="r"):
     """Send the routekaart of this school's route (members at several schools pick one)."""
 
     school: int
-
-
-class VotCb(CallbackData, prefix="v"):
-    """VOT meetings. op: rsvp (v=yes/no/maybe) on meeting m; school (m=school id) while planning;
-    dur (v=minutes), all, pick (v=#case), done, send, drop while planning; move, cancel on meeting m."""
-
-    op: str
-    m: int = 0
-    v: str = ""
-
-
-class PrefCb(CallbackData, prefix="mp"):
-    """/meldingen. op: ch (toggle channel v), email, phone (ask for the address), quiet (next preset),
-    done."""
-
-    op: str
-    v: str = ""

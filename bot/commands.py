@@ -22,6 +22,9 @@ class CommandSpec:
     roles: frozenset[RoleId]  # who may use it
     aliases: tuple[str, ...] = ()
     available: bool = True  # False: announced in /help as coming, not yet handled
+    # Open to whoever the school's route lets start a case (its `start.roles`, flows/policy.can_start),
+    # whatever `roles` says: routes differ (an IB-er starts in one, not in another).
+    starts_route: bool = False
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -30,7 +33,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("annuleer", N_("cmd.annuleer"), EVERYONE, aliases=("cancel",)),
     CommandSpec("start", N_("cmd.start"), EVERYONE),
     # Later features: listed now so /help and role checks have one source of truth.
-    CommandSpec("signaal", N_("cmd.signaal"), frozenset({"leerkracht", "mentor"})),
+    CommandSpec("signaal", N_("cmd.signaal"), frozenset(), starts_route=True),
     CommandSpec("signalen", N_("cmd.signalen"), frozenset({"ib", "zorgcoordinator", "directie"})),
     CommandSpec(
         "lijst",
@@ -60,11 +63,17 @@ def by_name(name: str) -> CommandSpec | None:
     return None
 
 
-def commands_for(roles: Iterable[RoleId], *, available: bool | None = True) -> list[CommandSpec]:
-    """The commands open to someone with any of `roles` (filtered on `available` unless None)."""
+def commands_for(
+    roles: Iterable[RoleId], *, may_start: bool = False, available: bool | None = True
+) -> list[CommandSpec]:
+    """The commands open to someone with any of `roles` who may (or may not) start a case at one of their
+    schools (bot/services/school_routes.starting_schools); filtered on `available` unless None."""
     held = set(roles)
     return [
-        spec for spec in COMMANDS if held & spec.roles and (available is None or spec.available == available)
+        spec
+        for spec in COMMANDS
+        if (may_start if spec.starts_route else bool(held & spec.roles))
+        and (available is None or spec.available == available)
     ]
 
 

@@ -3,17 +3,15 @@ that only name msgids import this, not aiogram (bot/i18n.py re-exports it for th
 
 from __future__ import annotations
 
+from flows.msgids import N_, Msg
 from flows.roles import RoleId
+
+__all__ = ["DEFAULT_NAMING", "LANGUAGES", "NAMINGS", "N_", "ROLE_NAMES", "Msg", "role_msgid"]
 
 LANGUAGES = ("nl", "en")
 
 
-def N_(key: str) -> str:
-    """Mark a msgid kept as data (extracted by `make messages`, translated later)."""
-    return key
-
-
-ROLE_NAMES: dict[RoleId, str] = {
+ROLE_NAMES: dict[RoleId, Msg] = {
     "leerkracht": N_("role.leerkracht"),
     "mentor": N_("role.mentor"),
     "ib": N_("role.ib"),
@@ -36,7 +34,7 @@ ROLE_NAMES: dict[RoleId, str] = {
 # wijkteam, Capelle a/d IJssel reads CJG-team; for wijkteamleider, contactpersoon CJG". Same roles, same
 # route: only the words differ, so this is a per-school display choice, not a route of its own.
 DEFAULT_NAMING = "default"
-NAMINGS: dict[str, dict[RoleId, str]] = {
+NAMINGS: dict[str, dict[RoleId, Msg]] = {
     DEFAULT_NAMING: {},
     "capelle": {
         "wijkteam": N_("role.capelle.wijkteam"),
@@ -46,5 +44,7 @@ NAMINGS: dict[str, dict[RoleId, str]] = {
 
 
 def role_msgid(role: RoleId, naming: str | None = None) -> str:
-    """The msgid that names `role` at a school with this naming preset."""
-    return NAMINGS.get(naming or DEFAULT_NAMING, {}).get(role) or ROLE_NAMES.get(role, role)
+    """The msgid that names `role` at a school with this naming preset (a role without a name: its id,
+    a plain string, shown as it is)."""
+    named = NAMINGS.get(naming or DEFAULT_NAMING, {}).get(role) or ROLE_NAMES.get(role)
+    return role if named is None else named

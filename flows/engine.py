@@ -16,7 +16,7 @@ from flows import inputs as inp
 from flows import participants as parts
 from flows import policy
 from flows.case import Case, Consent, Draft, Pupil, TimelineEntry
-from flows.msgids import N_
+from flows.msgids import N_, Msg
 from flows.policy import Actor, Decision
 from flows.registry import RouteRegistry
 from flows.route import Condition, Effect, Field, FollowUp, Route, Step, Transition
@@ -498,7 +498,7 @@ def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) ->
 
 
 def _summary(case: Case, actor: Actor, step: Step, draft: Draft) -> ev.Summary:
-    shown: list[tuple[str, str, str]] = []
+    shown: list[tuple[Msg, str, str]] = []
     for field in step.fields:
         value = draft.values.get(field.id)
         if value is None or value == []:

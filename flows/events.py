@@ -1,11 +1,15 @@
 """What the engine asks the edge to do. Events are data: message ids and parameters, never rendered
-text, never a channel. `bot/` renders them; `storage/` records them."""
+text, never a channel. `bot/` renders them; `storage/` records them.
+
+Message ids are `Msg` (flows/msgids.py): a parameter is translated only when it is a `Msg`, so a pupil
+label or anything else a member typed reaches the reader as written, whatever it looks like."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows.msgids import Msg
 from flows.roles import RoleId
 
 
@@ -18,8 +22,8 @@ class Prompt:
     step: str
     field: str
     kind: str
-    message: str
-    options: tuple[tuple[str, str], ...] = ()
+    message: Msg
+    options: tuple[tuple[str, Msg], ...] = ()
     selected: tuple[str, ...] = ()
     optional: bool = False
     max_length: int = 0
@@ -34,13 +38,15 @@ class Summary:
     member: int
     case_ref: str
     step: str
-    values: tuple[tuple[str, str, str], ...]  # (field prompt msgid, kind, shown value or msgid)
+    # (field prompt, kind, value): for "choice" the option's label msgid, for "multi" the labels' msgids
+    # joined by commas, for every other kind the value as given (never a msgid).
+    values: tuple[tuple[Msg, str, str], ...]
 
 
 @dataclass(frozen=True)
 class Say:
     member: int
-    message: str
+    message: Msg
     params: dict[str, Any] = field(default_factory=dict)
 
 
@@ -49,7 +55,7 @@ class Refused:
     """Nothing changed; tell the actor why."""
 
     member: int
-    message: str
+    message: Msg
     params: dict[str, Any] = field(default_factory=dict)
 
 
@@ -61,7 +67,7 @@ class Notify:
 
     case_ref: str
     roles: tuple[RoleId, ...]
-    message: str
+    message: Msg
     urgent: bool = False  # the safety route: ignores quiet hours
     exclude: int | None = None  # the actor, who already knows
     step: str | None = None  # the step the recipients can act on, for an "open" button

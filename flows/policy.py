@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.case import Case
-from flows.msgids import N_
+from flows.msgids import N_, Msg
 from flows.participants import Grant, reasons_of
 from flows.roles import RoleId
 from flows.route import Action, Route
@@ -33,10 +33,13 @@ class Actor:
     roles: frozenset[RoleId]
 
 
+NO_REASON = Msg("")
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""  # msgid when refused
+    reason: Msg = NO_REASON  # when refused
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -178,6 +181,17 @@ NO_REPORT = Decision(False, N_("report.not_allowed"))
 def can_see_report(roles: frozenset[RoleId], level: str) -> Decision:
     """`roles` are what the member holds at the school whose figures (or whose region's) they ask for."""
     return ALLOW if roles & REPORT_ROLES.get(level, frozenset()) else NO_REPORT
+
+
+# Who plans the VOT meeting (`/vot plan`) at a school: the care coordinators and the leadership. The members
+# invited are the route's `vot` roles (bot/services/meetings.py); planning is a smaller circle.
+VOT_PLANNER_ROLES: frozenset[RoleId] = frozenset({"ib", "zorgcoordinator", "directie"})
+NOT_A_PLANNER = Decision(False, N_("vot.plan.not_allowed"))
+
+
+def can_plan_vot(actor: Actor) -> Decision:
+    """Plan, move or cancel the VOT meetings of `actor`'s school."""
+    return ALLOW if actor.roles & VOT_PLANNER_ROLES else NOT_A_PLANNER
 
 
 def actionable_steps(route: Route, roles: frozenset[RoleId]) -> frozenset[str]:

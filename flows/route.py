@@ -4,6 +4,10 @@ The engine interprets these objects; nothing here knows about Telegram or a data
 small: a step is a form (a sequence of fields) filled in by one actor of the step's roles, followed by
 the first transition whose condition holds. Effects are a closed registry (see `EFFECT_KINDS`), so a
 route file can only ask for things the engine knows how to do.
+
+Every message id of a route (titles, prompts, labels, the messages of `notify` and `say`) is a `Msg`
+from the moment the objects are built, whoever builds them (the loader, a test): the dataclasses turn
+the strings they are given into `Msg`, so the edge translates exactly these and shows all else verbatim.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from flows.msgids import Msg, msg_or_none
 from flows.participants import Assign, Grant, Reason, Visibility
 from flows.roles import RoleId
 
@@ -38,7 +43,10 @@ EFFECT_KINDS: frozenset[str] = frozenset(
 @dataclass(frozen=True)
 class Option:
     value: str
-    label: str  # msgid
+    label: Msg
+
+    def __post_init__(self) -> None:
+        _as_msg(self, "label")
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ class Condition:
 class Field:
     id: str
     kind: FieldKind
-    prompt: str  # msgid
+    prompt: Msg
     options: tuple[Option, ...] = ()
     max_length: int = 500
     optional: bool = False
@@ -72,11 +80,23 @@ class Field:
     multiple: bool = False
     assign: Reason | None = None
 
+    def __post_init__(self) -> None:
+        _as_msg(self, "prompt")
+
 
 @dataclass(frozen=True)
 class Effect:
     kind: str
     args: Any
+
+    def __post_init__(self) -> None:
+        # The two effects that carry a message id for the edge: `say` (the id itself) and `notify`.
+        if self.kind == "say" and isinstance(self.args, str):
+            object.__setattr__(self, "args", Msg(self.args))
+        elif self.kind == "notify" and isinstance(self.args, dict):
+            message = self.args.get("message")
+            if isinstance(message, str):
+                object.__setattr__(self, "args", {**self.args, "message": Msg(message)})
 
 
 @dataclass(frozen=True)
@@ -85,7 +105,10 @@ class Transition:
     when: Condition = Condition()
     effects: tuple[Effect, ...] = ()
     requires_consent: bool = False  # the safety flag overrides it
-    label: str | None = None  # msgid: the arrow's short label on the routekaart (default: the condition)
+    label: Msg | None = None  # the arrow's short label on the routekaart (default: the condition)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", msg_or_none(self.label))
 
 
 @dataclass(frozen=True)
@@ -107,7 +130,7 @@ class FollowUp:
 class Step:
     id: str
     actors: tuple[RoleId, ...]
-    title: str  # msgid: what the step is, for lists and timelines
+    title: Msg  # what the step is, for lists and timelines
     fields: tuple[Field, ...] = ()
     confirm: bool = False
     transitions: tuple[Transition, ...] = ()
@@ -121,6 +144,9 @@ class Step:
     acted_by: dict[RoleId, tuple[Reason, ...]] = field(default_factory=dict)
     assign: tuple[Assign, ...] = ()  # who takes part in the case when the step is submitted
 
+    def __post_init__(self) -> None:
+        _as_msg(self, "title")
+
     def field(self, field_id: str) -> Field | None:
         return next((f for f in self.fields if f.id == field_id), None)
 
@@ -131,10 +157,13 @@ class Action:
 
     id: str
     roles: tuple[RoleId, ...]
-    label: str  # msgid
+    label: Msg
     effects: tuple[Effect, ...] = ()
     to: str | None = None
     steps: tuple[str, ...] = ()  # empty: available on every open step
+
+    def __post_init__(self) -> None:
+        _as_msg(self, "label")
 
 
 @dataclass(frozen=True)
@@ -151,10 +180,13 @@ class Milestone:
     closed. The route's first milestone is where its lead times start (the teacher's signal)."""
 
     id: str
-    label: str  # msgid
+    label: Msg
     from_steps: tuple[str, ...] = ()
     to_steps: tuple[str, ...] = ()
     closed: bool = False
+
+    def __post_init__(self) -> None:
+        _as_msg(self, "label")
 
 
 @dataclass(frozen=True)
@@ -187,3 +219,8 @@ class Route:
     @property
     def key(self) -> tuple[str, int]:
         return (self.id, self.version)
+
+
+def _as_msg(obj: object, name: str) -> None:
+    """Make `obj.name` a `Msg` (in a frozen dataclass's __post_init__)."""
+    object.__setattr__(obj, name, Msg(getattr(obj, name)))

@@ -5,20 +5,27 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flows.msgids import N_
+from flows.msgids import N_, Msg
 
-# Initials (1–4 letters, dots allowed) + group (PO "5", "5b", "gr 5", "groep 5"; VO class "2A", "3hv1"),
-# optionally the school's own pupil number. Anything longer than initials is refused: no names here.
-_PUPIL = re.compile(
-    r"^\s*(?P<initials>(?:[A-Za-z]\.?\s?){1,4})\s+(?:gr(?:oep)?\.?\s*|klas\s*)?"
-    r"(?P<group>[1-8][A-Za-z]{0,3}\d?)\s*(?:(?:#|nr\.?\s*)?(?P<number>\d{3,10}))?\s*$",
+# A pupil label is initials + group, optionally the school's own pupil number; no names. Initials are
+# capitals ("SK", "S.K.", "S K", up to 4), dotted letters ("s.k.") or two small letters ("sk"): a
+# capitalised word ("Daan", "Sem", "Noah") or any longer word is a first name and is refused.
+_INITIALS = r"(?P<initials>(?:[A-Z]\.?\s?){1,4}|(?:[a-z]\.\s?){1,4}|[a-z]{1,2})"
+# Groups: primary ("5", "5b", "gr 5", "groep 5") and secondary, number first ("2A", "3V", "3hv1", "2havo",
+# "2 havo", "4 vwo") or level first ("h2a", "mavo 3", "vwo 5b").
+_LEVEL = r"(?:havo|vwo|mavo|vmbo(?:-?[bkgt])?|atheneum|gymnasium|gym|lwoo|pro|isk|[hvmtbkg]{1,2})"
+_GROUP = (
+    r"(?:gr(?:oep)?\.?\s*|klas\s*)?"
+    rf"(?P<group>[1-8]\s?(?:{_LEVEL}\b|[A-Za-z]{{1,3}})?\d?|{_LEVEL}\s?[1-6][A-Za-z]?\d?)"
 )
+# Case matters (no IGNORECASE): it tells initials from names.
+_PUPIL = re.compile(rf"^\s*{_INITIALS}\s+{_GROUP}\s*(?:(?:#|nr\.?\s*)?(?P<number>\d{{3,10}}))?\s*$")
 
 
 class ValueProblem(ValueError):
     """An answer that cannot be accepted; `message` is a msgid for the reply, `params` its parameters."""
 
-    def __init__(self, message: str, **params: object) -> None:
+    def __init__(self, message: Msg, **params: object) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
@@ -29,12 +36,13 @@ def parse_pupil(text: str) -> dict[str, str | None]:
     if not match:
         raise ValueProblem(N_("input.pupil_invalid"))
     initials = re.sub(r"[.\s]", "", match["initials"]).upper()
-    group = (
-        match["group"].lower()
-        if match["group"][0].isdigit() and len(match["group"]) <= 2
-        else match["group"].upper()
-    )
-    return {"label": f"{initials} {group}", "number": match["number"], "id": None}
+    return {"label": f"{initials} {_group(match['group'])}", "number": match["number"], "id": None}
+
+
+def _group(typed: str) -> str:
+    """A group as the school writes it ("5b", "3V" for vwo 3, "2havo", "h2a"): letters kept as typed,
+    since "3V" and "3v" may be different classes; one space at most."""
+    return re.sub(r"\s+", " ", typed.strip())
 
 
 _DMY = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})(?:[-/. ](\d{2}|\d{4}))?\s*$")

@@ -14,6 +14,7 @@ from storage.repositories import (
     AuditRepository,
     CaseRepository,
     FollowUpRepository,
+    FsmStateRepository,
     InviteRepository,
     MeetingRepository,
     MemberRepository,
@@ -39,6 +40,7 @@ class UnitOfWork:
     cases: CaseRepository
     outbox: OutboxRepository
     follow_ups: FollowUpRepository
+    fsm: FsmStateRepository  # dialogue state (bot/fsm.py)
     prefs: PreferenceRepository
     meetings: MeetingRepository
     audit: AuditRepository
@@ -64,6 +66,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
+        self.fsm = FsmStateRepository(self.session)
         self.prefs = PreferenceRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self.report = ReportRepository(self.session)
@@ -105,5 +108,6 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self.fsm.forget_cached()
         self._wrote = False
         self._committed = False

@@ -6,7 +6,6 @@ a refusal; nothing of school A's case reaches anyone who may not see it."""
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 
 from bot.settings import Settings
 from flows.clock import FrozenClock
+from flows.msgids import MSGID_PATTERN
 from tests.harness import BotHarness
 from tests.privacy_helpers import signal
 
@@ -49,7 +49,7 @@ PROBES = [
         ("group", f"/zaak {REF}"),
     ]
 ]
-RAW_MSGID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+RAW_MSGID = MSGID_PATTERN
 # Tables a refusal may still write: wrong invite codes are counted per (hashed) user to throttle guessing.
 THROTTLE = {"invite_attempt"}
 

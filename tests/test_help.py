@@ -43,9 +43,9 @@ async def test_help_differs_by_role(settings: Settings, clock: FrozenClock) -> N
 def test_registry_is_consistent() -> None:
     names = [spec.name for spec in COMMANDS] + [alias for spec in COMMANDS for alias in spec.aliases]
     assert len(names) == len(set(names))
-    assert all(spec.roles <= ROLES and spec.roles for spec in COMMANDS)
+    assert all(spec.roles <= ROLES and (spec.roles or spec.starts_route) for spec in COMMANDS)
     assert by_name("cancel") is by_name("annuleer")
-    assert [spec.name for spec in commands_for({"leerkracht"})] == [
+    assert [spec.name for spec in commands_for({"leerkracht"}, may_start=True)] == [
         "help",
         "taal",
         "annuleer",
@@ -58,3 +58,23 @@ def test_registry_is_consistent() -> None:
         "meldingen",
     ]
     assert "lijst" in [spec.name for spec in commands_for({"swv"})]
+
+
+async def test_signaal_is_offered_to_whom_the_schools_route_lets_start(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """An IB-er starts cases in MVS PO (its `start.roles`), not in Vlaardingen: /help follows the route."""
+    async with BotHarness(settings, clock=clock) as h:
+        vlaardingen, mvs = await h.add_school("De Regenboog"), await h.add_school("De Windroos")
+        async with h.uow() as uow:
+            school = await uow.schools.get(mvs)
+            assert school is not None
+            school.route_id = "mvs_po"
+            await uow.commit()
+        await h.register(IB, "ib", school_id=vlaardingen, name="Ineke")
+        await h.register(IB + 1, "ib", school_id=mvs, name="Ida")
+        await h.send(IB, "/help")
+        await h.send(IB + 1, "/help")
+        assert "/signaal —" not in h.last(IB) and "/signaal —" in h.last(IB + 1)
+        await h.send(IB + 1, "/signaal")
+        assert "/signaal" not in h.last(IB + 1) and h.buttons(IB + 1)  # the form's first question

@@ -37,24 +37,27 @@ async def test_taal_switches_and_persists_across_restart(settings: Settings, clo
 
 
 async def test_cancel_clears_a_conversation(settings: Settings, clock: FrozenClock) -> None:
-    from bot.conversation import Conversation, get_conversation, set_conversation
+    from bot.states import VotPlan
 
     async with BotHarness(settings, clock=clock) as h:
         await h.register(INEKE, "leerkracht", name="Ineke")
         await h.send(INEKE, "/annuleer")
         assert h.last(INEKE) == "Er liep niets om te stoppen. Zie /help voor wat je kunt doen."
 
-        async with h.uow() as uow:
-            member = await uow.members.by_telegram_id(INEKE)
-            assert member is not None
-            set_conversation(member, Conversation("signaal", "pupil", {"class": "5b"}))
-            await uow.commit()
-        await h.restart()  # conversations live in the database
+        assert h.runtime is not None
+        state = h.runtime.dp.fsm.get_context(h.runtime.bot, chat_id=INEKE, user_id=INEKE)
+        await state.set_state(VotPlan.time)  # outside an update: a transaction of its own
+        await state.set_data({"school": 1, "date": "2026-11-30"})
+        await h.restart()  # dialogue state lives in the database
 
+        assert h.runtime is not None
+        state = h.runtime.dp.fsm.get_context(h.runtime.bot, chat_id=INEKE, user_id=INEKE)
+        assert await state.get_state() == VotPlan.time.state
         await h.send(INEKE, "/cancel")
         assert h.last(INEKE) == "Gestopt. Je kunt opnieuw beginnen; zie /help."
-        member = await h.member(INEKE)
-        assert member is not None and get_conversation(member) is None
+        assert await state.get_state() is None and await state.get_data() == {}
+        async with h.uow() as uow:
+            assert await uow.fsm.get(f"fsm:{INEKE}:{INEKE}:default") == (None, {})  # no row left behind
 
 
 async def test_a_stale_button_is_answered(settings: Settings, clock: FrozenClock) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from bot.app import Runtime
 from bot.emulator.state import EmulatorState
+from bot.states import CaseForm
 from flows.clock import FrozenClock
 from storage.models.case import CaseRow
 from storage.uow import UnitOfWork
@@ -36,7 +37,8 @@ async def test_two_quick_signals_of_one_teacher_leave_one_draft(
         member = await uow.members.by_telegram_id(501)
     # The second /signaal replaced the first's draft (discarded), as it does when typed slowly.
     assert statuses.count("draft") == 1, statuses
-    assert member is not None and member.conversation is not None
+    form = runtime.dp.fsm.get_context(runtime.bot, chat_id=501, user_id=501)
+    assert member is not None and await form.get_state() == CaseForm.open.state
     texts = [m.text for m in state.bot_messages(501)]
     assert len(texts) >= 3  # the welcome and a form question for each /signaal
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.services.actors import actor_at, schools_of
 from flows.case import Case
 from flows.engine import RouteEngine
+from flows.msgids import Msg
 from flows.policy import can_act
 from flows.route import Route
 from storage.models import Member
@@ -21,12 +22,12 @@ class AgendaItem:
     route: Route
 
     @property
-    def what(self) -> str:
+    def what(self) -> Msg:
         """The msgid that says what falls due: the follow-up's own message, else the step's title."""
         step = self.route.step(self.follow_up.step)
         found = next((f for f in step.follow_ups if f.id == self.follow_up.follow_up), None)
         notify = next((e for e in found.effects if e.kind == "notify"), None) if found else None
-        return str(notify.args["message"]) if notify is not None else step.title
+        return Msg(notify.args["message"]) if notify is not None else step.title
 
 
 async def agenda_for(uow: UnitOfWork, route_engine: RouteEngine, member: Member) -> list[AgendaItem]:

@@ -13,9 +13,9 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
-from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import N_
+from bot.render.text import Translator
 
 SLOW_DOWN = N_("abuse.slow_down")
 TOO_LONG = N_("abuse.too_long")
@@ -89,7 +89,7 @@ async def _answer(update: TelegramObject, data: dict[str, Any], msgid: str) -> N
     """Answer in the configured language (the member's own would need the database)."""
     if not isinstance(update, Update):
         return
-    text = data["i18n"].gettext(msgid, locale=data["settings"].locale)
+    text = Translator(data["i18n"], data["settings"].locale)(msgid)
     if update.message is not None and update.message.chat.type == "private":
         await update.message.answer(text)
     elif update.callback_query is not None:
@@ -108,21 +108,22 @@ class InputLimitMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        t: Translator = data["t"]
         if isinstance(event, Message):
             text = event.text or event.caption or ""
             length = len(text)
             if length > MAX_TEXT:
                 if event.chat.type == "private":
-                    await event.answer(_(TOO_LONG).format(max=MAX_TEXT, length=length))
+                    await event.answer(t(TOO_LONG, max=MAX_TEXT, length=length))
                 return None
             if not _encodable(text):
                 if event.chat.type == "private":
-                    await event.answer(_(UNREADABLE))
+                    await event.answer(t(UNREADABLE))
                 return None
         elif isinstance(event, CallbackQuery) and (
             not _encodable(event.data or "") or len((event.data or "").encode()) > MAX_BUTTON_DATA
         ):
-            await event.answer(_("fallback.stale_button"), show_alert=True)
+            await event.answer(t("fallback.stale_button"), show_alert=True)
             return None
         return await handler(event, data)
 

@@ -32,8 +32,7 @@ class CaseServicesMiddleware(BaseMiddleware):
                 data["clock"],
                 data["uow"],
             )
-            t = Translator(data["i18n"], data["i18n"].current_locale, settings.timezone)
-            data["t"] = t
+            t: Translator = data["t"]  # bot/i18n.py, in the member's language
             outbox = data.get("outbox")
             channel = data.get("audit_channel", TELEGRAM)  # the webhook runner sets "webhook"
             audit = AuditTrail(uow, clock, member=data["member"], channel=channel, via=via_of(event))
@@ -46,6 +45,7 @@ class CaseServicesMiddleware(BaseMiddleware):
                 data.get("event_log"),
                 channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
                 audit=audit,
+                dialogue=data.get("state"),
             )
             data["reader"] = CaseReader(uow, route_engine, audit)
             data["audit"] = audit  # for handlers that show cases outside the reader (/agenda)

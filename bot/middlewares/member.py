@@ -6,8 +6,8 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
-from aiogram.utils.i18n import gettext as _
 
+from bot.render.text import Translator
 from storage.uow import UnitOfWork
 
 # The only thing a stranger may do: `/start <code>` (optionally /start@botname <code>).
@@ -44,15 +44,16 @@ class StrangerGate(BaseMiddleware):
     ) -> Any:
         if data.get("member") is not None:
             return await handler(event, data)
+        t: Translator = data["t"]
         if isinstance(event, Message) and event.edit_date is None:
             if event.chat.type != "private":
                 return await handler(event, data)
             if event.text and _START_WITH_CODE.match(event.text):
                 return await handler(event, data)
-            await event.answer(_("access.refused"))
+            await event.answer(t("access.refused"))
             return None
         if isinstance(event, CallbackQuery):
             # Telegram caps callback answers at 200 characters: a shorter text.
-            await event.answer(_("access.refused_button"), show_alert=True)
+            await event.answer(t("access.refused_button"), show_alert=True)
             return None
         return None  # edits and anything else from a stranger: ignore silently

@@ -7,12 +7,14 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fsm import update_unit_of_work
 from storage.uow import UnitOfWork
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
     """One unit of work per update, committed only when the handlers finished without error (and wrote
-    something: an update that only read commits nothing and wakes no outbox)."""
+    something: an update that only read commits nothing and wakes no outbox). Dialogue state (bot/fsm.py)
+    is read and written through it too."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -25,7 +27,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     ) -> Any:
         async with UnitOfWork(self._sessionmaker) as uow:
             data["uow"] = uow
-            result = await handler(event, data)
+            with update_unit_of_work(uow):
+                result = await handler(event, data)
             wrote = uow.wrote
             await uow.commit()
         # Notifications were written with the change; now that they are committed, send them.

@@ -53,7 +53,7 @@ def render_case(
     ]
     lines.append(t("case.status", status=STATUS[case.status], step=step.title))
     if case.flags:
-        lines.append(t("case.flags", flags=", ".join(t.raw(FLAGS.get(f, f)) for f in sorted(case.flags))))
+        lines.append(t("case.flags", flags=", ".join(t.param(FLAGS.get(f, f)) for f in sorted(case.flags))))
     if case.consent is not None:
         lines.append(
             t(
@@ -67,7 +67,7 @@ def render_case(
     timeline = ["\n" + t("case.timeline")]
     for entry in case.timeline[-TIMELINE_SHOWN:]:
         who = t.raw(role_msgid(entry.role, naming)) if entry.role else t("case.system")
-        what = t.raw(route.steps[entry.step].title) if entry.step in route.steps else entry.step
+        what = t.param(route.steps[entry.step].title if entry.step in route.steps else entry.step)
         action = _action_label(t, route, entry.action)
         timeline.append(f"• {t.datetime(entry.at)} — {who}: {what} ({action})")
     # Need-to-know: only the groups of answers the reader may read; the rest is the status view above.
@@ -118,9 +118,10 @@ def recorded_lines(
                 continue
             labels = {o.value: o.label for o in field.options}
             if field.kind == "choice":
-                shown = t.raw(labels.get(value, value))
+                # A value the route no longer offers is shown as stored (t.param: only a Msg is translated).
+                shown = t.param(labels.get(value, value))
             elif field.kind == "multi":
-                shown = ", ".join(t.raw(labels.get(v, v)) for v in value)
+                shown = ", ".join(t.param(labels.get(v, v)) for v in value)
             elif field.kind == "date":
                 shown = t.date(value)
             elif field.kind == "pupil":
@@ -139,7 +140,7 @@ def _action_label(t: Translator, route: Route, action: str) -> str:
         return t.raw(route.actions[action[7:]].label)
     if action.startswith("follow_up:"):
         return t("case.entry_follow_up")
-    return t.raw(ENTRIES.get(action, action))
+    return t.param(ENTRIES.get(action, action))
 
 
 def _buttons(t: Translator, route: Route, case: Case, actor: Actor) -> InlineKeyboardMarkup | None:

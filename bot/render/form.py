@@ -9,7 +9,17 @@ from datetime import date, timedelta
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import FormCb
+from bot.callbacks import (
+    FormChoose,
+    FormConfirm,
+    FormDate,
+    FormDiscard,
+    FormDone,
+    FormMember,
+    FormMemberToggle,
+    FormPupil,
+    FormToggle,
+)
 from bot.render.text import Translator
 from flows import events as ev
 from flows.case import Case, Pupil
@@ -41,51 +51,55 @@ def render_prompt(
 ) -> Rendered:
     text = header(t, case, step_title) + t.raw(prompt.message)
     kb = InlineKeyboardBuilder()
-
-    def cb(op: str, v: str = "") -> str:
-        return FormCb(ref=prompt.case_ref, step=prompt.step, field=prompt.field, op=op, v=v).pack()
+    at = {"ref": prompt.case_ref, "step": prompt.step, "field": prompt.field}
+    done = FormDone(**at).pack()
 
     if prompt.kind == "choice":
         for i, (_, label) in enumerate(prompt.options):
-            kb.row(InlineKeyboardButton(text=t.raw(label), callback_data=cb("c", str(i))))
+            kb.row(InlineKeyboardButton(text=t.raw(label), callback_data=FormChoose(**at, option=i).pack()))
     elif prompt.kind == "multi":
         for i, (value, label) in enumerate(prompt.options):
             mark = "✅ " if value in prompt.selected else "▫️ "
-            kb.row(InlineKeyboardButton(text=mark + t.raw(label), callback_data=cb("t", str(i))))
-        kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=cb("d")))
+            toggle = FormToggle(**at, option=i).pack()
+            kb.row(InlineKeyboardButton(text=mark + t.raw(label), callback_data=toggle))
+        kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=done))
         text += "\n<i>" + t("form.hint_multi") + "</i>"
     elif prompt.kind == "text":
         text += "\n<i>" + t("form.hint_text", max=prompt.max_length) + "</i>"
     elif prompt.kind == "date":
         text += "\n<i>" + t("form.hint_date") + "</i>"
-        kb.row(InlineKeyboardButton(text=t("form.today"), callback_data=cb("v", today.strftime("%Y%m%d"))))
+        kb.row(InlineKeyboardButton(text=t("form.today"), callback_data=_date(at, today)))
         for weeks in DATE_SHORTCUTS_WEEKS:
             day = today + timedelta(weeks=weeks)
-            kb.add(
-                InlineKeyboardButton(
-                    text=t("form.in_weeks", n=weeks), callback_data=cb("v", day.strftime("%Y%m%d"))
-                )
-            )
+            kb.add(InlineKeyboardButton(text=t("form.in_weeks", n=weeks), callback_data=_date(at, day)))
     elif prompt.kind == "pupil":
         text += "\n<i>" + t("form.hint_pupil") + "</i>"
         for pupil in pupils:
             shown = pupil.label + (f" ({pupil.number})" if pupil.number else "")
-            kb.row(InlineKeyboardButton(text=shown, callback_data=cb("p", str(pupil.id))))
+            if pupil.id is not None:
+                kb.row(InlineKeyboardButton(text=shown, callback_data=FormPupil(**at, pupil=pupil.id).pack()))
     elif prompt.kind == "member":
-        # The school's holders of the field's roles, by name: one (m) or several (n, then done).
+        # The school's holders of the field's roles, by name: one, or several (then done).
         for member_id, name in members:
             if prompt.multiple:
                 mark = "✅ " if str(member_id) in prompt.selected else "▫️ "
-                kb.row(InlineKeyboardButton(text=mark + name, callback_data=cb("n", str(member_id))))
+                tick = FormMemberToggle(**at, member=member_id).pack()
+                kb.row(InlineKeyboardButton(text=mark + name, callback_data=tick))
             else:
-                kb.row(InlineKeyboardButton(text=name, callback_data=cb("m", str(member_id))))
+                kb.row(
+                    InlineKeyboardButton(text=name, callback_data=FormMember(**at, member=member_id).pack())
+                )
         if prompt.multiple:
-            kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=cb("d")))
+            kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=done))
             text += "\n<i>" + t("form.hint_multi") + "</i>"
     if prompt.optional and prompt.kind != "multi" and not prompt.multiple:
-        kb.row(InlineKeyboardButton(text=t("form.skip"), callback_data=cb("d")))
-    kb.row(InlineKeyboardButton(text=t("form.cancel"), callback_data=cb("x")))
+        kb.row(InlineKeyboardButton(text=t("form.skip"), callback_data=done))
+    kb.row(InlineKeyboardButton(text=t("form.cancel"), callback_data=FormDiscard(**at).pack()))
     return text, kb.as_markup()
+
+
+def _date(at: dict[str, str], day: date) -> str:
+    return FormDate(**at, day=day.strftime("%Y%m%d")).pack()
 
 
 def render_summary(
@@ -108,15 +122,10 @@ def render_summary(
             shown = html.escape(value)
         lines.append(f"• <i>{t.raw(prompt)}</i>\n   {shown}")
     kb = InlineKeyboardBuilder()
+    at = {"ref": summary.case_ref, "step": summary.step, "field": "-"}  # "-": about no one field
     kb.row(
-        InlineKeyboardButton(
-            text=t("form.confirm"),
-            callback_data=FormCb(ref=summary.case_ref, step=summary.step, field="-", op="ok").pack(),
-        ),
-        InlineKeyboardButton(
-            text=t("form.cancel"),
-            callback_data=FormCb(ref=summary.case_ref, step=summary.step, field="-", op="x").pack(),
-        ),
+        InlineKeyboardButton(text=t("form.confirm"), callback_data=FormConfirm(**at).pack()),
+        InlineKeyboardButton(text=t("form.cancel"), callback_data=FormDiscard(**at).pack()),
     )
     return "\n".join(lines), kb.as_markup()
 

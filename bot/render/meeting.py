@@ -9,11 +9,15 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import VotCb
+from bot.callbacks_vot import Rsvp, RsvpCb
 from bot.i18n import N_
 from bot.render.text import Translator
 
-ANSWER_LABELS = {"yes": N_("vot.answer.yes"), "no": N_("vot.answer.no"), "maybe": N_("vot.answer.maybe")}
+ANSWER_LABELS = {
+    Rsvp.YES: N_("vot.answer.yes"),
+    Rsvp.NO: N_("vot.answer.no"),
+    Rsvp.MAYBE: N_("vot.answer.maybe"),
+}
 _TITLES = {
     "new": N_("vot.invite.title_new"),
     "update": N_("vot.invite.title_update"),
@@ -65,7 +69,7 @@ def rsvp_keyboard(t: Translator, meeting_id: int) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=t(label), callback_data=VotCb(op="rsvp", m=meeting_id, v=answer).pack()
+                    text=t(label), callback_data=RsvpCb(meeting=meeting_id, answer=answer).pack()
                 )
                 for answer, label in ANSWER_LABELS.items()
             ]
@@ -91,7 +95,7 @@ def answer_lines(t: Translator, payload: dict[str, Any]) -> list[str]:
         t(
             "vot.answer.to_planner",
             who=str(payload["who"]),
-            answer=ANSWER_LABELS[str(payload["answer"])],
+            answer=ANSWER_LABELS[Rsvp(str(payload["answer"]))],
             when=start_of(payload),
         )
     ]

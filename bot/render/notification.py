@@ -11,16 +11,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ActionCb, CaseCb, OpenCb, SnoozeCb
 from bot.render.text import Translator
+from flows.msgids import Msg, params_from_data
 from flows.route import Route
 
 
 def notification_lines(t: Translator, payload: dict[str, Any], school_name: str) -> list[str]:
     """The notification as lines of Telegram-safe HTML (everything not ours is escaped)."""
     mark = "❗ " if payload.get("urgent") else "🔔 "
-    # The msgid is kept as data; a string literal inside t() would be extracted as a msgid itself.
-    what = str(payload.get("message"))
+    # A payload's "message" is a msgid by its place (stored as JSON, it comes back a plain str); its
+    # params say themselves which of them are msgids (flows.msgids.params_to_data).
+    what = Msg(payload.get("message"))
     if not payload.get("case_ref"):  # a notice about the school, not about a case (e.g. offboarding)
-        return [f"{mark}{html.escape(school_name)}", t(what, **payload.get("params", {}))]
+        params = params_from_data(payload.get("params") or {})
+        return [f"{mark}{html.escape(school_name)}", t(what, **params)]
     pupil = f" · {html.escape(payload['pupil'])}" if payload.get("pupil") else ""
     head = f"{mark}{html.escape(school_name)} · <b>{html.escape(payload['case_ref'])}</b>{pupil}"
     # Outside an f-string: Babel does not look inside one, and would drop the msgid from the catalogs.

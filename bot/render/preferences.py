@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import PrefCb
+from bot.callbacks_prefs import AddressKind, AskAddressCb, Channel, ChannelCb, PrefsDoneCb, QuietCb
 from bot.i18n import N_
 from bot.render.text import Translator
 from storage.repositories.preferences import DEFAULT_QUIET_END, DEFAULT_QUIET_START, Preferences
@@ -84,14 +84,26 @@ def render_preferences(
             [
                 InlineKeyboardButton(
                     text=f"{mark} {t(CHANNEL_LABELS[channel])}",
-                    callback_data=PrefCb(op="ch", v=channel).pack(),
+                    callback_data=ChannelCb(channel=Channel(channel)).pack(),
                 )
             ]
         )
     if "email" in available:
-        rows.append([InlineKeyboardButton(text=t("pref.set_email"), callback_data=PrefCb(op="email").pack())])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t("pref.set_email"), callback_data=AskAddressCb(kind=AddressKind.EMAIL).pack()
+                )
+            ]
+        )
     if "whatsapp" in available:
-        rows.append([InlineKeyboardButton(text=t("pref.set_phone"), callback_data=PrefCb(op="phone").pack())])
-    rows.append([InlineKeyboardButton(text=t("pref.quiet_button"), callback_data=PrefCb(op="quiet").pack())])
-    rows.append([InlineKeyboardButton(text=t("pref.done"), callback_data=PrefCb(op="done").pack())])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t("pref.set_phone"), callback_data=AskAddressCb(kind=AddressKind.PHONE).pack()
+                )
+            ]
+        )
+    rows.append([InlineKeyboardButton(text=t("pref.quiet_button"), callback_data=QuietCb().pack())])
+    rows.append([InlineKeyboardButton(text=t("pref.done"), callback_data=PrefsDoneCb().pack())])
     return text, InlineKeyboardMarkup(inline_keyboard=rows)

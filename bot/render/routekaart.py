@@ -20,6 +20,7 @@ from typing import Any, Literal
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import role_msgid
+from bot.render.text import Translator
 from flows import routekaart as graph
 from flows.route import Route
 
@@ -253,9 +254,11 @@ def route_png(route: Route, labels: graph.Labels, language: str = "nl") -> bytes
 def map_labels(i18n: I18n, language: str, naming: str | None = None) -> graph.Labels:
     """The map's texts in `language`, with the school's own names for roles (asked as `role.<id>`)."""
 
+    t = Translator(i18n, language)
+
     def label(msgid: str) -> str:
         if msgid.startswith(_ROLE):
             msgid = role_msgid(msgid[len(_ROLE) :], naming)
-        return i18n.gettext(msgid, locale=language)
+        return t.raw(msgid)
 
     return label

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,15 +11,26 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 from babel.dates import format_date, format_datetime
 
-_MSGID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+from flows.msgids import MSGID_PATTERN, Msg
+
 log = logging.getLogger(__name__)
 
 
-class Translator:
-    """`t("engine.submitted", step="vlaardingen.step.signaal", ref="Z-0001")` → text in `locale`.
+class Html(str):
+    """Text this edge already rendered as Telegram HTML (escaped where it had to be): passed as a
+    parameter, it is inserted as it is instead of escaped a second time."""
 
-    A parameter that is itself a message id is translated too (the engine passes step titles and
-    option labels as ids). Every other parameter is HTML-escaped: it may be something a member typed.
+    __slots__ = ()
+
+
+class Translator:
+    """`t("engine.submitted", step=step.title, ref="Z-0001")` → text in `locale`: the one way the edge
+    translates (each update gets one in its member's language as `t`, bot/i18n.py).
+
+    The first argument is always a message id. A parameter that is a `Msg` is translated too (the engine
+    passes step titles and option labels as ids); an `Html` fragment this edge rendered is inserted as it
+    is; every other parameter is HTML-escaped and shown as it is, whatever it looks like: it may be
+    something a member typed ("zie.verslag").
     """
 
     def __init__(self, i18n: I18n, locale: str, timezone: str = "Europe/Amsterdam") -> None:
@@ -34,14 +44,17 @@ class Translator:
 
     def raw(self, msgid: str) -> str:
         text = self.i18n.gettext(msgid, locale=self.locale)
-        if text == msgid and _MSGID.match(msgid):
+        if text == msgid and MSGID_PATTERN.match(msgid):
             # A member would see the bare id: the catalogs lack it (see `make messages`).
             log.warning("no %s translation for %r", self.locale, msgid)
         return text
 
     def param(self, value: Any) -> str:
-        if isinstance(value, str) and _MSGID.match(value):
+        """A value as the reader sees it: a `Msg` translated, a date formatted, anything else escaped."""
+        if isinstance(value, Msg):
             return self.raw(value)
+        if isinstance(value, Html):
+            return str(value)
         if isinstance(value, datetime):
             return self.datetime(value)
         if isinstance(value, date):

@@ -4,44 +4,57 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import VotCb
+from bot.callbacks_vot import (
+    AgendaAllCb,
+    AgendaDoneCb,
+    AgendaPickCb,
+    CancelMeetingCb,
+    MoveMeetingCb,
+    PlanDropCb,
+    PlanDurationCb,
+    PlanSchoolCb,
+    PlanSendCb,
+)
 from bot.render.text import Translator
 from bot.services.meetings import DURATIONS
 from bot.services.reads import Seen
 from storage.models import VotMeeting
 
 
-def _button(text: str, **data: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=VotCb(**data).pack())
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
 def schools_keyboard(schools: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[_button(name, op="school", m=sid)] for sid, name in schools]
+        inline_keyboard=[[_button(name, PlanSchoolCb(school=sid))] for sid, name in schools]
     )
 
 
 def durations_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[_button(t("vot.plan.minutes", n=n), op="dur", v=str(n)) for n in DURATIONS]]
+        inline_keyboard=[[_button(t("vot.plan.minutes", n=n), PlanDurationCb(minutes=n)) for n in DURATIONS]]
     )
 
 
 def agenda_keyboard(t: Translator, candidates: Sequence[Seen], picked: Sequence[str]) -> InlineKeyboardMarkup:
-    rows = [[_button(t("vot.plan.agenda_all", n=len(candidates)), op="all")]]
+    rows = [[_button(t("vot.plan.agenda_all", n=len(candidates)), AgendaAllCb())]]
     for index, seen in enumerate(candidates[:20]):
         mark = "✅" if seen.case.ref in picked else "▫️"
         label = seen.case.pupil.label if seen.case.pupil else ""
-        rows.append([_button(f"{mark} {seen.case.ref} · {label}", op="pick", v=str(index))])
-    rows.append([_button(t("vot.plan.agenda_done"), op="done")])
+        rows.append([_button(f"{mark} {seen.case.ref} · {label}", AgendaPickCb(index=index))])
+    rows.append([_button(t("vot.plan.agenda_done"), AgendaDoneCb())])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        inline_keyboard=[[_button(t("vot.plan.send"), op="send"), _button(t("vot.plan.drop"), op="drop")]]
+        inline_keyboard=[
+            [_button(t("vot.plan.send"), PlanSendCb()), _button(t("vot.plan.drop"), PlanDropCb())]
+        ]
     )
 
 
@@ -67,8 +80,8 @@ def meetings_text(
         if can_plan:
             rows.append(
                 [
-                    _button(t("vot.move"), op="move", m=meeting.id),
-                    _button(t("vot.cancel"), op="cancel", m=meeting.id),
+                    _button(t("vot.move"), MoveMeetingCb(meeting=meeting.id)),
+                    _button(t("vot.cancel"), CancelMeetingCb(meeting=meeting.id)),
                 ]
             )
     if can_plan:

@@ -1,13 +1,13 @@
-"""/annuleer (alias /cancel): leave whatever conversation is open."""
+"""/annuleer (alias /cancel): leave whatever dialogue is open (bot/states.py)."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
-from aiogram.utils.i18n import gettext as _
 
-from bot.conversation import clear_conversation
+from bot.render.text import Translator
 from bot.services.cases import CaseService
 from storage.models import Member
 
@@ -17,10 +17,17 @@ def build_router() -> Router:
     router.message.filter(F.chat.type == "private")
 
     @router.message(Command("annuleer", "cancel", "stop"))
-    async def cancel(message: Message, member: Member, cases: CaseService) -> None:
+    async def cancel(
+        message: Message,
+        member: Member,
+        raw_state: str | None,
+        state: FSMContext,
+        cases: CaseService,
+        t: Translator,
+    ) -> None:
         # A case form is left through the engine, so a teacher's unconfirmed signal is dropped.
         left = await cases.discard_open_form(member)
-        previous = clear_conversation(member)
-        await message.answer(_("cancel.done") if left or previous else _("cancel.nothing"))
+        await state.clear()
+        await message.answer(t("cancel.done") if left or raw_state else t("cancel.nothing"))
 
     return router

@@ -1,107 +1,191 @@
-"""Answering a step's questions: button presses (typed FormCb) and typed answers while a form is open.
+"""Answering a step's questions: button presses (one typed class per action, bot/callbacks.py) and typed
+answers while a form is open.
 
 Each press becomes an engine input carrying the step it was shown on, so the engine can tell a stale
 button from a current one; the handler only translates."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import FormCb
-from bot.conversation import InConversation, get_conversation
+from bot.callbacks import (
+    FormChoose,
+    FormConfirm,
+    FormDate,
+    FormDiscard,
+    FormDone,
+    FormMember,
+    FormMemberToggle,
+    FormPress,
+    FormPupil,
+    FormToggle,
+)
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
-from bot.services.cases import CONVERSATION, CaseService, Outcome
+from bot.services.cases import CaseService, Outcome
+from bot.states import CaseForm
 from flows import inputs as inp
 from flows.case import Case
 from flows.engine import RouteEngine
+from flows.route import Field
 from storage.models import Member
 from storage.uow import UnitOfWork
 
 MAX_MESSAGE = 4096  # Telegram's own limit; fields have smaller ones, checked by the engine
 
 
-async def _to_input(
-    data: FormCb, case: Case, member: Member, uow: UnitOfWork, route_engine: RouteEngine
-) -> inp.Input | None:
-    """The engine input a press stands for, or None when the data cannot be one (forged/outdated)."""
-    if data.op == "ok":
-        return inp.Confirm(data.step)
-    if data.op == "x":
-        return inp.Discard()
-    if data.op == "d":
-        return inp.Done(data.step, data.field)
+PressInput = Callable[[Case], Awaitable[inp.Input | None]]
+
+
+def _field(route_engine: RouteEngine, case: Case, data: FormPress) -> Field | None:
     route = route_engine.routes.get(case.route_id, case.route_version)
-    field = route.steps[data.step].field(data.field) if data.step in route.steps else None
-    if field is None:
+    return route.steps[data.step].field(data.field) if data.step in route.steps else None
+
+
+def _option(route_engine: RouteEngine, case: Case, data: FormChoose | FormToggle) -> str | None:
+    """The value of option #`data.option` of the field the button was drawn for (None: no such option)."""
+    field = _field(route_engine, case, data)
+    if field is None or not 0 <= data.option < len(field.options):
         return None
-    if data.op in ("c", "t"):
-        if not data.v.isdigit() or int(data.v) >= len(field.options):
-            return None
-        value = field.options[int(data.v)].value
-        return (
-            inp.Choose(data.step, data.field, value)
-            if data.op == "c"
-            else inp.Toggle(data.step, data.field, value)
-        )
-    if data.op == "v":
-        try:
-            day = datetime.strptime(data.v, "%Y%m%d").date()
-        except ValueError:
-            return None
-        return inp.SetValue(data.step, data.field, day.isoformat())
-    if data.op in ("m", "n") and data.v.isdigit() and field.kind == "member":
-        # Only a holder of the field's roles at the case's school can be picked, whatever the button says.
-        offered = await uow.members.with_roles(case.school_id, sorted(route.expand(field.roles)))
-        if int(data.v) not in {m.id for m in offered}:
-            return None
-        pick = inp.Choose if data.op == "m" else inp.Toggle
-        return pick(data.step, data.field, data.v)
-    if data.op == "p" and data.v.isdigit():
-        pupil = await uow.cases.pupil(case.school_id, member.id, int(data.v))
-        if pupil is None:
-            return None
-        return inp.SetValue(
-            data.step, data.field, {"id": pupil.id, "label": pupil.label, "number": pupil.number}
-        )
-    return None
+    return field.options[data.option].value
+
+
+class _Press:
+    """What every form press shares, whatever its action: the case must be one the member may see
+    (else the answer of a made-up reference), the press must stand for an input (else stale), and the
+    engine decides the rest against the case's current step and the member's roles."""
+
+    def __init__(self, query: CallbackQuery, data: dict[str, Any]) -> None:
+        # The handler's data from the dispatcher and middlewares (a handler with **kwargs gets all of it).
+        self.query = query
+        self.member: Member = data["member"]
+        self.uow: UnitOfWork = data["uow"]
+        self.cases: CaseService = data["cases"]
+        self.presenter: Presenter = data["presenter"]
+        self.t: Translator = data["t"]
+
+    async def __call__(self, data: FormPress, given: PressInput) -> None:
+        case = await self.uow.cases.get(data.ref)
+        if case is None or not self.cases.may_view(self.member, case):
+            # A case the member may not see is answered exactly as a made-up reference, whatever the
+            # rest of the button says: a forged press cannot confirm that a reference exists.
+            await self.query.answer(self.t("access.not_found"), show_alert=True)
+            return
+        chosen = await given(case)
+        if chosen is None:
+            await self.query.answer(self.t("fallback.stale_button"), show_alert=True)
+            return
+        outcome = await self.cases.advance(self.member, data.ref, chosen)
+        await _answer_press(self.query, self.presenter, outcome, toggled=isinstance(chosen, inp.Toggle))
 
 
 def build_router() -> Router:
     router = Router(name="case_form")
 
-    @router.callback_query(FormCb.filter())
-    async def pressed(
-        query: CallbackQuery,
-        callback_data: FormCb,
-        member: Member,
-        uow: UnitOfWork,
-        route_engine: RouteEngine,
-        cases: CaseService,
-        presenter: Presenter,
-        t: Translator,
+    # One handler per button class (bot/callbacks.py); each says which engine input its press stands for.
+    @router.callback_query(FormChoose.filter())
+    async def choose(
+        query: CallbackQuery, callback_data: FormChoose, route_engine: RouteEngine, **deps: Any
     ) -> None:
-        case = await uow.cases.get(callback_data.ref)
-        if case is None or not cases.may_view(member, case):
-            # A case the member may not see is answered exactly as a made-up reference, whatever the
-            # rest of the button says: a forged press cannot confirm that a reference exists.
-            await query.answer(t("access.not_found"), show_alert=True)
-            return
-        given = await _to_input(callback_data, case, member, uow, route_engine)
-        if given is None:
-            await query.answer(t("fallback.stale_button"), show_alert=True)
-            return
-        outcome = await cases.advance(member, callback_data.ref, given)
-        await _answer_press(query, presenter, outcome, toggled=isinstance(given, inp.Toggle))
+        async def given(case: Case) -> inp.Input | None:
+            value = _option(route_engine, case, callback_data)
+            return None if value is None else inp.Choose(callback_data.step, callback_data.field, value)
 
-    @router.message(InConversation(CONVERSATION), F.text)
-    async def typed(message: Message, member: Member, cases: CaseService, presenter: Presenter) -> None:
-        current = get_conversation(member)
-        ref = str(current.data.get("ref", "")) if current else ""
+        await _Press(query, deps)(callback_data, given)
+
+    @router.callback_query(FormToggle.filter())
+    async def toggle(
+        query: CallbackQuery, callback_data: FormToggle, route_engine: RouteEngine, **deps: Any
+    ) -> None:
+        async def given(case: Case) -> inp.Input | None:
+            value = _option(route_engine, case, callback_data)
+            return None if value is None else inp.Toggle(callback_data.step, callback_data.field, value)
+
+        await _Press(query, deps)(callback_data, given)
+
+    @router.callback_query(FormDone.filter())
+    async def done(query: CallbackQuery, callback_data: FormDone, **deps: Any) -> None:
+        async def given(case: Case) -> inp.Input | None:
+            return inp.Done(callback_data.step, callback_data.field)
+
+        await _Press(query, deps)(callback_data, given)
+
+    @router.callback_query(FormDate.filter())
+    async def set_date(query: CallbackQuery, callback_data: FormDate, **deps: Any) -> None:
+        async def given(case: Case) -> inp.Input | None:
+            try:
+                day = datetime.strptime(callback_data.day, "%Y%m%d").date()
+            except ValueError:
+                return None
+            return inp.SetValue(callback_data.step, callback_data.field, day.isoformat())
+
+        await _Press(query, deps)(callback_data, given)
+
+    @router.callback_query(FormPupil.filter())
+    async def pick_pupil(query: CallbackQuery, callback_data: FormPupil, **deps: Any) -> None:
+        press = _Press(query, deps)
+
+        async def given(case: Case) -> inp.Input | None:
+            # One of this member's own recent pupils at the case's school, or nothing.
+            pupil = await press.uow.cases.pupil(case.school_id, press.member.id, callback_data.pupil)
+            if pupil is None:
+                return None
+            label = {"id": pupil.id, "label": pupil.label, "number": pupil.number}
+            return inp.SetValue(callback_data.step, callback_data.field, label)
+
+        await press(callback_data, given)
+
+    @router.callback_query(FormMember.filter())
+    @router.callback_query(FormMemberToggle.filter())
+    async def pick_member(
+        query: CallbackQuery,
+        callback_data: FormMember | FormMemberToggle,
+        route_engine: RouteEngine,
+        **deps: Any,
+    ) -> None:
+        press = _Press(query, deps)
+
+        async def given(case: Case) -> inp.Input | None:
+            # Only a holder of the field's roles at the case's school, whatever the button says.
+            field = _field(route_engine, case, callback_data)
+            if field is None or field.kind != "member":
+                return None
+            route = route_engine.routes.get(case.route_id, case.route_version)
+            offered = await press.uow.members.with_roles(case.school_id, sorted(route.expand(field.roles)))
+            if callback_data.member not in {m.id for m in offered}:
+                return None
+            pick = inp.Choose if isinstance(callback_data, FormMember) else inp.Toggle
+            return pick(callback_data.step, callback_data.field, str(callback_data.member))
+
+        await press(callback_data, given)
+
+    @router.callback_query(FormConfirm.filter())
+    async def confirm(query: CallbackQuery, callback_data: FormConfirm, **deps: Any) -> None:
+        async def given(case: Case) -> inp.Input | None:
+            return inp.Confirm(callback_data.step)
+
+        await _Press(query, deps)(callback_data, given)
+
+    @router.callback_query(FormDiscard.filter())
+    async def discard(query: CallbackQuery, callback_data: FormDiscard, **deps: Any) -> None:
+        async def given(case: Case) -> inp.Input | None:
+            return inp.Discard()
+
+        await _Press(query, deps)(callback_data, given)
+
+    @router.message(StateFilter(CaseForm.open), F.text)
+    async def typed(
+        message: Message, member: Member, state: FSMContext, cases: CaseService, presenter: Presenter
+    ) -> None:
+        ref = str((await state.get_data()).get("ref", ""))
         text = (message.text or "")[:MAX_MESSAGE]
         await send_outcome(message, presenter, await cases.advance(member, ref, inp.Answer(text)))
 

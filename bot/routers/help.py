@@ -3,9 +3,10 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
-from aiogram.utils.i18n import I18n
 
+from bot.render.text import Translator
 from bot.services.help import help_text
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -15,7 +16,9 @@ def build_router() -> Router:
     router.message.filter(F.chat.type == "private")
 
     @router.message(Command("help", "hulp"))
-    async def show_help(message: Message, uow: UnitOfWork, member: Member, i18n: I18n) -> None:
-        await message.answer(await help_text(uow, i18n, member))
+    async def show_help(
+        message: Message, uow: UnitOfWork, route_engine: RouteEngine, member: Member, t: Translator
+    ) -> None:
+        await message.answer(await help_text(uow, route_engine, t, member))
 
     return router

@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
-from aiogram.utils.i18n import gettext as _
+
+from bot.render.text import Translator
 
 NOT_PRIVATE = {ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL}
 
@@ -16,11 +17,11 @@ def build_router() -> Router:
     # With Telegram's privacy mode the bot only receives commands and mentions in groups,
     # so this answers once per such message and stays silent about everything else.
     @router.message(F.chat.type.in_(NOT_PRIVATE))
-    async def group_message(message: Message) -> None:
-        await message.answer(_("group.private_only"))
+    async def group_message(message: Message, t: Translator) -> None:
+        await message.answer(t("group.private_only"))
 
     @router.channel_post()
-    async def channel_post(message: Message, bot: Bot) -> None:
-        await bot.send_message(message.chat.id, _("group.private_only"))
+    async def channel_post(message: Message, bot: Bot, t: Translator) -> None:
+        await bot.send_message(message.chat.id, t("group.private_only"))
 
     return router

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import html
-
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
-from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import N_, role_names
-from bot.services.help import commands_text
+from bot.render.text import Translator
+from bot.services.help import member_commands
 from bot.services.registration import Outcome, redeem
 from bot.settings import Settings
 from flows.clock import Clock
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -39,7 +37,8 @@ def build_router() -> Router:
         clock: Clock,
         settings: Settings,
         secret_key: bytes,
-        i18n: I18n,
+        route_engine: RouteEngine,
+        t: Translator,
     ) -> None:
         assert message.from_user is not None
         result = await redeem(
@@ -53,24 +52,27 @@ def build_router() -> Router:
             default_language=settings.locale,
         )
         if result.outcome in _REFUSALS:
-            await message.answer(_(_REFUSALS[result.outcome]))
+            await message.answer(t(_REFUSALS[result.outcome]))
             return
         assert result.member is not None and result.school is not None
         fields = {
-            "name": html.escape(result.name),
-            "school": html.escape(result.school.name),
-            "roles": role_names(i18n, result.roles, result.school.naming),
+            "name": result.name,
+            "school": result.school.name,
+            "roles": role_names(t, result.roles, result.school.naming),
         }
         key = {
             Outcome.REGISTERED: N_("start.welcome"),
             Outcome.ROLES_ADDED: N_("start.roles_added"),
             Outcome.NOTHING_NEW: N_("start.nothing_new"),
         }[result.outcome]
-        await message.answer(_(key).format(**fields) + "\n\n" + commands_text(i18n, result.member))
+        commands = await member_commands(uow, route_engine, t, result.member)
+        await message.answer(t(key, **fields) + "\n\n" + commands)
 
     @router.message(CommandStart())
-    async def start_again(message: Message, member: Member, uow: UnitOfWork, i18n: I18n) -> None:
-        text = _("start.welcome_back").format(name=html.escape(uow.members.name(member)))
-        await message.answer(text + "\n\n" + commands_text(i18n, member))
+    async def start_again(
+        message: Message, member: Member, uow: UnitOfWork, route_engine: RouteEngine, t: Translator
+    ) -> None:
+        text = t("start.welcome_back", name=uow.members.name(member))
+        await message.answer(text + "\n\n" + await member_commands(uow, route_engine, t, member))
 
     return router

@@ -1,4 +1,5 @@
-"""/signaal: a teacher starts a signal about a pupil (the route's start step, asked as a form)."""
+"""/signaal: a teacher starts a signal about a pupil (the route's start step, asked as a form). Who may: the
+school's route's `start.roles` (bot/services/school_routes.starting_schools)."""
 
 from __future__ import annotations
 
@@ -10,28 +11,11 @@ from bot.callbacks import SchoolCb
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import send_outcome
-from bot.services.actors import actor_at
 from bot.services.cases import CaseService
-from bot.services.school_routes import route_of
+from bot.services.school_routes import starting_schools
 from flows.engine import RouteEngine
-from flows.policy import can_start
 from storage.models import Member
 from storage.uow import UnitOfWork
-
-
-async def _starting_schools(
-    member: Member, uow: UnitOfWork, route_engine: RouteEngine
-) -> list[tuple[int, str, str]]:
-    """(school id, name, route id) for every school where the member may start its route."""
-    out = []
-    for school_id in sorted({r.school_id for r in member.roles}):
-        school = await uow.schools.get(school_id)
-        if school is None:
-            continue
-        route_id = route_of(school)
-        if can_start(actor_at(member, school_id), route_engine.routes.latest(route_id)):
-            out.append((school_id, school.name, route_id))
-    return out
 
 
 def build_router() -> Router:
@@ -48,7 +32,7 @@ def build_router() -> Router:
         presenter: Presenter,
         t: Translator,
     ) -> None:
-        schools = await _starting_schools(member, uow, route_engine)
+        schools = await starting_schools(member, uow, route_engine)
         if not schools:
             await message.answer(t("access.wrong_role"))
         elif len(schools) == 1:
@@ -74,7 +58,7 @@ def build_router() -> Router:
         presenter: Presenter,
         t: Translator,
     ) -> None:
-        allowed = {sid: route for sid, _, route in await _starting_schools(member, uow, route_engine)}
+        allowed = {sid: route for sid, _, route in await starting_schools(member, uow, route_engine)}
         if callback_data.school not in allowed or not isinstance(query.message, Message):
             await query.answer(t("access.not_found"), show_alert=True)
             return

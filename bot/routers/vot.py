@@ -1,23 +1,30 @@
-"""/vot: planned VOT meetings with their answers; /vot plan: the IB-er, zorgcoördinator or directie plans
-one (date, time, duration, agenda) and every VOT member is invited on their channels. Members answer with
-Ja / Nee / Misschien under the invitation. The conversation state lives on the member (bot/conversation)."""
+"""/vot: planned VOT meetings with their answers; /vot plan: a planner (flows/policy.can_plan_vot) plans one
+(date, time, duration, agenda) and every VOT member is invited on their channels. Members answer with
+Ja / Nee / Misschien under the invitation. The dialogue is aiogram's FSM (bot/states.py: VotPlan, VotMove);
+the rules — who plans, which dates and times count — are MeetingService's."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter, or_f
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import VotCb
-from bot.conversation import (
-    Conversation,
-    InConversation,
-    clear_conversation,
-    get_conversation,
-    set_conversation,
+from bot.callbacks_vot import (
+    PLANNING,
+    AgendaAllCb,
+    AgendaDoneCb,
+    AgendaPickCb,
+    CancelMeetingCb,
+    LegacyRsvpCb,
+    MoveMeetingCb,
+    PlanDropCb,
+    PlanDurationCb,
+    PlanSchoolCb,
+    PlanSendCb,
+    RsvpCb,
 )
 from bot.render.meeting import ANSWER_LABELS
 from bot.render.text import Translator
@@ -30,41 +37,19 @@ from bot.render.vot import (
 )
 from bot.services.meetings import DURATIONS, MeetingService
 from bot.services.reads import CaseReader, Seen
-from bot.settings import Settings
-from flows.clock import Clock
+from bot.states import VotMove, VotPlan
 from storage.models import Member
-from storage.uow import UnitOfWork
-
-CONVERSATION = "vot"
-
-
-def parse_date(text: str, today: date) -> date | None:
-    """ "30-11-2026", "30-11" (this year, or next if passed) or "2026-11-30"; not in the past."""
-    parts = text.strip().replace("/", "-").split("-")
-    try:
-        if len(parts[0]) == 4:
-            given = date(int(parts[0]), int(parts[1]), int(parts[2]))
-        elif len(parts) == 3:
-            given = date(int(parts[2]), int(parts[1]), int(parts[0]))
-        else:
-            given = date(today.year, int(parts[1]), int(parts[0]))
-            if given < today:
-                given = given.replace(year=today.year + 1)
-    except (ValueError, IndexError):
-        return None
-    return given if given >= today else None
-
-
-def parse_time(text: str) -> time | None:
-    try:
-        hours, minutes = text.strip().replace(".", ":").split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        return None
 
 
 async def _candidates(reader: CaseReader, member: Member, school_id: int) -> list[Seen]:
+    """The cases on the school's VOT list that the planner may put on the agenda."""
     return [s for s in await reader.vot_list(member) if s.case.school_id == school_id]
+
+
+async def _begin(state: FSMContext, message: Message, t: Translator, school_id: int) -> None:
+    await state.set_state(VotPlan.date)
+    await state.set_data({"school": school_id})
+    await message.answer(t("vot.plan.ask_date"))
 
 
 def build_router() -> Router:
@@ -76,9 +61,8 @@ def build_router() -> Router:
         message: Message,
         command: CommandObject,
         member: Member,
-        uow: UnitOfWork,
-        clock: Clock,
         meetings: MeetingService,
+        state: FSMContext,
         t: Translator,
     ) -> None:
         planning = meetings.planning_schools(member)
@@ -86,180 +70,193 @@ def build_router() -> Router:
             if not planning:
                 await message.answer(t("vot.plan.not_allowed"))
             elif len(planning) > 1:
-                names = [(sid, s.name) for sid in planning if (s := await uow.schools.get(sid)) is not None]
-                await message.answer(t("vot.plan.pick_school"), reply_markup=schools_keyboard(names))
+                picker = schools_keyboard(await meetings.school_names(planning))
+                await message.answer(t("vot.plan.pick_school"), reply_markup=picker)
             else:
-                set_conversation(member, Conversation(CONVERSATION, "date", {"school": planning[0]}))
-                await message.answer(t("vot.plan.ask_date"))
+                await _begin(state, message, t, planning[0])
             return
-        schools = sorted({r.school_id for r in member.roles})
-        upcoming = [
-            (m, await uow.meetings.tally(m.id)) for m in await uow.meetings.upcoming(schools, clock.now())
-        ]
-        text, keyboard = meetings_text(t, upcoming, bool(planning))
+        text, keyboard = meetings_text(t, await meetings.upcoming(member), bool(planning))
         await message.answer(text, reply_markup=keyboard)
 
-    @router.message(InConversation(CONVERSATION, "date"), F.text)
+    @router.message(StateFilter(VotPlan.date, VotMove.date), F.text)
     async def got_date(
-        message: Message, member: Member, clock: Clock, settings: Settings, t: Translator
+        message: Message, raw_state: str, state: FSMContext, meetings: MeetingService, t: Translator
     ) -> None:
-        today = clock.now().astimezone(ZoneInfo(settings.timezone)).date()
-        day = parse_date(message.text or "", today)
-        current = get_conversation(member)
-        if day is None or current is None:
+        day = meetings.day_from(message.text or "")
+        if day is None:
             await message.answer(t("vot.plan.bad_date"))
             return
-        set_conversation(
-            member, Conversation(CONVERSATION, "time", {**current.data, "date": day.isoformat()})
-        )
+        await state.update_data(date=day.isoformat())
+        await state.set_state(VotMove.time if raw_state == VotMove.date.state else VotPlan.time)
         await message.answer(t("vot.plan.ask_time"))
 
-    @router.message(InConversation(CONVERSATION, "time"), F.text)
-    async def got_time(
-        message: Message,
-        member: Member,
-        uow: UnitOfWork,
-        clock: Clock,
-        settings: Settings,
-        meetings: MeetingService,
-        t: Translator,
-    ) -> None:
-        at, current = parse_time(message.text or ""), get_conversation(member)
-        if at is None or current is None:
+    @router.message(StateFilter(VotPlan.time), F.text)
+    async def got_time(message: Message, state: FSMContext, meetings: MeetingService, t: Translator) -> None:
+        start = meetings.start_from(date.fromisoformat((await state.get_data())["date"]), message.text or "")
+        if start is None:
             await message.answer(t("vot.plan.bad_time"))
             return
-        local = datetime.combine(date.fromisoformat(current.data["date"]), at, ZoneInfo(settings.timezone))
-        if local <= clock.now():
-            await message.answer(t("vot.plan.bad_time"))
-            return
-        data = {**current.data, "start": local.isoformat()}
-        if "move" in data:  # moving a planned meeting: date and time are all that change
-            clear_conversation(member)
-            meeting = await uow.meetings.get(int(data["move"]))
-            try:
-                if meeting is None:
-                    raise PermissionError("the meeting is gone")
-                invited = await meetings.move(member, meeting, local)
-            except PermissionError:
-                await message.answer(t("vot.stale"))
-                return
-            await message.answer(t("vot.moved", n=invited))
-            return
-        set_conversation(member, Conversation(CONVERSATION, "duration", data))
+        await state.update_data(start=start.isoformat())
+        await state.set_state(VotPlan.duration)
         await message.answer(t("vot.plan.ask_duration"), reply_markup=durations_keyboard(t))
 
-    @router.callback_query(VotCb.filter(F.op == "rsvp"))
+    @router.message(StateFilter(VotMove.time), F.text)
+    async def got_new_time(
+        message: Message, member: Member, state: FSMContext, meetings: MeetingService, t: Translator
+    ) -> None:
+        data = await state.get_data()
+        start = meetings.start_from(date.fromisoformat(data["date"]), message.text or "")
+        if start is None:
+            await message.answer(t("vot.plan.bad_time"))
+            return
+        await state.clear()
+        meeting = await meetings.manageable(member, int(data["meeting"]))
+        if meeting is None:
+            await message.answer(t("vot.stale"))
+            return
+        await message.answer(t("vot.moved", n=await meetings.move(member, meeting, start)))
+
+    @router.callback_query(or_f(RsvpCb.filter(), LegacyRsvpCb.filter(F.op == "rsvp")))
     async def rsvp(
         query: CallbackQuery,
-        callback_data: VotCb,
+        callback_data: RsvpCb | LegacyRsvpCb,
         member: Member,
         meetings: MeetingService,
         t: Translator,
     ) -> None:
-        if callback_data.v not in ANSWER_LABELS:
+        data = callback_data.typed() if isinstance(callback_data, LegacyRsvpCb) else callback_data
+        if await meetings.respond(member, data.meeting, data.answer) is None:
             await query.answer(t("vot.stale"), show_alert=True)
             return
-        meeting = await meetings.respond(member, callback_data.m, callback_data.v)
-        if meeting is None:
-            await query.answer(t("vot.stale"), show_alert=True)
-            return
-        await query.answer(t("vot.answer.thanks", answer=ANSWER_LABELS[callback_data.v]))
+        await query.answer(t("vot.answer.thanks", answer=ANSWER_LABELS[data.answer]))
 
-    @router.callback_query(VotCb.filter(F.op.in_({"move", "cancel"})))
+    @router.callback_query(or_f(MoveMeetingCb.filter(), CancelMeetingCb.filter()))
     async def manage(
         query: CallbackQuery,
-        callback_data: VotCb,
+        callback_data: MoveMeetingCb | CancelMeetingCb,
         member: Member,
-        uow: UnitOfWork,
         meetings: MeetingService,
+        state: FSMContext,
         t: Translator,
     ) -> None:
-        meeting = await uow.meetings.get(callback_data.m)
-        if (
-            meeting is None
-            or meeting.school_id not in meetings.planning_schools(member)
-            or meeting.status != "planned"
-        ):
+        meeting = await meetings.manageable(member, callback_data.meeting)
+        if meeting is None:
             await query.answer(t("vot.stale"), show_alert=True)
             return
         await query.answer()
         if not isinstance(query.message, Message):
             return
-        if callback_data.op == "move":
-            set_conversation(
-                member, Conversation(CONVERSATION, "date", {"school": meeting.school_id, "move": meeting.id})
-            )
+        if isinstance(callback_data, MoveMeetingCb):
+            await state.set_state(VotMove.date)
+            await state.set_data({"meeting": meeting.id})
             await query.message.answer(t("vot.plan.ask_date"))
             return
-        invited = await meetings.cancel(member, meeting)
-        await query.message.answer(t("vot.cancelled", n=invited))
+        await query.message.answer(t("vot.cancelled", n=await meetings.cancel(member, meeting)))
 
-    @router.callback_query(VotCb.filter())
-    async def planning_step(
+    @router.callback_query(PlanSchoolCb.filter())
+    async def school_picked(
         query: CallbackQuery,
-        callback_data: VotCb,
+        callback_data: PlanSchoolCb,
         member: Member,
+        meetings: MeetingService,
+        state: FSMContext,
+        t: Translator,
+    ) -> None:
+        await query.answer()
+        if not isinstance(query.message, Message):
+            return
+        if callback_data.school not in meetings.planning_schools(member):
+            await query.message.answer(t("vot.stale"))
+            return
+        await _begin(state, query.message, t, callback_data.school)
+
+    @router.callback_query(StateFilter(VotPlan.duration), PlanDurationCb.filter(F.minutes.in_(DURATIONS)))
+    async def duration(
+        query: CallbackQuery,
+        callback_data: PlanDurationCb,
+        member: Member,
+        state: FSMContext,
+        reader: CaseReader,
+        t: Translator,
+    ) -> None:
+        await query.answer()
+        data = await state.update_data(minutes=callback_data.minutes, agenda=[])
+        await state.set_state(VotPlan.agenda)
+        candidates = await _candidates(reader, member, int(data["school"]))
+        if isinstance(query.message, Message):
+            await query.message.answer(
+                t("vot.plan.ask_agenda"), reply_markup=agenda_keyboard(t, candidates, [])
+            )
+
+    @router.callback_query(StateFilter(VotPlan.agenda), AgendaPickCb.filter())
+    async def pick(
+        query: CallbackQuery,
+        callback_data: AgendaPickCb,
+        member: Member,
+        state: FSMContext,
+        reader: CaseReader,
+        t: Translator,
+    ) -> None:
+        await query.answer()
+        data = await state.get_data()
+        candidates, picked = await _candidates(reader, member, int(data["school"])), list(data["agenda"])
+        if 0 <= callback_data.index < len(candidates):
+            ref = candidates[callback_data.index].case.ref
+            picked = [r for r in picked if r != ref] if ref in picked else [*picked, ref]
+        await state.update_data(agenda=picked)
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=agenda_keyboard(t, candidates, picked))
+
+    @router.callback_query(StateFilter(VotPlan.agenda), or_f(AgendaAllCb.filter(), AgendaDoneCb.filter()))
+    async def agenda_done(
+        query: CallbackQuery,
+        callback_data: AgendaAllCb | AgendaDoneCb,
+        member: Member,
+        state: FSMContext,
+        reader: CaseReader,
+        t: Translator,
+    ) -> None:
+        await query.answer()
+        data = await state.get_data()
+        if isinstance(callback_data, AgendaAllCb):
+            candidates = await _candidates(reader, member, int(data["school"]))
+            data = await state.update_data(agenda=[s.case.ref for s in candidates])
+        await state.set_state(VotPlan.confirm)
+        start = datetime.fromisoformat(data["start"])
+        summary = t("vot.plan.confirm", when=start, minutes=data["minutes"], n=len(data["agenda"]))
+        if isinstance(query.message, Message):
+            await query.message.answer(summary, reply_markup=confirm_keyboard(t))
+
+    @router.callback_query(StateFilter(VotPlan.confirm), or_f(PlanSendCb.filter(), PlanDropCb.filter()))
+    async def confirm(
+        query: CallbackQuery,
+        callback_data: PlanSendCb | PlanDropCb,
+        member: Member,
+        state: FSMContext,
         meetings: MeetingService,
         reader: CaseReader,
         t: Translator,
     ) -> None:
         await query.answer()
-        current = get_conversation(member)
+        data = await state.get_data()
+        await state.clear()
         if not isinstance(query.message, Message):
             return
-        op = callback_data.op
-        if op == "school" and callback_data.m in meetings.planning_schools(member):
-            set_conversation(member, Conversation(CONVERSATION, "date", {"school": callback_data.m}))
-            await query.message.answer(t("vot.plan.ask_date"))
+        await query.message.edit_reply_markup(reply_markup=None)
+        if isinstance(callback_data, PlanDropCb):
+            await query.message.answer(t("vot.plan.dropped"))
             return
-        if current is None or current.name != CONVERSATION:
-            await query.message.answer(t("vot.stale"))
-            return
-        data = dict(current.data)
         school_id = int(data["school"])
-        candidates = await _candidates(reader, member, school_id)
-        if (
-            op == "dur"
-            and current.step == "duration"
-            and callback_data.v.isdigit()
-            and int(callback_data.v) in DURATIONS
-        ):
-            data["minutes"], data["agenda"] = int(callback_data.v), []
-            set_conversation(member, Conversation(CONVERSATION, "agenda", data))
-            await query.message.answer(
-                t("vot.plan.ask_agenda"), reply_markup=agenda_keyboard(t, candidates, [])
-            )
-            return
-        if current.step == "agenda" and op == "pick" and callback_data.v.isdigit():
-            index, picked = int(callback_data.v), list(data.get("agenda") or [])
-            if index < len(candidates):
-                ref = candidates[index].case.ref
-                picked = [r for r in picked if r != ref] if ref in picked else [*picked, ref]
-            data["agenda"] = picked
-            set_conversation(member, Conversation(CONVERSATION, "agenda", data))
-            await query.message.edit_reply_markup(reply_markup=agenda_keyboard(t, candidates, picked))
-            return
-        if current.step == "agenda" and op in ("all", "done"):
-            if op == "all":
-                data["agenda"] = [s.case.ref for s in candidates]
-            set_conversation(member, Conversation(CONVERSATION, "confirm", data))
-            start = datetime.fromisoformat(data["start"])
-            summary = t("vot.plan.confirm", when=start, minutes=data["minutes"], n=len(data["agenda"]))
-            await query.message.answer(summary, reply_markup=confirm_keyboard(t))
-            return
-        if current.step == "confirm" and op in ("send", "drop"):
-            clear_conversation(member)
-            await query.message.edit_reply_markup(reply_markup=None)
-            if op == "drop":
-                await query.message.answer(t("vot.plan.dropped"))
-                return
-            labels = {s.case.ref: (s.case.pupil.label if s.case.pupil else None) for s in candidates}
-            agenda = [{"ref": ref, "pupil": labels.get(ref)} for ref in data["agenda"] if ref in labels]
-            planned = await meetings.plan(
-                member, school_id, datetime.fromisoformat(data["start"]), int(data["minutes"]), agenda
-            )
-            await query.message.answer(t("vot.plan.sent", n=planned.invited))
-            return
-        await query.message.answer(t("vot.stale"))
+        agenda = meetings.agenda(await _candidates(reader, member, school_id), data["agenda"])
+        start, minutes = datetime.fromisoformat(data["start"]), int(data["minutes"])
+        planned = await meetings.plan(member, school_id, start, minutes, agenda)
+        await query.message.answer(t("vot.plan.sent", n=planned.invited))
+
+    @router.callback_query(or_f(*(cb.filter() for cb in PLANNING)))
+    async def stale(query: CallbackQuery, t: Translator) -> None:
+        """A planning button pressed outside its step (an older message, a plan already sent)."""
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.answer(t("vot.stale"))
 
     return router

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from bot.conversation import Conversation, clear_conversation, get_conversation, set_conversation
+from aiogram.fsm.context import FSMContext
+
 from bot.services.actors import actor_at
 from bot.services.audit import SYSTEM, AuditTrail
 from bot.services.follow_ups import record_follow_ups
 from bot.services.notify import TELEGRAM_ONLY, queue_notifications
+from bot.states import CaseForm
 from flows import events as ev
 from flows import inputs as inp
 from flows import policy
@@ -23,8 +25,6 @@ from flows.engine import Result, RouteEngine
 from flows.policy import Actor
 from storage.models import Member
 from storage.uow import UnitOfWork
-
-CONVERSATION = "case"  # a member's open form: {"ref": …}
 
 # Every engine event with its case reference, in order: filled only when a transcript asks for it.
 EventLog = list[tuple[str, ev.Event]]
@@ -53,6 +53,7 @@ class CaseService:
         event_log: EventLog | None = None,
         channels: Collection[str] = TELEGRAM_ONLY,
         audit: AuditTrail | None = None,
+        dialogue: FSMContext | None = None,
     ) -> None:
         self.uow, self.route_engine, self.clock, self.ids, self.timezone = (
             uow,
@@ -65,6 +66,8 @@ class CaseService:
         self.channels = channels  # the channels the running bot can send on
         # Every persisted change is audited; without a trail from the edge it is the system's (follow-ups).
         self.audit = audit or AuditTrail(uow, clock, member=None, channel=SYSTEM, via="follow-up")
+        # The acting member's dialogue state (bot/states.CaseForm), None without one (follow-ups).
+        self.dialogue = dialogue
 
     async def start(self, member: Member, school_id: int, route_id: str) -> Outcome:
         now = self.clock.now()
@@ -85,7 +88,7 @@ class CaseService:
     async def advance(self, member: Member, ref: str, given: inp.Input) -> Outcome:
         case = await self.uow.cases.get(ref)
         if case is None:
-            return Outcome(None, [ev.Refused(member.id, "access.not_found")])
+            return Outcome(None, [ev.Refused(member.id, policy.NOT_FOUND.reason)])
         actor = actor_at(member, case.school_id)
         result = self.route_engine.advance(case, actor, given, self.clock.now())
         if result.case is case and not result.refused:
@@ -116,11 +119,10 @@ class CaseService:
 
     async def discard_open_form(self, member: Member) -> Outcome | None:
         """Leave the member's open form, if any (used by /annuleer and a new /signaal)."""
-        current = get_conversation(member)
-        if current is None or current.name != CONVERSATION:
+        ref = await self._open_form()
+        if ref is None:
             return None
-        clear_conversation(member)
-        ref = str(current.data.get("ref", ""))
+        await self._close_form()
         case = await self.uow.cases.get(ref)
         if case is None:
             return None
@@ -132,15 +134,27 @@ class CaseService:
 
     async def _store(self, member: Member, actor: Actor, before: Case | None, result: Result) -> Outcome:
         saved = await self._persist(member.id, before, result)
+        # The open form is the case with the member's draft; which step it is on, only the draft says.
         if member.id in saved.drafts:
-            set_conversation(
-                member, Conversation(CONVERSATION, saved.drafts[member.id].step, {"ref": saved.ref})
-            )
-        else:
-            current = get_conversation(member)
-            if current is not None and current.name == CONVERSATION and current.data.get("ref") == saved.ref:
-                clear_conversation(member)
+            await self._open_form_on(saved.ref)  # unchanged while the form stays open: no write
+        elif await self._open_form() == saved.ref:
+            await self._close_form()
         return Outcome(saved, [e for e in result.events if _for(e, member.id)])
+
+    async def _open_form(self) -> str | None:
+        """The reference of the case whose form the member has open, if any."""
+        if self.dialogue is None or await self.dialogue.get_state() != CaseForm.open.state:
+            return None
+        return str((await self.dialogue.get_data()).get("ref", ""))
+
+    async def _open_form_on(self, ref: str) -> None:
+        if self.dialogue is not None:
+            await self.dialogue.set_state(CaseForm.open)
+            await self.dialogue.set_data({"ref": ref})
+
+    async def _close_form(self) -> None:
+        if self.dialogue is not None:
+            await self.dialogue.clear()
 
     async def _persist(self, actor_id: int | None, before: Case | None, result: Result) -> Case:
         now = self.clock.now()

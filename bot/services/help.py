@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
-from aiogram.utils.i18n import I18n
-
 from bot.commands import commands_for
 from bot.i18n import role_names
+from bot.render.text import Html, Translator
+from bot.services.school_routes import starting_schools
+from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -26,33 +25,40 @@ async def roles_by_school(uow: UnitOfWork, member: Member) -> list[SchoolRoles]:
     return result
 
 
-def roles_line(i18n: I18n, schools: list[SchoolRoles]) -> str:
-    return "; ".join(
-        i18n.gettext("help.role_at_school").format(
-            roles=role_names(i18n, roles, naming), school=html.escape(name)
+def roles_line(t: Translator, schools: list[SchoolRoles]) -> Html:
+    return Html(
+        "; ".join(
+            t("help.role_at_school", roles=role_names(t, roles, naming), school=name)
+            for name, roles, naming in schools
         )
-        for name, roles, naming in schools
     )
 
 
-def commands_text(i18n: I18n, member: Member) -> str:
+def commands_text(t: Translator, member: Member, *, may_start: bool) -> str:
+    """The commands of the member's roles; `may_start`: a route of theirs lets them start a case."""
     roles = {held.role for held in member.roles}
-    lines = [f"/{spec.name} — {i18n.gettext(spec.description)}" for spec in commands_for(roles)]
-    coming = commands_for(roles, available=False)
+    lines = [f"/{spec.name} — {t(spec.description)}" for spec in commands_for(roles, may_start=may_start)]
+    coming = commands_for(roles, may_start=may_start, available=False)
     if coming:
         lines.append("")
-        lines.append(i18n.gettext("help.coming"))
-        lines.extend(f"/{spec.name} — {i18n.gettext(spec.description)}" for spec in coming)
+        lines.append(t("help.coming"))
+        lines.extend(f"/{spec.name} — {t(spec.description)}" for spec in coming)
     return "\n".join(lines)
 
 
-async def help_text(uow: UnitOfWork, i18n: I18n, member: Member) -> str:
+async def member_commands(uow: UnitOfWork, route_engine: RouteEngine, t: Translator, member: Member) -> str:
+    """commands_text for `member`, with /signaal where their school's route lets them start."""
+    may_start = bool(await starting_schools(member, uow, route_engine))
+    return commands_text(t, member, may_start=may_start)
+
+
+async def help_text(uow: UnitOfWork, route_engine: RouteEngine, t: Translator, member: Member) -> str:
     schools = await roles_by_school(uow, member)
     return "\n".join(
         [
-            i18n.gettext("help.header"),
-            i18n.gettext("help.roles").format(roles=roles_line(i18n, schools)),
+            t("help.header"),
+            t("help.roles", roles=roles_line(t, schools)),
             "",
-            commands_text(i18n, member),
+            await member_commands(uow, route_engine, t, member),
         ]
     )

@@ -11,21 +11,49 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.channels.video import meeting_link
-from bot.services.actors import actor_at
+from bot.services.actors import actor_at, schools_of
 from bot.services.notify import queue_to_member
+from bot.services.reads import Seen
 from bot.services.school_routes import DEFAULT_ROUTE, route_of
 from flows import policy
 from flows.case import Case
 from flows.engine import RouteEngine
+from flows.policy import can_plan_vot
 from storage.models import Member, VotMeeting
 from storage.uow import UnitOfWork
 
-PLANNER_ROLES = frozenset({"ib", "zorgcoordinator", "directie"})
 DURATIONS = (30, 45, 60, 90)
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """ "30-11-2026", "30-11" (this year, or next if passed) or "2026-11-30"; not in the past."""
+    parts = text.strip().replace("/", "-").split("-")
+    try:
+        if len(parts[0]) == 4:
+            given = date(int(parts[0]), int(parts[1]), int(parts[2]))
+        elif len(parts) == 3:
+            given = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        else:
+            given = date(today.year, int(parts[1]), int(parts[0]))
+            if given < today:
+                given = given.replace(year=today.year + 1)
+    except (ValueError, IndexError):
+        return None
+    return given if given >= today else None
+
+
+def parse_time(text: str) -> time | None:
+    """ "15:30" or "15.30"."""
+    try:
+        hours, minutes = text.strip().replace(".", ":").split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -50,7 +78,43 @@ class MeetingService:
 
     @staticmethod
     def planning_schools(member: Member) -> list[int]:
-        return sorted({r.school_id for r in member.roles if r.role in PLANNER_ROLES})
+        """The schools where `member` plans the VOT (flows/policy.can_plan_vot)."""
+        return [sid for sid in schools_of(member) if can_plan_vot(actor_at(member, sid))]
+
+    def day_from(self, text: str) -> date | None:
+        """The meeting day a planner typed, on the school's wall clock; None if unreadable or past."""
+        return parse_date(text, self.now.astimezone(ZoneInfo(self.timezone)).date())
+
+    def start_from(self, day: date, text: str) -> datetime | None:
+        """The meeting's start from its day and a typed time; None if unreadable or not in the future."""
+        at = parse_time(text)
+        if at is None:
+            return None
+        start = datetime.combine(day, at, ZoneInfo(self.timezone))
+        return start if start > self.now else None
+
+    async def upcoming(self, member: Member) -> list[tuple[VotMeeting, dict[str, int]]]:
+        """The planned meetings at the member's schools that have not started, with their answer counts."""
+        meetings = await self.uow.meetings.upcoming(schools_of(member), self.now)
+        return [(m, await self.uow.meetings.tally(m.id)) for m in meetings]
+
+    async def school_names(self, school_ids: Sequence[int]) -> list[tuple[int, str]]:
+        """(id, name) of the schools a planner picks from."""
+        return [(sid, s.name) for sid in school_ids if (s := await self.uow.schools.get(sid)) is not None]
+
+    async def manageable(self, member: Member, meeting_id: int) -> VotMeeting | None:
+        """The planned meeting `member` may move or cancel, or None (gone, held, or not theirs to plan)."""
+        meeting = await self.uow.meetings.get(meeting_id)
+        if meeting is None or meeting.status != "planned":
+            return None
+        return meeting if meeting.school_id in self.planning_schools(member) else None
+
+    @staticmethod
+    def agenda(candidates: Sequence[Seen], refs: Sequence[str]) -> list[dict[str, Any]]:
+        """The agenda items (case reference, pupil label) of the picked cases still on the VOT list, in
+        the order they were picked."""
+        labels = {s.case.ref: (s.case.pupil.label if s.case.pupil else None) for s in candidates}
+        return [{"ref": ref, "pupil": labels[ref]} for ref in refs if ref in labels]
 
     async def members_of_vot(self, school_id: int) -> Sequence[Member]:
         school = await self.uow.schools.get(school_id)

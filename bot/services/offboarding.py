@@ -15,6 +15,7 @@ from datetime import datetime
 from bot.msgids import N_
 from bot.services.audit import AuditTrail
 from flows.case import Case, TimelineEntry
+from flows.msgids import params_to_data
 from storage.uow import UnitOfWork
 
 NOTICE = N_("offboard.notice")  # marked: it reaches the translator only as data
@@ -62,7 +63,11 @@ async def remove_member(uow: UnitOfWork, member_id: int, now: datetime, audit: A
                 kind="notice",
                 now=now,
                 # No names: who left is for the school's own records, not for a chat.
-                payload={"message": NOTICE, "params": {"n": reassigned[school_id]}, "school_id": school_id},
+                payload={
+                    "message": NOTICE,
+                    "params": params_to_data({"n": reassigned[school_id]}),
+                    "school_id": school_id,
+                },
             )
             notified += row is not None
     await audit.admin("offboard", detail=f"member {member_id} removed; schools {schools}")

@@ -7,9 +7,13 @@ family's case onto steps it was not started on.
 
 from __future__ import annotations
 
+from bot.services.actors import actor_at, schools_of
+from flows.engine import RouteEngine
+from flows.policy import can_start
 from flows.registry import RouteRegistry
 from flows.route import Route
-from storage.models import School
+from storage.models import Member, School
+from storage.uow import UnitOfWork
 
 # Schools registered before they chose a route follow the first route Zorgroute carried.
 DEFAULT_ROUTE = "vlaardingen"
@@ -33,3 +37,19 @@ def check_route(routes: RouteRegistry, route_id: str, kind: str) -> Route:
             f"route {route_id!r} is for {'/'.join(route.school_kinds)} schools, not for a {kind} school"
         )
     return route
+
+
+async def starting_schools(
+    member: Member, uow: UnitOfWork, route_engine: RouteEngine
+) -> list[tuple[int, str, str]]:
+    """(school id, name, route id) for every school where `member` may start a case: the school's route's
+    `start.roles` decide (flows/policy.can_start), so /signaal and /help ask the same question."""
+    out = []
+    for school_id in schools_of(member):
+        school = await uow.schools.get(school_id)
+        if school is None:
+            continue
+        route_id = route_of(school)
+        if can_start(actor_at(member, school_id), route_engine.routes.latest(route_id)):
+            out.append((school_id, school.name, route_id))
+    return out

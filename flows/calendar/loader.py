@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -21,16 +21,15 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import ValidationError
+
 from flows.calendar.public_holidays import DutchPublicHolidays, LiberationDay
+from flows.calendar.schema import PROBLEMS, REGION_ID, CalendarFile, Holiday, SchoolYear
 from flows.calendar.school_calendar import DateRange, SchoolCalendar
+from flows.file_schema import Loc, dotted, first_problem
 from flows.yaml_text import YAMLError, load_yaml
 
-_REGION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
-_TOP_KEYS = frozenset({"region", "name", "extends", "school_years", "options", "extra_closed"})
-_YEAR_KEYS = frozenset({"year", "holidays"})
-_HOLIDAY_KEYS = frozenset({"name", "from", "to"})
-_OPTION_KEYS = frozenset({"good_friday_closed", "liberation_day"})
+_REGION_ID = re.compile(REGION_ID)
 # A municipality chain longer than this is a mistake, not a design.
 _MAX_EXTENDS_DEPTH = 4
 
@@ -119,57 +118,74 @@ def _resolve(region_id: str, directory: Traversable, chain: tuple[str, ...]) -> 
     if not entry.is_file():
         known = ", ".join(available_regions(directory=directory)) or "none"
         raise CalendarFileError(f"{filename}: no calendar for region {region_id!r} (known: {known})")
-    raw = _read_yaml(filename, entry.read_text(encoding="utf-8"))
-    return _parse(filename, region_id, raw, directory, chain)
+    spec = _read_yaml(filename, entry.read_text(encoding="utf-8"))
+    return _parse(filename, region_id, spec, directory, chain)
 
 
-def _read_yaml(filename: str, text: str) -> dict[str, Any]:
+def _read_yaml(filename: str, text: str) -> CalendarFile:
     try:
         raw = load_yaml(text)
     except YAMLError as exc:
         raise CalendarFileError(f"{filename}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise CalendarFileError(f"{filename}: the top level must be a mapping")
-    return raw
+    try:
+        return CalendarFile.model_validate(raw)
+    except ValidationError as exc:
+        loc, problem = first_problem(exc, CalendarFile, PROBLEMS)
+        raise CalendarFileError(f"{filename}: {_where(loc, raw)}: {problem}") from None
+
+
+def _where(loc: Loc, raw: Any) -> str:
+    """A place in a calendar file as its author reads it: "school year 2026-2027, holiday 'kerst'"."""
+    if not loc:
+        return "top level"
+    parts: list[str] = []
+    node, rest = raw, list(loc)
+    while rest:
+        key = rest.pop(0)
+        index = rest[0] if rest else None
+        if key in ("school_years", "holidays") and isinstance(index, int):
+            rest.pop(0)
+            items = node.get(key) if isinstance(node, dict) else None
+            node = items[index] if isinstance(items, list) and index < len(items) else {}
+            label = node.get("year" if key == "school_years" else "name") if isinstance(node, dict) else None
+            parts.append(f"school year {label}" if key == "school_years" else f"holiday {label!r}")
+        else:
+            parts.append(dotted((key, *rest)))
+            break
+    return ", ".join(parts)
 
 
 def _parse(
-    filename: str, region_id: str, raw: dict[str, Any], directory: Traversable, chain: tuple[str, ...]
+    filename: str, region_id: str, spec: CalendarFile, directory: Traversable, chain: tuple[str, ...]
 ) -> _Spec:
-    _check_keys(filename, "top level", raw, _TOP_KEYS)
-    if raw.get("region") != region_id:
+    if spec.region != region_id:
         raise CalendarFileError(
-            f"{filename}: 'region' must be {region_id!r} (the file name), got {raw.get('region')!r}"
+            f"{filename}: 'region' must be {region_id!r} (the file name), got {spec.region!r}"
         )
-    name = raw.get("name", region_id)
-    if not isinstance(name, str) or not name.strip():
-        raise CalendarFileError(f"{filename}: 'name' must be a non-empty string")
-    extra = frozenset(_dates(filename, "extra_closed", raw.get("extra_closed", [])))
-
-    if "extends" in raw:
-        if "school_years" in raw:
+    extra = frozenset(spec.extra_closed)
+    options = spec.options.model_dump(exclude_unset=True)
+    if spec.extends is not None:
+        if spec.school_years is not None:
             raise CalendarFileError(
                 f"{filename}: a file that 'extends' another takes its school_years from it; "
                 "put extra closed days in 'extra_closed'"
             )
-        parent = raw["extends"]
-        if not isinstance(parent, str):
-            raise CalendarFileError(f"{filename}: 'extends' must be a region id, got {parent!r}")
-        if _REGION_ID.match(parent) and not directory.joinpath(f"{parent}.yaml").is_file():
+        if not directory.joinpath(f"{spec.extends}.yaml").is_file():
             # Name the alias file: that is the one to fix.
-            raise CalendarFileError(f"{filename}: extends {parent!r}, which has no calendar file")
-        base = _resolve(parent, directory, (*chain, region_id))
+            raise CalendarFileError(f"{filename}: extends {spec.extends!r}, which has no calendar file")
+        base = _resolve(spec.extends, directory, (*chain, region_id))
         closed, coverage = base.closed, base.coverage
-        options = {**base.options, **_options(filename, raw.get("options", {}))}
+        options = {**base.options, **options}
         extra |= base.extra_closed
     else:
-        if "school_years" not in raw:
+        if spec.school_years is None:
             raise CalendarFileError(f"{filename}: needs 'school_years' (or 'extends' for an alias)")
-        closed, coverage = _school_years(filename, raw["school_years"])
-        options = _options(filename, raw.get("options", {}))
+        closed, coverage = _school_years(filename, spec.school_years)
 
     return _Spec(
-        name=name,
+        name=spec.name or region_id,
         closed=closed,
         coverage=coverage,
         extra_closed=extra,
@@ -179,43 +195,13 @@ def _parse(
     )
 
 
-def _check_keys(filename: str, where: str, mapping: dict[str, Any], allowed: frozenset[str]) -> None:
-    unknown = sorted(str(key) for key in mapping if key not in allowed)
-    if unknown:
-        raise CalendarFileError(
-            f"{filename}: unknown key {', '.join(map(repr, unknown))} in {where} "
-            f"(allowed: {', '.join(sorted(allowed))})"
-        )
-
-
-def _options(filename: str, raw: object) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise CalendarFileError(f"{filename}: 'options' must be a mapping")
-    _check_keys(filename, "options", raw, _OPTION_KEYS)
-    if "good_friday_closed" in raw and not isinstance(raw["good_friday_closed"], bool):
-        raise CalendarFileError(f"{filename}: options.good_friday_closed must be true or false")
-    if "liberation_day" in raw:
-        allowed = [policy.value for policy in LiberationDay]
-        if raw["liberation_day"] not in allowed:
-            raise CalendarFileError(
-                f"{filename}: options.liberation_day must be one of {', '.join(allowed)}, "
-                f"got {raw['liberation_day']!r}"
-            )
-    return dict(raw)
-
-
-def _school_years(filename: str, raw: object) -> tuple[tuple[DateRange, ...], DateRange]:
-    if not isinstance(raw, list) or not raw:
-        raise CalendarFileError(f"{filename}: 'school_years' must be a non-empty list")
+def _school_years(filename: str, years: tuple[SchoolYear, ...]) -> tuple[tuple[DateRange, ...], DateRange]:
     spans: list[tuple[str, DateRange]] = []
     closed: list[DateRange] = []
-    for entry in raw:
-        if not isinstance(entry, dict):
-            raise CalendarFileError(f"{filename}: each school year must be a mapping")
-        _check_keys(filename, f"school year {entry.get('year')!r}", entry, _YEAR_KEYS)
-        label, span = _year_span(filename, entry.get("year"))
+    for entry in years:
+        label, span = _year_span(filename, entry.year)
         spans.append((label, span))
-        closed.extend(_holidays(filename, label, span, entry.get("holidays")))
+        closed.extend(_holidays(filename, label, span, entry.holidays))
 
     spans.sort(key=lambda item: item[1].start)
     for (label_a, a), (label_b, b) in pairwise(spans):
@@ -239,58 +225,26 @@ def _school_years(filename: str, raw: object) -> tuple[tuple[DateRange, ...], Da
     return tuple(closed), DateRange(closed[0].start, max(r.end for r in closed), "coverage")
 
 
-def _year_span(filename: str, raw: object) -> tuple[str, DateRange]:
-    match = _YEAR.match(raw) if isinstance(raw, str) else None
-    if match is None or int(match[2]) != int(match[1]) + 1:
+def _year_span(filename: str, label: str) -> tuple[str, DateRange]:
+    first, second = (int(part) for part in label.split("-"))
+    if second != first + 1:
         raise CalendarFileError(
-            f'{filename}: school year must be a quoted string like "2026-2027", got {raw!r}'
+            f'{filename}: school year must be two years in a row like "2026-2027", got {label!r}'
         )
-    label, first = match[0], int(match[1])
     # A Dutch school year runs from 1 August to 31 July.
     return label, DateRange(date(first, 8, 1), date(first + 1, 7, 31), label)
 
 
-def _holidays(filename: str, year: str, span: DateRange, raw: object) -> list[DateRange]:
-    if not isinstance(raw, list):
-        raise CalendarFileError(f"{filename}: school year {year}: 'holidays' must be a list")
+def _holidays(filename: str, year: str, span: DateRange, holidays: tuple[Holiday, ...]) -> list[DateRange]:
     result: list[DateRange] = []
-    for entry in raw:
-        if not isinstance(entry, dict):
-            raise CalendarFileError(f"{filename}: school year {year}: each holiday must be a mapping")
-        name = entry.get("name")
-        where = f"school year {year}, holiday {name!r}"
-        _check_keys(filename, where, entry, _HOLIDAY_KEYS)
-        if not isinstance(name, str) or not name.strip():
-            raise CalendarFileError(f"{filename}: school year {year}: every holiday needs a 'name'")
-        for key in ("from", "to"):
-            if key not in entry:
-                raise CalendarFileError(f"{filename}: {where}: missing '{key}'")
-        start = _date(filename, f"{where}, 'from'", entry["from"])
-        end = _date(filename, f"{where}, 'to'", entry["to"])
+    for holiday in holidays:
+        where = f"school year {year}, holiday {holiday.name!r}"
+        start, end = holiday.from_, holiday.to
         if end < start:
             raise CalendarFileError(f"{filename}: {where}: 'to' {end} is before 'from' {start}")
         if start not in span:
             raise CalendarFileError(
                 f"{filename}: {where}: starts {start}, outside school year {year} ({span.start}..{span.end})"
             )
-        result.append(DateRange(start, end, name))
+        result.append(DateRange(start, end, holiday.name))
     return result
-
-
-def _dates(filename: str, where: str, raw: object) -> list[date]:
-    if not isinstance(raw, list):
-        raise CalendarFileError(f"{filename}: '{where}' must be a list of dates")
-    return [_date(filename, where, item) for item in raw]
-
-
-def _date(filename: str, where: str, raw: object) -> date:
-    # YAML turns 2026-10-17 into a date; accept a quoted ISO string too. A datetime is a
-    # date subclass, but a time of day in a holiday table is a mistake.
-    if isinstance(raw, date) and not isinstance(raw, datetime):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise CalendarFileError(f"{filename}: {where}: expected a date like 2026-10-17, got {raw!r}")

@@ -3,6 +3,7 @@
 from storage.models.audit import AuditRow
 from storage.models.case import CaseRow, FirstMoveRow, ParticipantRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.follow_up import FollowUpRow
+from storage.models.fsm_state import FsmStateRow
 from storage.models.invite import Invite, InviteAttempt
 from storage.models.meeting import VotMeeting, VotResponse
 from storage.models.member import Member, MemberRole
@@ -15,6 +16,7 @@ __all__ = [
     "CaseRow",
     "FirstMoveRow",
     "FollowUpRow",
+    "FsmStateRow",
     "Invite",
     "InviteAttempt",
     "Member",

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.base import SEALED_NAME, Base, UTCDateTime
@@ -19,8 +18,6 @@ class Member(Base):
     # Sealed by the cipher (MemberRepository.name() opens it); named so that nobody shows it by mistake.
     sealed_name: Mapped[str] = mapped_column("display_name", SEALED_NAME)
     language: Mapped[str] = mapped_column(String(8), default="nl")
-    # The member's open conversation (see bot/conversation.py); None when idle. Survives restarts.
-    conversation: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     roles: Mapped[list[MemberRole]] = relationship(

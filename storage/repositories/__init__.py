@@ -3,6 +3,7 @@
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.follow_ups import FollowUpRepository
+from storage.repositories.fsm_states import FsmStateRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
@@ -15,6 +16,7 @@ __all__ = [
     "AuditRepository",
     "CaseRepository",
     "FollowUpRepository",
+    "FsmStateRepository",
     "InviteRepository",
     "MeetingRepository",
     "MemberRepository",

@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from storage.cipher import Cipher, PlainCipher
-from storage.models import Member, MemberRole
+from storage.models import FsmStateRow, Member, MemberRole
 
 
 class MemberRepository:
@@ -77,9 +77,12 @@ class MemberRepository:
         return (await self._session.scalars(query)).all()
 
     async def offboard(self, member: Member) -> None:
-        """Revoke access at once: no roles, no Telegram link, no open conversation. The row stays, so
+        """Revoke access at once: no roles, no Telegram link, no open dialogue. The row stays, so
         the timeline and the audit trail still say who did what."""
+        if member.telegram_user_id is not None:
+            await self._session.execute(
+                delete(FsmStateRow).where(FsmStateRow.user_id == member.telegram_user_id)
+            )
         member.roles = []
         member.telegram_user_id = None
-        member.conversation = None
         await self._session.flush()

@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 
 from bot.transcript import Transcript, run_transcript
+from flows.msgids import MSGID_PATTERN
 
 HERE = Path(__file__).parent
 # A bare message id on a line of its own means a text is missing from the catalogs.
-RAW_MSGID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$", re.MULTILINE)
+RAW_MSGID = re.compile(MSGID_PATTERN.pattern, re.MULTILINE)
 END_TO_END = sorted(HERE.glob("*/happy_path.yaml"))
 
 

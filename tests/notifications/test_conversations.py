@@ -98,3 +98,65 @@ async def test_quiet_hours_hold_a_notification_until_the_morning(
         assert h.runtime is not None
         await h.runtime.outbox.drain()
         assert "Uitnodiging VOT-overleg" in h.received(1002)[-1]
+
+
+async def test_a_planner_at_two_schools_picks_one_moves_the_meeting_and_old_buttons_are_stale(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        first, second = await h.add_school("De Regenboog"), await h.add_school("De Windroos")
+        await h.register(1001, "ib", school_id=first, name="Ineke")
+        await h.register(1001, "directie", school_id=second, name="Ineke")
+        await h.register(1002, "gs", school_id=second, name="Gert")
+        await h.send(1001, "/vot plan")
+        assert h.last(1001) == "Voor welke school?" and h.buttons(1001) == ["De Regenboog", "De Windroos"]
+        await h.press(1001, "De Windroos")
+        await h.send(1001, "26-11-2026")
+        await h.send(1001, "25:00")
+        assert "geen tijd" in h.last(1001)
+        await h.send(1001, "15:30")
+        durations = h.state.last_bot_message(1001).message_id
+        await h.press(1001, "45 min")
+        await h.press(1001, "Klaar met kiezen")
+        await h.press(1001, "Versturen")
+        assert "Uitnodiging VOT-overleg De Windroos" in h.received(1002)[-1]
+        # A planning button from a finished plan changes nothing.
+        h.received(1001)
+        await h.press(1001, "60 min", message_id=durations)
+        assert h.received(1001) == [
+            "Dit kan niet (meer): het overleg bestaat niet, is afgezegd, of je hoort er niet bij."
+        ]
+        # Moving asks a date and a time only, and tells the VOT.
+        await h.send(1001, "/vot")
+        await h.press(1001, "Verzetten")
+        assert "Op welke datum?" in h.last(1001)
+        await h.send(1001, "27-11-2026")
+        await h.send(1001, "09:00")
+        moved, own_update = h.received(1001)[-2:]  # the planner sits in the VOT too
+        assert moved == "Het overleg is verzet; 2 leden krijgen de wijziging." and "verzet" in own_update
+        assert "27 nov 2026 09:00" in h.received(1002)[-1]
+        # The gs is no planner: a forged move is refused, a forged answer is not a button at all.
+        meeting = int(h.state.last_bot_message(1002).buttons[0][0].callback_data.split(":")[1])
+        await h.press(1002, data=f"vmv:{meeting}")
+        assert "Dit kan niet" in (h.callback_answers(1002)[-1] or "")
+        await h.press(1002, data=f"vr:{meeting}:perhaps")
+        assert h.callback_answers(1002)[-1] == "Deze knop werkt niet meer."
+        # An invitation sent before the typed button data is still answered.
+        await h.press(1002, data=f"v:rsvp:{meeting}:yes")
+        assert h.callback_answers(1002)[-1] == "Genoteerd: Ja."
+
+
+def test_vot_and_meldingen_buttons_fit_telegrams_64_bytes() -> None:
+    from bot.callbacks_prefs import AddressKind, AskAddressCb, Channel, ChannelCb
+    from bot.callbacks_vot import MoveMeetingCb, PlanSchoolCb, Rsvp, RsvpCb
+
+    biggest = 2**63 - 1  # BigInteger ids
+    packed = [
+        RsvpCb(meeting=biggest, answer=Rsvp.MAYBE).pack(),
+        MoveMeetingCb(meeting=biggest).pack(),
+        PlanSchoolCb(school=biggest).pack(),
+        ChannelCb(channel=Channel.WHATSAPP).pack(),
+        AskAddressCb(kind=AddressKind.PHONE).pack(),
+    ]
+    assert all(len(p.encode()) <= 64 for p in packed)  # pack() itself raises beyond 64 bytes
+    assert RsvpCb.unpack(packed[0]).answer is Rsvp.MAYBE

@@ -3,7 +3,7 @@ know by participation, issue 12). Running cases get theirs from their timeline: 
 and every member on it took part in the role they acted in (flows.participants.from_timeline).
 
 Revision ID: 0009
-Revises: 0007 (0008 is another branch's; whoever merges second sets down_revision to "0008")
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,61 @@
+"""Dialogue state rows (aiogram's FSM, see bot/fsm.py): read and written through the session given.
+
+An update asks for its state several times (the FSM middleware, a filter, the handler, CaseService), so
+what this unit of work has read or written is remembered: one SELECT per update, and no write when
+nothing changed. Safe because one chat's updates run one after another (ChatLanes) and a row is only
+written inside its chat's update; the cache dies with the unit of work (and on rollback)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.inserts import insert_new
+from storage.models import FsmStateRow
+
+Entry = tuple[str | None, dict[str, Any]]
+_NONE: Entry = (None, {})
+
+
+class FsmStateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._known: dict[str, Entry] = {}
+
+    async def get(self, key: str) -> Entry:
+        """(state, data) of `key`; (None, {}) when the user is in no dialogue."""
+        if key not in self._known:
+            query = select(FsmStateRow.state, FsmStateRow.data).where(FsmStateRow.key == key)
+            row = (await self._session.execute(query)).one_or_none()
+            self._known[key] = _NONE if row is None else (row.state, dict(row.data or {}))
+        state, data = self._known[key]
+        return state, dict(data)
+
+    async def put(self, key: str, user_id: int, state: str | None, data: dict[str, Any]) -> None:
+        """Replace `key`'s state and data; an ended dialogue (no state, no data) leaves no row behind."""
+        before = self._known.get(key)
+        if before == (state, data):
+            return
+        self._known[key] = (state, dict(data))
+        if state is None and not data:
+            await self._session.execute(delete(FsmStateRow).where(FsmStateRow.key == key))
+            return
+        values = {"state": state, "data": data}
+        if before is not None and before != _NONE:  # the row exists: this unit of work saw it
+            await self._session.execute(update(FsmStateRow).where(FsmStateRow.key == key).values(**values))
+            return
+        # Insert-or-update without a get-then-insert race between workers (storage/inserts.py).
+        row = {"key": key, "user_id": user_id, **values}
+        if not await insert_new(self._session, FsmStateRow, row, key=["key"]):
+            await self._session.execute(update(FsmStateRow).where(FsmStateRow.key == key).values(**values))
+
+    async def forget_user(self, user_id: int) -> None:
+        """End every dialogue of a Telegram user (offboarding)."""
+        await self._session.execute(delete(FsmStateRow).where(FsmStateRow.user_id == user_id))
+        self.forget_cached()
+
+    def forget_cached(self) -> None:
+        """Read from the database again (after a rollback)."""
+        self._known.clear()
