@@ -6,9 +6,9 @@ participants by reason (the teacher who signalled, the IB-er who acted, the coac
 roles, some only once the parents consented (or a consent exception flag, the safety route, is set). The
 roles the current step waits on see the case while it waits on them (for a role the step names in
 `acted_by`: only its participants for those reasons). Recorded answers are read per group: who sees a case
-but not a group gets its status view (step, who holds it, open or closed), not the family's details.
-Acting on a step needs one of the step's roles (or their synonyms, e.g. zorgcoördinator for IB-er in VO)
-or an assignment, and, where the step says so, taking part for a named reason. A route without
+but not a group gets its status view (step, who holds it, open or closed, the next date), not the family's
+details. Acting on a step needs one of the step's roles (or their synonyms, e.g. zorgcoördinator for IB-er
+in VO) or an assignment, and, where the step says so, taking part for a named reason. A route without
 `visibility` keeps the old rule: the school's VOT sees every case. A case the member may not see, at this
 school or another, is answered exactly like a case that does not exist, so nobody learns that it does.
 """

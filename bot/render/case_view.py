@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -43,6 +44,7 @@ def render_case(
     school_name: str,
     naming: str | None = None,
     names: Mapping[int, str] | None = None,
+    next_due: datetime | None = None,
 ) -> Rendered:
     step = route.step(case.step)
     lines = [
@@ -64,6 +66,8 @@ def render_case(
         )
     if case.regiehouder:
         lines.append(t("case.regiehouder", role=role_msgid(case.regiehouder, naming)))
+    if next_due is not None and case.is_open:  # the status view: what happens next, and when
+        lines.append(t("case.next_date", when=t.datetime(next_due)))
     timeline = ["\n" + t("case.timeline")]
     for entry in case.timeline[-TIMELINE_SHOWN:]:
         who = t.raw(role_msgid(entry.role, naming)) if entry.role else t("case.system")

@@ -39,7 +39,8 @@ async def _show(
         found = await uow.members.get(member_id)
         if found is not None:
             names[member_id] = uow.members.name(found)
-    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, name, naming, names)
+    next_due = await uow.follow_ups.next_due(seen.case.id) if seen.case.id is not None else None
+    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, name, naming, names, next_due)
     await target.answer(text, reply_markup=keyboard)
 
 
