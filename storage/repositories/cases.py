@@ -67,7 +67,7 @@ class CaseRepository:
 
     async def all(self) -> list[Case]:
         rows = await self.session.scalars(select(CaseRow).order_by(CaseRow.id))
-        return [await self._to_case(r) for r in rows]
+        return await self._to_cases(list(rows))
 
     async def list_open(self, school_ids: Sequence[int]) -> list[Case]:
         """Open cases of these schools, first priority first, then oldest first."""
@@ -78,7 +78,7 @@ class CaseRepository:
             .where(CaseRow.school_id.in_(school_ids), CaseRow.status == "open")
             .order_by(CaseRow.priority.desc(), CaseRow.created_at, CaseRow.id)
         )
-        return [await self._to_case(r, with_timeline=False) for r in rows]
+        return await self._to_cases(list(rows), with_timeline=False)
 
     async def drafts_of(self, member_id: int) -> list[Case]:
         rows = await self.session.scalars(
@@ -86,7 +86,7 @@ class CaseRepository:
             .where(CaseRow.created_by == member_id, CaseRow.status == "draft")
             .order_by(CaseRow.id)
         )
-        return [await self._to_case(r, with_timeline=False) for r in rows]
+        return await self._to_cases(list(rows), with_timeline=False)
 
     def _own_pupils(self, school_id: int, member_id: int) -> Select[PupilRow]:
         """Pupils at the school of cases `member_id` signalled: a teacher picks from their own pupils, never
@@ -225,7 +225,7 @@ class CaseRepository:
             .where(CaseRow.school_id.in_(list(school_ids)), CaseRow.status.in_(("draft", "open")))
             .order_by(CaseRow.id)
         )
-        return [await self._to_case(r) for r in rows]
+        return await self._to_cases(list(rows))
 
     async def closed_before(self, before: datetime) -> list[Case]:
         """Closed or cancelled cases, closed before `before` and not yet anonymised."""
@@ -238,13 +238,13 @@ class CaseRepository:
             )
             .order_by(CaseRow.id)
         )
-        return [await self._to_case(r) for r in rows]
+        return await self._to_cases(list(rows))
 
     async def of_pupil(self, pupil_id: int) -> list[Case]:
         rows = await self.session.scalars(
             select(CaseRow).where(CaseRow.pupil_id == pupil_id).order_by(CaseRow.id)
         )
-        return [await self._to_case(r) for r in rows]
+        return await self._to_cases(list(rows))
 
     async def anonymise(self, case_id: int, now: datetime, *, status: str | None = None) -> None:
         """Keep the case's shape (route, steps, dates, who acted) and drop its content: what people wrote,
@@ -275,7 +275,25 @@ class CaseRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     # -- mapping ------------------------------------------------------------------------------
-    async def _to_case(self, row: CaseRow, with_timeline: bool = True) -> Case:
+    async def _to_cases(self, rows: list[CaseRow], with_timeline: bool = True) -> list[Case]:
+        """Many cases, their participants read in one statement (the policy needs them for every list)."""
+        found = await self._participants_of([r.id for r in rows])
+        return [await self._to_case(r, with_timeline, found[r.id]) for r in rows]
+
+    async def _participants_of(self, case_ids: list[int]) -> dict[int, tuple[Participant, ...]]:
+        found: dict[int, list[Participant]] = {case_id: [] for case_id in case_ids}
+        if case_ids:
+            for p in await self.session.scalars(
+                select(ParticipantRow)
+                .where(ParticipantRow.case_id.in_(case_ids))
+                .order_by(ParticipantRow.at, ParticipantRow.member_id, ParticipantRow.reason)
+            ):
+                found[p.case_id].append(Participant(p.member_id, p.reason, p.at, p.step))
+        return {case_id: tuple(people) for case_id, people in found.items()}
+
+    async def _to_case(
+        self, row: CaseRow, with_timeline: bool = True, participants: tuple[Participant, ...] | None = None
+    ) -> Case:
         state = row.state or {}
         content = json.loads(self.cipher.open(row.content)) if row.content else {}
         pupil = None
@@ -292,12 +310,8 @@ class CaseRepository:
                 for e in entries
             )
         consent = state.get("consent")
-        rows = await self.session.scalars(
-            select(ParticipantRow)
-            .where(ParticipantRow.case_id == row.id)
-            .order_by(ParticipantRow.at, ParticipantRow.member_id, ParticipantRow.reason)
-        )
-        participants = tuple(Participant(p.member_id, p.reason, p.at, p.step) for p in rows)
+        if participants is None:
+            participants = (await self._participants_of([row.id]))[row.id]
         return Case(
             id=row.id,
             ref=row.ref,
