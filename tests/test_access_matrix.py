@@ -241,11 +241,14 @@ async def test_the_bot_answers_every_role_on_every_vlaardingen_step_as_the_spec_
             await h.register(user, role, school_id=elsewhere)
         await h.register(999, "admin", school_id=elsewhere)  # files the cases; sees none of them here
         cases = await _seed_cases(h, here, users)
+        consented = await _seed_cases(h, here, users, consent="given")
         i18n = h.runtime.i18n if h.runtime else None
         assert i18n is not None
 
         wrong = []
-        for (step_id, assigned_role), ref in cases.items():
+        seeded = [(key, ref, "none") for key, ref in cases.items()]
+        seeded += [(key, ref, "given") for key, ref in consented.items() if key[1] is None]
+        for (step_id, assigned_role), ref, consent in seeded:
             step = VLAARDINGEN.step(step_id)
             people = (
                 [(role, users[role], True) for role in roles]
@@ -258,7 +261,7 @@ async def test_the_bot_answers_every_role_on_every_vlaardingen_step_as_the_spec_
                 else [(assigned_role, users[assigned_role], True)]
             )
             for role, user, same in people:
-                want = spec_act(VLAARDINGEN, step, role, same, assigned_role is not None)
+                want = spec_act(VLAARDINGEN, step, role, same, assigned_role is not None, consent=consent)
                 before = await h.row_counts() if want != ALLOW else None
                 h.received(user)
                 await h.press(user, data=f"o:{ref}:{step.id}")
@@ -271,13 +274,19 @@ async def test_the_bot_answers_every_role_on_every_vlaardingen_step_as_the_spec_
                     if await h.row_counts() != before:
                         got += " (and changed rows)"
                 if got != want:
-                    wrong.append(f"{step.id} as {role} same={same} assigned={assigned_role}: {got} != {want}")
+                    wrong.append(
+                        f"{step.id} as {role} same={same} assigned={assigned_role} consent={consent}: "
+                        f"{got} != {want}"
+                    )
         assert not wrong, "\n".join(wrong)
 
 
-async def _seed_cases(h: BotHarness, school: int, users: dict[str, int]) -> dict[tuple[str, str | None], str]:
+async def _seed_cases(
+    h: BotHarness, school: int, users: dict[str, int], consent: str = "none"
+) -> dict[tuple[str, str | None], str]:
     """One case per open step, and per step one more assigned to a member who is neither in the VOT nor
-    among the step's roles (leerplicht), so only the assignment lets them in."""
+    among the step's roles (leerplicht), so only the assignment lets them in; with `consent`, the parents'
+    consent given (its refs start with C-)."""
     out: dict[tuple[str, str | None], str] = {}
     async with h.uow() as uow:
         assignee = await uow.members.by_telegram_id(users["leerplicht"])
@@ -285,9 +294,14 @@ async def _seed_cases(h: BotHarness, school: int, users: dict[str, int]) -> dict
         assert assignee is not None and creator is not None
         for n, step in enumerate(_open_steps(VLAARDINGEN)):
             for assigned in (None, "leerplicht"):
-                ref = f"M-{n:02d}{'A' if assigned else ''}"
+                ref = f"{'C' if consent == 'given' else 'M'}-{n:02d}{'A' if assigned else ''}"
                 case = make_case(
-                    VLAARDINGEN, step, ref=ref, school=school, assigned_to=assignee.id if assigned else None
+                    VLAARDINGEN,
+                    step,
+                    ref=ref,
+                    school=school,
+                    assigned_to=assignee.id if assigned else None,
+                    consent=consent,
                 )
                 await uow.cases.save(case.with_(created_by=creator.id), T)
                 out[(step.id, assigned)] = ref
