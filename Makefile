@@ -61,6 +61,10 @@ typecheck: $(VENV)/.installed
 schemas: $(VENV)/.installed
 	$(PY) -m flows.schemas
 
+# Rewrite docs/route.schema.json and docs/calendar.schema.json from the models in flows/ (review the diff).
+schemas: $(VENV)/.installed
+	$(PY) -m flows.schemas
+
 # Extract msgids from the code into locales/messages.pot and merge them into the nl and en catalogs.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F locales/babel.cfg $(PYBABEL_KEYWORDS) --no-wrap --omit-header --no-location --sort-output \

@@ -23,6 +23,8 @@ class FormOp(StrEnum):
     DONE = "d"
     DATE = "v"
     PUPIL = "p"
+    MEMBER = "m"
+    MEMBER_TOGGLE = "n"
     CONFIRM = "ok"
     DISCARD = "x"
 
@@ -75,6 +77,20 @@ class FormPupil(FormPress, prefix="f"):
     pupil: int
 
 
+class FormMember(FormPress, prefix="f"):
+    """Answer a member field with one member (by id, checked again: a holder of the field's roles)."""
+
+    op: Literal[FormOp.MEMBER] = FormOp.MEMBER
+    member: int
+
+
+class FormMemberToggle(FormPress, prefix="f"):
+    """Tick or untick a member of a member field that picks several (checked again like FormMember)."""
+
+    op: Literal[FormOp.MEMBER_TOGGLE] = FormOp.MEMBER_TOGGLE
+    member: int
+
+
 class FormConfirm(FormPress, prefix="f"):
     """Submit the step as summarised."""
 
@@ -95,6 +111,8 @@ FORM_PRESSES: tuple[type[FormPress], ...] = (
     FormDone,
     FormDate,
     FormPupil,
+    FormMember,
+    FormMemberToggle,
     FormConfirm,
     FormDiscard,
 )

@@ -120,7 +120,10 @@ def demo_school_name(route: Route) -> str:
 def route_roles(route: Route) -> list[RoleId]:
     """Every role the route acts or notifies with, plus `directie`, in the order a case meets them
     (so the page shows the teacher first, then the IB-er, …)."""
-    roles: list[RoleId] = list(route.start.roles)
+    # Each step's first role first: the order a case meets them (a second starter, e.g. Vlaardingen's GS
+    # for a family in their care, comes in where the route meets them anyway).
+    roles: list[RoleId] = [route.start.roles[0], *(s.actors[0] for s in route.steps.values() if s.actors)]
+    roles.extend(route.start.roles)
     for step in route.steps.values():
         roles.extend(step.actors)
     for action in route.actions.values():

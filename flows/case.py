@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from flows.participants import Participant
 from flows.roles import RoleId
 
 Status = Literal["draft", "open", "closed", "cancelled"]
@@ -71,6 +72,7 @@ class Case:
     regiehouder: RoleId | None = None
     assigned: dict[RoleId, int] = field(default_factory=dict)  # role -> member id who holds it
     counters: dict[str, int] = field(default_factory=dict)
+    participants: tuple[Participant, ...] = ()  # who takes part, and why (flows/participants.py)
     outcome: str | None = None
     step_entered_at: datetime | None = None
     timeline: tuple[TimelineEntry, ...] = ()

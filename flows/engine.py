@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flows import events as ev
 from flows import inputs as inp
+from flows import participants as parts
 from flows import policy
 from flows.case import Case, Consent, Draft, Pupil, TimelineEntry
 from flows.msgids import N_, Msg
@@ -60,6 +61,7 @@ class RouteEngine:
             timezone=timezone,
             step_entered_at=now,
         )
+        case = parts.join(case, actor.member_id, parts.SIGNALLED, now, route.start.step)
         return self._open(route, case, actor, route.step(route.start.step))
 
     # -- advancing ------------------------------------------------------------------------------
@@ -151,17 +153,14 @@ class RouteEngine:
         case, effect_events = _apply(transition.effects, case, actor, values, now, target or step.id)
         events.extend(effect_events)
         # The guard looks at the case after this transition's own effects (which may record consent).
-        if transition.requires_consent and not case.consent_given and "safety" not in case.flags:
-            return Result(before, (ev.Refused(actor.member_id, N_("access.no_consent")),))
-        entry = TimelineEntry(
-            now,
-            actor.member_id,
-            _acting_role(route, step, actor),
-            step.id,
-            "submitted",
-            _summarise(step, values),
-            target,
-        )
+        summary = _summarise(step, values)
+        if transition.requires_consent and not case.consent_given:
+            if "safety" not in case.flags:
+                return Result(before, (ev.Refused(actor.member_id, N_("access.no_consent")),))
+            summary["consent_exception"] = "safety"  # the seed's one exception, on the timeline
+        role = _acting_role(route, step, actor)
+        case = _take_part(case, step, actor, role, values, now)
+        entry = TimelineEntry(now, actor.member_id, role, step.id, "submitted", summary, target)
         case = case.with_(timeline=(*case.timeline, entry), drafts=_drop_draft(case, actor.member_id))
         events.append(ev.Say(actor.member_id, N_("engine.submitted"), {"step": step.title, "ref": case.ref}))
         if target is not None and case.is_open:
@@ -178,6 +177,8 @@ class RouteEngine:
             return _refuse(case, actor, allowed)
         case, events = _apply(action.effects, case, actor, {}, now, action.to or case.step)
         role = next(iter(sorted(actor.roles & route.expand(action.roles))), None)
+        if role is not None:
+            case = parts.join(case, actor.member_id, role, now, case.step)
         entry = TimelineEntry(now, actor.member_id, role, case.step, f"action:{action.id}", {}, action.to)
         case = case.with_(timeline=(*case.timeline, entry))
         out = list(events)
@@ -239,6 +240,8 @@ def _local_today(case: Case, now: datetime) -> date:
 
 def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetime) -> tuple[Any, bool]:
     """The value `given` sets for `field`, and whether the field is finished."""
+    if field.kind == "member":
+        return _take_member(field, current, given)
     options = {o.value for o in field.options}
     if isinstance(given, inp.Choose):
         if field.kind != "choice" or given.value not in options:
@@ -289,6 +292,56 @@ def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetim
     raise ValueProblem(N_("input.use_buttons"))
 
 
+def _take_member(field: Field, current: Any, given: inp.Input) -> tuple[Any, bool]:
+    """A member field's value: a member id (or, with `multiple`, a list of them). The edge offers and
+    checks the candidates (holders of the field's roles at the case's school) before it passes a press on."""
+    raw = getattr(given, "value", None)
+    if isinstance(given, inp.Done):
+        if field.multiple and (current or field.optional):
+            return list(current or []), True
+        if field.optional:
+            return None, True
+        raise ValueProblem(N_("input.pick_at_least_one") if field.multiple else N_("input.required"))
+    try:
+        member = int(raw) if isinstance(raw, (int, str)) and not isinstance(raw, bool) else None
+    except ValueError:
+        member = None
+    if member is None or isinstance(given, inp.Answer):
+        raise ValueProblem(N_("input.use_buttons"))
+    if field.multiple and isinstance(given, inp.Toggle):
+        chosen = list(current or [])
+        return ([m for m in chosen if m != member] if member in chosen else [*chosen, member]), False
+    if not field.multiple and isinstance(given, (inp.Choose, inp.SetValue)):
+        return member, True
+    raise ValueProblem(N_("input.use_buttons"))
+
+
+def _take_part(
+    case: Case, step: Step, actor: Actor, role: str | None, values: dict[str, Any], now: datetime
+) -> Case:
+    """Who takes part once `step` is submitted: the actor (for the role they acted in), the members the
+    step's member fields picked (for the field's reason) and whom the step's `assign` names."""
+    if role is not None:
+        case = parts.join(case, actor.member_id, role, now, step.id)
+    for field in step.fields:
+        if field.kind == "member" and field.assign is not None:
+            for member in _members(values.get(field.id)):
+                case = parts.join(case, member, field.assign, now, step.id)
+    for assign in step.assign:
+        if assign.member_from == parts.ACTOR:
+            case = parts.join(case, actor.member_id, assign.reason, now, step.id)
+        else:
+            for member in _members(values.get(assign.member_from)):
+                case = parts.join(case, member, assign.reason, now, step.id)
+    return case
+
+
+def _members(value: Any) -> list[int]:
+    if value is None:
+        return []
+    return [int(v) for v in value] if isinstance(value, list) else [int(value)]
+
+
 def _holds(cond: Condition, values: dict[str, Any], case: Case) -> bool:
     for field_id, accepted in cond.equals:
         value = values.get(field_id)
@@ -336,6 +389,7 @@ def _apply(
                     member,
                     target_step,
                     tuple(args["actions"]) or actions,
+                    participants=tuple(args.get("participants", ())),
                 )
             )
         elif kind == "set_priority":
@@ -425,7 +479,8 @@ def _summarise(step: Step, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) -> ev.Prompt:
-    selected = tuple(draft.values.get(field.id) or ()) if field.kind == "multi" else ()
+    multi = field.kind == "multi" or (field.kind == "member" and field.multiple)
+    selected = tuple(str(v) for v in draft.values.get(field.id) or ()) if multi else ()
     return ev.Prompt(
         member=actor.member_id,
         case_ref=case.ref,
@@ -437,6 +492,8 @@ def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) ->
         selected=selected,
         optional=field.optional,
         max_length=field.max_length if field.kind == "text" else 0,
+        roles=field.roles,
+        multiple=field.multiple,
     )
 
 
@@ -453,6 +510,8 @@ def _summary(case: Case, actor: Actor, step: Step, draft: Draft) -> ev.Summary:
             shown.append((field.prompt, "multi", ",".join(labels[v] for v in value)))
         elif field.kind == "pupil":
             shown.append((field.prompt, "pupil", value["label"]))
+        elif field.kind == "member":
+            shown.append((field.prompt, "member", ",".join(str(m) for m in _members(value))))
         else:
             shown.append((field.prompt, field.kind, str(value)))
     return ev.Summary(actor.member_id, case.ref, step.id, tuple(shown))

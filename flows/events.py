@@ -27,6 +27,8 @@ class Prompt:
     selected: tuple[str, ...] = ()
     optional: bool = False
     max_length: int = 0
+    roles: tuple[RoleId, ...] = ()  # a member field: the edge offers the school's holders of these roles
+    multiple: bool = False  # a member field that picks several (toggles, then done)
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ class Refused:
 
 @dataclass(frozen=True)
 class Notify:
-    """Tell the holders of `roles` at the case's school. Carries no free text and no names:
+    """Tell the holders of `roles` at the case's school and the participants for `participants`; only
+    those the policy lets see the case receive it (bot/services/notify.py). Carries no free text, no names:
     the edge shows the case ref, the school, the pupil label, the message and the command to open it."""
 
     case_ref: str
@@ -70,6 +73,7 @@ class Notify:
     step: str | None = None  # the step the recipients can act on, for an "open" button
     actions: tuple[str, ...] = ()  # case actions offered as buttons
     follow_up: str | None = None  # set when a due follow-up says it: the edge offers snooze and open
+    participants: tuple[str, ...] = ()  # also the case's participants for these reasons
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from flows import participation_schema
 from flows.file_schema import dotted, first_problem
 from flows.route import Effect, Route, Step
 from flows.route_schema import PROBLEMS, RouteFile
@@ -41,6 +42,8 @@ def build_route(raw: Any, source: str) -> Route:
         raise RouteError(source, dotted(loc) or "route", problem) from None
     route = spec.build()
     for where, problem in _dangling_references(route):
+        raise RouteError(source, where, problem)
+    for where, problem in participation_schema.problems(route):
         raise RouteError(source, where, problem)
     return route
 

@@ -1,10 +1,16 @@
-"""The one access policy. Every command and every button press asks it; nothing else decides access.
+"""The one access policy. Every command, every list, every notification and every button press asks it;
+nothing else decides access.
 
-Need-to-know: a case is visible to the members of the case's school who sit in the route's VOT, to
-whoever created it, to members assigned to it, and to the roles its current step waits on. Acting on a
-step needs one of the step's roles (or their synonyms, e.g. zorgcoördinator for IB-er in VO) or an
-assignment. A case at another school is
-answered exactly like a case that does not exist, so nobody learns that it does.
+Need-to-know by participation and consent (docs/privacy.md). A route's `visibility` says who sees a case:
+participants by reason (the teacher who signalled, the IB-er who acted, the coach who was picked) and
+roles, some only once the parents consented (or a consent exception flag, the safety route, is set). The
+roles the current step waits on see the case while it waits on them (for a role the step names in
+`acted_by`: only its participants for those reasons). Recorded answers are read per group: who sees a case
+but not a group gets its status view (step, who holds it, open or closed, the next date), not the family's
+details. Acting on a step needs one of the step's roles (or their synonyms, e.g. zorgcoördinator for IB-er
+in VO) or an assignment, and, where the step says so, taking part for a named reason. A route without
+`visibility` keeps the old rule: the school's VOT sees every case. A case the member may not see, at this
+school or another, is answered exactly like a case that does not exist, so nobody learns that it does.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from dataclasses import dataclass
 
 from flows.case import Case
 from flows.msgids import N_, Msg
+from flows.participants import Grant, reasons_of
 from flows.roles import RoleId
 from flows.route import Action, Route
 
@@ -50,7 +57,8 @@ def can_start(actor: Actor, route: Route) -> Decision:
 
 
 def can_view(actor: Actor, case: Case, route: Route) -> Decision:
-    if actor.school_id != case.school_id:
+    if actor.school_id != case.school_id or not actor.roles:
+        # Taking part ends with leaving the school: a participant without a role there sees nothing.
         return NOT_FOUND
     if actor.member_id == case.created_by:
         return ALLOW
@@ -59,21 +67,73 @@ def can_view(actor: Actor, case: Case, route: Route) -> Decision:
         return NOT_FOUND
     if actor.member_id in case.assigned.values():
         return ALLOW
-    if actor.roles & route.expand(route.vot):
-        return ALLOW
+    if route.visibility is None:
+        if actor.roles & route.expand(route.vot):
+            return ALLOW
+    else:
+        step = route.steps.get(case.step)
+        grants = route.visibility.case + (step.visible if step is not None and case.is_open else ())
+        if any(granted(g, actor, case, route) for g in grants):
+            return ALLOW
     if _waits_on(actor, case, route):
         return ALLOW
     return NOT_FOUND
 
 
+def granted(grant: Grant, actor: Actor, case: Case, route: Route) -> bool:
+    """`grant` lets `actor` in: they hold one of its roles or take part for one of its reasons, and, with
+    `when: consent`, the parents consented or the route names a flag of the case as the exception."""
+    if grant.when == "consent" and not consent_holds(case, route):
+        return False
+    if actor.roles & route.expand(grant.roles):
+        return True
+    return bool(reasons_of(case, actor.member_id) & set(grant.participants))
+
+
+def consent_holds(case: Case, route: Route) -> bool:
+    exceptions = route.visibility.consent_exception if route.visibility is not None else ()
+    return case.consent_given or bool(case.flags & set(exceptions))
+
+
 def _waits_on(actor: Actor, case: Case, route: Route) -> bool:
-    """The open case's current step needs one of `actor`'s roles: e.g. the wijkteamleider a referral was just
-    sent to, who sits in no school VOT. Without this they would be notified of a case they cannot open. Once
-    the case moves on they keep access only through an assignment (`assign_actor`), so need-to-know holds."""
+    """The open case's current step needs `actor`: e.g. the wijkteamleider a referral was just sent to, who
+    is named in no other grant. Without this they would be notified of a case they cannot open. Once the
+    case moves on they keep access only as a participant, so need-to-know holds."""
     if not case.is_open:
         return False
     step = route.steps.get(case.step)
-    return step is not None and not step.terminal and bool(actor.roles & route.expand(step.actors))
+    return step is not None and not step.terminal and _is_step_actor(actor, case, route, step.id)
+
+
+def _is_step_actor(actor: Actor, case: Case, route: Route, step_id: str) -> bool:
+    """`actor` holds one of the step's roles, and for a role the step names in `acted_by` ("the participant
+    who …") also takes part in the case for one of its reasons: the role alone is not enough there."""
+    step = route.step(step_id)
+    mine = reasons_of(case, actor.member_id)
+    for role in actor.roles & route.expand(step.actors):
+        needed = [r for plays, r in step.acted_by.items() if role in route.expand((plays,))]
+        if not needed or any(mine & set(reasons) for reasons in needed):
+            return True
+    return False
+
+
+def can_read(actor: Actor, case: Case, route: Route, step_id: str) -> bool:
+    """May `actor`, who sees the case, read what was recorded at `step_id`? By the step's visibility group;
+    what they recorded themselves they always read. A route without visibility: whoever sees the case."""
+    if not can_view(actor, case, route):
+        return False
+    step = route.steps.get(step_id)
+    if route.visibility is None or step is None:
+        return True
+    if any(e.member_id == actor.member_id and e.step == step_id for e in case.timeline):
+        return True
+    if _waits_on(actor, case, route):  # whom the open step waits on reads what they need to act on it
+        return True
+    if case.status == "draft":  # only its creator sees a draft
+        return True
+    if step.group is None:  # the route test refuses a shipped step without a group
+        return False
+    return any(granted(g, actor, case, route) for g in route.visibility.groups.get(step.group, ()))
 
 
 def can_act(actor: Actor, case: Case, route: Route, step_id: str) -> Decision:
@@ -89,7 +149,7 @@ def can_act(actor: Actor, case: Case, route: Route, step_id: str) -> Decision:
         return STALE
     if case.status == "draft":
         return ALLOW if actor.member_id == case.created_by else NOT_FOUND
-    if actor.roles & route.expand(step.actors):
+    if _is_step_actor(actor, case, route, step_id):
         return ALLOW
     if any(case.assigned.get(role) == actor.member_id for role in route.expand(step.actors)):
         return ALLOW

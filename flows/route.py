@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from flows.msgids import Msg, msg_or_none
+from flows.participants import Assign, Grant, Reason, Visibility
 from flows.roles import RoleId
 
-FieldKind = Literal["choice", "multi", "text", "date", "pupil"]
-FIELD_KINDS: frozenset[str] = frozenset({"choice", "multi", "text", "date", "pupil"})
+# `member`: a member of the school holding one of the field's roles (flows/participation_schema.py).
+FieldKind = Literal["choice", "multi", "text", "date", "pupil", "member"]
+FIELD_KINDS: frozenset[str] = frozenset({"choice", "multi", "text", "date", "pupil", "member"})
 
 # Effects a route may declare. Each is a mapping with exactly one of these keys.
 EFFECT_KINDS: frozenset[str] = frozenset(
@@ -72,6 +74,14 @@ class Field:
     optional: bool = False
     when: Condition = Condition()  # asked only when this holds for the answers so far
     sensitive: bool = False  # free text or names: encrypted at rest, never in notifications
+    # A member field: who may be picked (holders of these roles at the school), whether several, and the
+    # reason the picked members take part in the case with.
+    roles: tuple[RoleId, ...] = ()
+    multiple: bool = False
+    assign: Reason | None = None
+
+    def __post_init__(self) -> None:
+        _as_msg(self, "prompt")
 
     def __post_init__(self) -> None:
         _as_msg(self, "prompt")
@@ -130,6 +140,15 @@ class Step:
     on_enter: tuple[Effect, ...] = ()
     follow_ups: tuple[FollowUp, ...] = ()
     terminal: bool = False
+    group: str | None = None  # the visibility group of its recorded answers (Route.visibility.groups)
+    visible: tuple[Grant, ...] = ()  # who else sees the case while it is at this step
+    # "The participant who …": a holder of a role named here acts only when they take part in the case for
+    # one of its reasons (leerkracht: [signalled] — not any colleague; jgc: [coach] — not every coach).
+    acted_by: dict[RoleId, tuple[Reason, ...]] = field(default_factory=dict)
+    assign: tuple[Assign, ...] = ()  # who takes part in the case when the step is submitted
+
+    def __post_init__(self) -> None:
+        _as_msg(self, "title")
 
     def __post_init__(self) -> None:
         _as_msg(self, "title")
@@ -191,6 +210,7 @@ class Route:
     actions: dict[str, Action] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
     milestones: tuple[Milestone, ...] = ()
+    visibility: Visibility | None = None  # None: the old rule (the school's VOT); every shipped route has one
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]

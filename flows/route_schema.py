@@ -30,6 +30,7 @@ from pydantic import (
 from flows import route as r
 from flows.file_schema import FileModel, OneOrMany
 from flows.msgids import MSGID_PATTERN, Msg
+from flows.participation_schema import AssignSpec, GrantSpec, VisibilitySpec
 from flows.roles import ROLES
 
 # Ids travel in Telegram button data (bot/callbacks.py), which holds 64 bytes: "f:<ref>:<step>:<field>:ok:
@@ -132,9 +133,11 @@ class _Effect(FileModel):
 
 
 class NotifyArgs(FileModel):
-    """Tell the holders of these roles at the school (no free text, no names)."""
+    """Tell the holders of these roles at the school and the case's participants for these reasons, of
+    those only whom the policy lets see the case (no free text, no names)."""
 
-    roles: Roles
+    roles: Roles = ()
+    participants: tuple[Id, ...] = Field((), description="participant reasons (docs/privacy.md)")
     message: MsgId
     urgent: bool = Field(False, description="ignores quiet hours")
     actions: tuple[Id, ...] = Field((), description="case actions offered as buttons")
@@ -152,6 +155,7 @@ class Notify(_Effect):
             "message": a.message,
             "urgent": a.urgent,
             "actions": a.actions,
+            "participants": a.participants,
         }
         return r.Effect("notify", args)
 
@@ -244,13 +248,17 @@ class FieldSpec(FileModel):
     )
 
     id: FieldId
-    kind: Literal["choice", "multi", "text", "date", "pupil"]
+    # member: picks members of the school (its `roles`, `multiple`, `assign`: flows/participation_schema.py)
+    kind: Literal["choice", "multi", "text", "date", "pupil", "member"]
     prompt: MsgId
     options: tuple[Option, ...] = ()
     max_length: int = Field(500, ge=1, le=2000)
     optional: bool = False
     when: Condition | None = None
     sensitive: bool | None = Field(None, description="default: true for text fields (encrypted at rest)")
+    roles: Roles = Field((), description="a member field: whom it offers (holders of these roles)")
+    multiple: bool = Field(False, description="a member field that picks several")
+    assign: Id | None = Field(None, description="a member field: the reason the picked take part for")
 
     @model_validator(mode="after")
     def _options_fit_the_kind(self) -> FieldSpec:
@@ -270,6 +278,9 @@ class FieldSpec(FileModel):
             optional=self.optional,
             when=self.when.build() if self.when else r.Condition(),
             sensitive=self.kind == "text" if self.sensitive is None else self.sensitive,
+            roles=self.roles,
+            multiple=self.multiple,
+            assign=self.assign,
         )
 
 
@@ -356,6 +367,12 @@ class StepSpec(FileModel):
     on_enter: tuple[EffectSpec, ...] = ()
     follow_ups: tuple[FollowUpSpec, ...] = ()
     terminal: bool = Field(False, description="an end step: arriving closes the case")
+    group: Id | None = Field(None, description="the visibility group of its answers (docs/privacy.md)")
+    visible: tuple[GrantSpec, ...] = Field((), description="who else sees the case while it is here")
+    acted_by: dict[Role, Ids] = Field(
+        default_factory=dict, description="for these roles only their participants for these reasons"
+    )
+    assign: tuple[AssignSpec, ...] = Field((), description="who takes part in the case on submit")
 
     @field_validator("fields")
     @classmethod
@@ -388,6 +405,10 @@ class StepSpec(FileModel):
             on_enter=_effects(self.on_enter),
             follow_ups=tuple(f.build() for f in self.follow_ups),
             terminal=self.terminal,
+            group=self.group,
+            visible=tuple(g.build() for g in self.visible),
+            acted_by={str(role): reasons for role, reasons in self.acted_by.items()},
+            assign=tuple(a.build() for a in self.assign),
         )
 
 
@@ -449,6 +470,7 @@ class RouteFile(FileModel):
     actions: dict[Id, ActionSpec] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)
     milestones: tuple[MilestoneSpec, ...] = ()
+    visibility: VisibilitySpec | None = Field(None, description="who sees what (docs/privacy.md)")
 
     # Not `min_length`: pydantic would also report an empty list when one item is wrong.
     @field_validator("school_kinds", "steps")
@@ -482,4 +504,5 @@ class RouteFile(FileModel):
             actions={aid: action.build(aid) for aid, action in self.actions.items()},
             settings=dict(self.settings),
             milestones=tuple(m.build() for m in self.milestones),
+            visibility=self.visibility.build() if self.visibility is not None else None,
         )

@@ -22,6 +22,10 @@ def case_snapshot(case: Case) -> dict[str, Any]:
         else {"status": case.consent.status, "method": case.consent.method, "on": case.consent.on},
         "regiehouder": case.regiehouder,
         "assigned": dict(sorted(case.assigned.items())),
+        "participants": sorted(
+            ({"member": p.member_id, "reason": p.reason, "step": p.step} for p in case.participants),
+            key=lambda p: (p["member"], p["reason"]),
+        ),
         "counters": dict(sorted(case.counters.items())),
         "outcome": case.outcome,
         "data": case.data,

@@ -1,7 +1,8 @@
 """The access matrix: every step and action of every route × every role × same or other school ×
-assigned or not, against a small spec written here (not computed by flows/policy.py), through the policy
-for all routes and through the real bot for the Vlaardingen route. Every bot command × every role, and
-every CLI command, has a row in a spec table here: a new step, action or command cannot escape it."""
+assigned or not × the reason the member takes part (or none) × the consent state, against a small spec
+written here (not computed by flows/policy.py), through the policy for all routes and through the real
+bot for the Vlaardingen route. Every bot command × every role, and every CLI command, has a row in a spec
+table here: a new step, action or command cannot escape it."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ import pytest
 from bot.cli import build_parser
 from bot.commands import COMMANDS
 from bot.settings import Settings
-from flows.case import Case, Pupil
+from flows.case import Case, Consent, Pupil
 from flows.clock import FrozenClock
-from flows.policy import Actor, can_act, can_do_action, can_view
+from flows.participants import Grant, Participant
+from flows.policy import Actor, can_act, can_do_action, can_read, can_view
 from flows.registry import builtin_registry
 from flows.roles import ROLES
 from flows.route import Action, Route, Step
@@ -29,29 +31,94 @@ T = datetime(2026, 11, 23, 8, tzinfo=UTC)
 
 
 # -- the spec: need-to-know, in a few lines ---------------------------------------------------------
-def spec_view(route: Route, step: Step, role: str, same_school: bool, assigned: bool) -> str:
-    """A case is seen by its school's VOT, by whom it is assigned to, and by the roles its open step waits
-    on; anyone else — and everyone at another school — is told it does not exist."""
+# The dimensions: route × step × role × same or other school × assigned or not × the reason the member
+# takes part in the case (or none) × the consent state (none, given, or the safety exception).
+CONSENT_STATES = ("none", "given", "safety")
+
+
+def reasons_in(route: Route) -> list[str | None]:
+    """Every reason the route's data names (grants, acted_by, member fields, assign), and none."""
+    assert route.visibility is not None
+    named: set[str] = set()
+    for g in (*route.visibility.case, *itertools.chain(*route.visibility.groups.values())):
+        named.update(g.participants)
+    for step in route.steps.values():
+        for g in step.visible:
+            named.update(g.participants)
+        for reasons in step.acted_by.values():
+            named.update(reasons)
+        named.update(a.reason for a in step.assign)
+        named.update(f.assign for f in step.fields if f.assign)
+    return [None, *sorted(named)]
+
+
+def _holds(route: Route, grants: tuple[Grant, ...], role: str, reason: str | None, consent: str) -> bool:
+    """A grant lets in its roles (and their synonyms) and its participants; `when: consent` only once the
+    parents consented or the case carries a flag the route names as the exception."""
+    assert route.visibility is not None
+    consented = consent == "given" or (consent == "safety" and "safety" in route.visibility.consent_exception)
+    return any(
+        (g.when == "always" or consented) and (role in route.expand(g.roles) or reason in g.participants)
+        for g in grants
+    )
+
+
+def _step_actor(route: Route, step: Step, role: str, reason: str | None) -> bool:
+    """One of the step's roles; for a role the step names in `acted_by`, only its participant."""
+    if role not in route.expand(step.actors):
+        return False
+    needed = [reasons for plays, reasons in step.acted_by.items() if role in route.expand((plays,))]
+    return not needed or any(reason in reasons for reasons in needed)
+
+
+def spec_view(
+    route: Route,
+    step: Step,
+    role: str,
+    same_school: bool,
+    assigned: bool,
+    reason: str | None = None,
+    consent: str = "none",
+) -> str:
+    """A case is seen by whom the route's visibility names (participants by reason, roles, some only after
+    consent), by whom it is assigned to, and by whom its open step waits on; anyone else — and everyone at
+    another school — is told it does not exist."""
+    assert route.visibility is not None
     if not same_school:
         return NOT_FOUND
-    if assigned or role in route.expand(route.vot) or role in route.expand(step.actors):
+    if assigned or _holds(route, route.visibility.case + step.visible, role, reason, consent):
         return ALLOW
-    return NOT_FOUND
+    return ALLOW if _step_actor(route, step, role, reason) else NOT_FOUND
 
 
-def spec_act(route: Route, step: Step, role: str, same_school: bool, assigned: bool) -> str:
-    """A step is worked on by its roles, or by whoever is assigned to one of them."""
-    seen = spec_view(route, step, role, same_school, assigned)
+def spec_act(
+    route: Route,
+    step: Step,
+    role: str,
+    same_school: bool,
+    assigned: bool,
+    reason: str | None = None,
+    consent: str = "none",
+) -> str:
+    """A step is worked on by its roles (by its participant where it says so), or by whom it is assigned."""
+    seen = spec_view(route, step, role, same_school, assigned, reason, consent)
     if seen != ALLOW:
         return seen
-    return ALLOW if assigned or role in route.expand(step.actors) else WRONG_ROLE
+    return ALLOW if assigned or _step_actor(route, step, role, reason) else WRONG_ROLE
 
 
 def spec_action(
-    route: Route, action: Action, step: Step, role: str, same_school: bool, assigned: bool
+    route: Route,
+    action: Action,
+    step: Step,
+    role: str,
+    same_school: bool,
+    assigned: bool,
+    reason: str | None = None,
+    consent: str = "none",
 ) -> str:
     """An action is taken by its roles, on the steps it belongs to (all steps when none are named)."""
-    seen = spec_view(route, step, role, same_school, assigned)
+    seen = spec_view(route, step, role, same_school, assigned, reason, consent)
     if seen != ALLOW:
         return seen
     if action.steps and step.id not in action.steps:
@@ -59,7 +126,26 @@ def spec_action(
     return ALLOW if role in route.expand(action.roles) else WRONG_ROLE
 
 
-def make_case(route: Route, step: Step, *, ref: str, school: int, assigned_to: int | None) -> Case:
+def spec_read(route: Route, step: Step, read: Step, role: str, reason: str | None, consent: str) -> bool:
+    """What was recorded at `read` is read by its group's grants, and by whom the open step waits on."""
+    assert route.visibility is not None and read.group is not None
+    if spec_view(route, step, role, True, False, reason, consent) != ALLOW:
+        return False
+    if _step_actor(route, step, role, reason):
+        return True
+    return _holds(route, route.visibility.groups[read.group], role, reason, consent)
+
+
+def make_case(
+    route: Route,
+    step: Step,
+    *,
+    ref: str,
+    school: int,
+    assigned_to: int | None,
+    reason: str | None = None,
+    consent: str = "none",
+) -> Case:
     holder = sorted(route.expand(step.actors))[0]
     return Case(
         ref=ref,
@@ -73,6 +159,9 @@ def make_case(route: Route, step: Step, *, ref: str, school: int, assigned_to: i
         step_entered_at=T,
         pupil=Pupil(None, "AB 5"),
         assigned={} if assigned_to is None else {holder: assigned_to},
+        participants=() if reason is None else (Participant(ME, reason, T, route.start.step),),
+        consent=Consent("given", "telefoon", "2026-11-23", CREATOR, T) if consent == "given" else None,
+        flags=frozenset({"safety"}) if consent == "safety" else frozenset(),
     )
 
 
@@ -80,40 +169,58 @@ def _open_steps(route: Route) -> list[Step]:
     return [s for s in route.steps.values() if not s.terminal]
 
 
-MATRIX = [
-    (route, step, role, same, assigned)
-    for route in ROUTES
-    for step in _open_steps(route)
-    for role, same, assigned in itertools.product(sorted(ROLES), (True, False), (True, False))
-]
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
+def test_every_step_and_field_group_has_a_visibility_rule(route: Route) -> None:
+    assert route.visibility is not None and route.visibility.case, f"{route.id}: no visibility"
+    for step in route.steps.values():
+        assert step.group is not None, f"{route.id}.{step.id}: no visibility group"
+        assert route.visibility.groups.get(step.group), f"{route.id}.{step.id}: group {step.group} is empty"
+    for name, grants in route.visibility.groups.items():
+        assert grants and all(g.roles or g.participants for g in grants), f"{route.id}: group {name}"
+        assert any(s.group == name for s in route.steps.values()), f"{route.id}: group {name} is unused"
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
-def test_the_policy_follows_the_spec_for_every_step_role_school_and_assignment(route: Route) -> None:
+def test_the_policy_follows_the_spec_for_every_step_role_school_reason_and_consent(route: Route) -> None:
     wrong = []
-    for r, step, role, same, assigned in MATRIX:
-        if r is not route:
-            continue
-        case = make_case(route, step, ref="Z-1", school=1, assigned_to=ME if assigned else None)
-        actor = Actor(ME, 1 if same else 2, frozenset({role}))
-        got = {
-            "view": can_view(actor, case, route),
-            "act": can_act(actor, case, route, step.id),
-        }
-        want = {
-            "view": spec_view(route, step, role, same, assigned),
-            "act": spec_act(route, step, role, same, assigned),
-        }
-        for action in route.actions.values():
-            got[action.id] = can_do_action(actor, case, route, action, step.id)
-            want[action.id] = spec_action(route, action, step, role, same, assigned)
-        for key, decision in got.items():
-            shown = ALLOW if decision else decision.reason
-            if shown != want[key]:
-                wrong.append(
-                    f"{step.id} {role} same={same} assigned={assigned} {key}: {shown} != {want[key]}"
-                )
-    assert not wrong, "\n".join(wrong)
+    for step in _open_steps(route):
+        for role, same, assigned, reason, consent in itertools.product(
+            sorted(ROLES), (True, False), (True, False), reasons_in(route), CONSENT_STATES
+        ):
+            if assigned and reason is not None:
+                continue  # an assignment decides on its own
+            case = make_case(
+                route,
+                step,
+                ref="Z-1",
+                school=1,
+                assigned_to=ME if assigned else None,
+                reason=reason,
+                consent=consent,
+            )
+            actor = Actor(ME, 1 if same else 2, frozenset({role}))
+            got = {"view": can_view(actor, case, route), "act": can_act(actor, case, route, step.id)}
+            want = {
+                "view": spec_view(route, step, role, same, assigned, reason, consent),
+                "act": spec_act(route, step, role, same, assigned, reason, consent),
+            }
+            for action in route.actions.values():
+                got[action.id] = can_do_action(actor, case, route, action, step.id)
+                want[action.id] = spec_action(route, action, step, role, same, assigned, reason, consent)
+            for key, decision in got.items():
+                shown = ALLOW if decision else decision.reason
+                if shown != want[key]:
+                    wrong.append(
+                        f"{step.id} {role} same={same} assigned={assigned} reason={reason} "
+                        f"consent={consent} {key}: {shown} != {want[key]}"
+                    )
+            if same and not assigned:
+                for read in route.steps.values():
+                    if can_read(actor, case, route, read.id) != spec_read(
+                        route, step, read, role, reason, consent
+                    ):
+                        wrong.append(f"{step.id} {role} reason={reason} consent={consent} read {read.id}")
+    assert not wrong, "\n".join(wrong[:40])
 
 
 # -- through the real bot: every role × every Vlaardingen step ---------------------------------------
@@ -134,11 +241,14 @@ async def test_the_bot_answers_every_role_on_every_vlaardingen_step_as_the_spec_
             await h.register(user, role, school_id=elsewhere)
         await h.register(999, "admin", school_id=elsewhere)  # files the cases; sees none of them here
         cases = await _seed_cases(h, here, users)
+        consented = await _seed_cases(h, here, users, consent="given")
         i18n = h.runtime.i18n if h.runtime else None
         assert i18n is not None
 
         wrong = []
-        for (step_id, assigned_role), ref in cases.items():
+        seeded = [(key, ref, "none") for key, ref in cases.items()]
+        seeded += [(key, ref, "given") for key, ref in consented.items() if key[1] is None]
+        for (step_id, assigned_role), ref, consent in seeded:
             step = VLAARDINGEN.step(step_id)
             people = (
                 [(role, users[role], True) for role in roles]
@@ -151,7 +261,7 @@ async def test_the_bot_answers_every_role_on_every_vlaardingen_step_as_the_spec_
                 else [(assigned_role, users[assigned_role], True)]
             )
             for role, user, same in people:
-                want = spec_act(VLAARDINGEN, step, role, same, assigned_role is not None)
+                want = spec_act(VLAARDINGEN, step, role, same, assigned_role is not None, consent=consent)
                 before = await h.row_counts() if want != ALLOW else None
                 h.received(user)
                 await h.press(user, data=f"o:{ref}:{step.id}")
@@ -164,13 +274,19 @@ async def test_the_bot_answers_every_role_on_every_vlaardingen_step_as_the_spec_
                     if await h.row_counts() != before:
                         got += " (and changed rows)"
                 if got != want:
-                    wrong.append(f"{step.id} as {role} same={same} assigned={assigned_role}: {got} != {want}")
+                    wrong.append(
+                        f"{step.id} as {role} same={same} assigned={assigned_role} consent={consent}: "
+                        f"{got} != {want}"
+                    )
         assert not wrong, "\n".join(wrong)
 
 
-async def _seed_cases(h: BotHarness, school: int, users: dict[str, int]) -> dict[tuple[str, str | None], str]:
+async def _seed_cases(
+    h: BotHarness, school: int, users: dict[str, int], consent: str = "none"
+) -> dict[tuple[str, str | None], str]:
     """One case per open step, and per step one more assigned to a member who is neither in the VOT nor
-    among the step's roles (leerplicht), so only the assignment lets them in."""
+    among the step's roles (leerplicht), so only the assignment lets them in; with `consent`, the parents'
+    consent given (its refs start with C-)."""
     out: dict[tuple[str, str | None], str] = {}
     async with h.uow() as uow:
         assignee = await uow.members.by_telegram_id(users["leerplicht"])
@@ -178,9 +294,14 @@ async def _seed_cases(h: BotHarness, school: int, users: dict[str, int]) -> dict
         assert assignee is not None and creator is not None
         for n, step in enumerate(_open_steps(VLAARDINGEN)):
             for assigned in (None, "leerplicht"):
-                ref = f"M-{n:02d}{'A' if assigned else ''}"
+                ref = f"{'C' if consent == 'given' else 'M'}-{n:02d}{'A' if assigned else ''}"
                 case = make_case(
-                    VLAARDINGEN, step, ref=ref, school=school, assigned_to=assignee.id if assigned else None
+                    VLAARDINGEN,
+                    step,
+                    ref=ref,
+                    school=school,
+                    assigned_to=assignee.id if assigned else None,
+                    consent=consent,
                 )
                 await uow.cases.save(case.with_(created_by=creator.id), T)
                 out[(step.id, assigned)] = ref

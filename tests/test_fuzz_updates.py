@@ -19,8 +19,9 @@ from flows.msgids import MSGID_PATTERN
 from tests.harness import BotHarness
 from tests.privacy_helpers import signal
 
-TEACHER_A, IB_A, IB_B, GS_B, STRANGER = 11, 12, 21, 22, 666
-OUTSIDERS = (IB_B, GS_B, STRANGER)
+# Outsiders of school A's case who cannot start one either (a GS may signal in Vlaardingen: an SWV-er).
+TEACHER_A, IB_A, IB_B, SWV_B, STRANGER = 11, 12, 21, 22, 666
+OUTSIDERS = (IB_B, SWV_B, STRANGER)
 GROUP, CHANNEL = -100_777, -100_888
 FREE_TEXT = "Vader drinkt en het kind is bang"
 LABEL = "QX 7"
@@ -100,7 +101,7 @@ async def _setup(h: BotHarness) -> str:
     await h.register(TEACHER_A, "leerkracht", school_id=school_a)
     await h.register(IB_A, "ib", school_id=school_a)
     await h.register(IB_B, "ib", school_id=school_b)
-    await h.register(GS_B, "gs", school_id=school_b)
+    await h.register(SWV_B, "swv", school_id=school_b)
     await h.send(STRANGER, "hallo")  # every chat exists, so a press has a message to hang on
     return await signal(h, TEACHER_A, pupil=LABEL, notes=FREE_TEXT)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.services.audit import CLI, AuditTrail
 from bot.services.offboarding import remove_member
 from bot.settings import Settings
+from flows.case import Consent
 from flows.clock import FrozenClock
 from tests.harness import BotHarness
 from tests.privacy_helpers import signal
@@ -25,10 +26,11 @@ async def test_member_remove_revokes_access_and_reassigns_to_the_role(
         ref = await signal(h, TEACHER)
         leaver = await h.member(LEAVER)
         assert leaver is not None
-        async with h.uow() as uow:  # the leaver holds the GS part of this case
+        async with h.uow() as uow:  # the leaver holds the GS part of this case, which the parents agreed to
             case = await uow.cases.get(ref)
             assert case is not None
-            await uow.cases.save(case.with_(assigned={"gs": leaver.id}), clock.now())
+            consent = Consent("given", "telefoon", "2026-11-23", leaver.id, clock.now())
+            await uow.cases.save(case.with_(assigned={"gs": leaver.id}, consent=consent), clock.now())
             await uow.commit()
         await h.send(LEAVER, "/signaal")  # and has an unconfirmed signal open
         await h.send(LEAVER, "AB 3")

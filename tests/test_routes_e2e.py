@@ -96,6 +96,7 @@ async def test_rotterdam_po_from_signal_to_the_coach_and_aftercare(
                 ("smw", "press", "Bevestigen"),
                 ("wtl", "press", "Bekijken"),
                 ("wtl", "press", "Oppakken: Wijkteamleider wijst een jeugd- en gezinscoach toe"),
+                ("wtl", "press", "coach"),  # the one coach who takes the case
                 ("wtl", "press", "Overslaan"),
                 ("wtl", "press", "Bevestigen"),
                 ("smw", "press", "Bekijken"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,7 +15,7 @@ from bot.i18n import N_, role_msgid
 from bot.render.form import Rendered, header
 from bot.render.text import Translator
 from flows.case import Case
-from flows.policy import Actor, can_act, can_do_action
+from flows.policy import Actor, can_act, can_do_action, can_read
 from flows.route import Route
 
 TIMELINE_SHOWN = 15  # the newest entries; Telegram messages stop at 4096 characters
@@ -35,7 +37,14 @@ ENTRIES = {"submitted": N_("case.entry_submitted"), "cancelled": N_("case.entry_
 
 
 def render_case(
-    t: Translator, route: Route, case: Case, actor: Actor, school_name: str, naming: str | None = None
+    t: Translator,
+    route: Route,
+    case: Case,
+    actor: Actor,
+    school_name: str,
+    naming: str | None = None,
+    names: Mapping[int, str] | None = None,
+    next_due: datetime | None = None,
 ) -> Rendered:
     step = route.step(case.step)
     lines = [
@@ -57,13 +66,18 @@ def render_case(
         )
     if case.regiehouder:
         lines.append(t("case.regiehouder", role=role_msgid(case.regiehouder, naming)))
+    if next_due is not None and case.is_open:  # the status view: what happens next, and when
+        lines.append(t("case.next_date", when=t.datetime(next_due)))
     timeline = ["\n" + t("case.timeline")]
     for entry in case.timeline[-TIMELINE_SHOWN:]:
         who = t.raw(role_msgid(entry.role, naming)) if entry.role else t("case.system")
         what = t.param(route.steps[entry.step].title if entry.step in route.steps else entry.step)
         action = _action_label(t, route, entry.action)
         timeline.append(f"• {t.datetime(entry.at)} — {who}: {what} ({action})")
-    recorded = recorded_lines(t, route, case)
+    # Need-to-know: only the groups of answers the reader may read; the rest is the status view above.
+    recorded = recorded_lines(
+        t, route, case, readable=lambda sid: can_read(actor, case, route, sid), names=names or {}
+    )
     # Telegram refuses a message over 4096 characters, and a cut inside an HTML tag fails to parse: a long
     # case shows its newest answers, whole lines only, and marks that older ones were left out.
     size = len("\n".join([*lines, *timeline])) + len(t("case.recorded")) + 8
@@ -85,13 +99,22 @@ def _fit_tail(lines: list[str], room: int) -> list[str]:
     return kept[::-1]
 
 
-def recorded_lines(t: Translator, route: Route, case: Case, step_id: str | None = None) -> list[str]:
-    """One line per recorded answer (of every step, or of `step_id` only), in the reader's language."""
+def recorded_lines(
+    t: Translator,
+    route: Route,
+    case: Case,
+    step_id: str | None = None,
+    *,
+    readable: Callable[[str], bool],
+    names: Mapping[int, str] | None = None,
+) -> list[str]:
+    """One line per recorded answer (of every step, or of `step_id` only) of the steps the reader may read
+    (`readable`: the policy's `can_read`), in the reader's language."""
     out: list[str] = []
     # In the route's order (which follows the case's course), not the order storage hands the steps back.
     for sid, step in route.steps.items():
         values = case.data.get(sid)
-        if values is None or step_id not in (None, sid):
+        if values is None or step_id not in (None, sid) or not readable(sid):
             continue
         for field in step.fields:
             value: Any = values.get(field.id)
@@ -107,6 +130,9 @@ def recorded_lines(t: Translator, route: Route, case: Case, step_id: str | None 
                 shown = t.date(value)
             elif field.kind == "pupil":
                 shown = html.escape(value["label"])
+            elif field.kind == "member":  # the members picked, by name (ids only in storage)
+                picked = value if isinstance(value, list) else [value]
+                shown = html.escape(", ".join((names or {}).get(int(m), f"#{m}") for m in picked))
             else:
                 shown = html.escape(str(value))
             out.append(f"• <i>{t.raw(field.prompt)}</i> {shown}")

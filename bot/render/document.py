@@ -15,6 +15,7 @@ from bot.render.case_view import recorded_lines
 from bot.render.form import header
 from bot.render.text import Translator
 from flows.case import Case
+from flows.policy import Actor, can_read
 from flows.route import Route
 
 # The settings key, and the msgid of the document's title.
@@ -24,15 +25,18 @@ DOCUMENTS = {"toeleidingsdocument": N_("document.toeleidingsdocument")}
 MESSAGE_LIMIT = 4000
 
 
-def document_for(t: Translator, route: Route, case: Case, step_id: str) -> list[str]:
-    """The document shown on `step_id`, filled from the case's answers, as messages; [] if there is none."""
+def document_for(t: Translator, route: Route, case: Case, step_id: str, actor: Actor) -> list[str]:
+    """The document shown on `step_id`, filled from the case's answers `actor` may read, as messages; []
+    if there is none."""
     for key, title in DOCUMENTS.items():
         spec: Any = route.settings.get(key)
         if not isinstance(spec, dict) or spec.get("shown_on") != step_id:
             continue
         sections = []
         for source in spec.get("steps", []):
-            lines = recorded_lines(t, route, case, source)
+            lines = recorded_lines(
+                t, route, case, source, readable=lambda sid: can_read(actor, case, route, sid)
+            )
             if source in route.steps and lines:
                 sections.append("<b>" + t.raw(route.steps[source].title) + "</b>\n" + "\n".join(lines))
         messages = [header(t, case) + "<b>" + t(title) + "</b>"]

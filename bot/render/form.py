@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -14,6 +15,8 @@ from bot.callbacks import (
     FormDate,
     FormDiscard,
     FormDone,
+    FormMember,
+    FormMemberToggle,
     FormPupil,
     FormToggle,
     NamesCb,
@@ -40,7 +43,14 @@ def header(t: Translator, case: Case | None, step_title: str | None = None) -> s
 
 
 def render_prompt(
-    t: Translator, case: Case | None, step_title: str, prompt: ev.Prompt, *, today: date, pupils: list[Pupil]
+    t: Translator,
+    case: Case | None,
+    step_title: str,
+    prompt: ev.Prompt,
+    *,
+    today: date,
+    pupils: list[Pupil],
+    members: Sequence[tuple[int, str]] = (),
 ) -> Rendered:
     text = header(t, case, step_title) + t.raw(prompt.message)
     kb = InlineKeyboardBuilder()
@@ -71,7 +81,21 @@ def render_prompt(
             shown = pupil.label + (f" ({pupil.number})" if pupil.number else "")
             if pupil.id is not None:
                 kb.row(InlineKeyboardButton(text=shown, callback_data=FormPupil(**at, pupil=pupil.id).pack()))
-    if prompt.optional and prompt.kind != "multi":
+    elif prompt.kind == "member":
+        # The school's holders of the field's roles, by name: one, or several (then done).
+        for member_id, name in members:
+            if prompt.multiple:
+                mark = "✅ " if str(member_id) in prompt.selected else "▫️ "
+                tick = FormMemberToggle(**at, member=member_id).pack()
+                kb.row(InlineKeyboardButton(text=mark + name, callback_data=tick))
+            else:
+                kb.row(
+                    InlineKeyboardButton(text=name, callback_data=FormMember(**at, member=member_id).pack())
+                )
+        if prompt.multiple:
+            kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=done))
+            text += "\n<i>" + t("form.hint_multi") + "</i>"
+    if prompt.optional and prompt.kind != "multi" and not prompt.multiple:
         kb.row(InlineKeyboardButton(text=t("form.skip"), callback_data=done))
     kb.row(InlineKeyboardButton(text=t("form.cancel"), callback_data=FormDiscard(**at).pack()))
     return text, kb.as_markup()
@@ -81,11 +105,20 @@ def _date(at: dict[str, str], day: date) -> str:
     return FormDate(**at, day=day.strftime("%Y%m%d")).pack()
 
 
-def render_summary(t: Translator, case: Case | None, step_title: str, summary: ev.Summary) -> Rendered:
+def render_summary(
+    t: Translator,
+    case: Case | None,
+    step_title: str,
+    summary: ev.Summary,
+    names: Mapping[int, str] | None = None,
+) -> Rendered:
+    names = names or {}
     lines = [header(t, case, step_title) + t("form.summary_intro")]
     for prompt, kind, value in summary.values:
         if kind in ("choice", "multi"):
             shown = ", ".join(t.raw(v) for v in value.split(","))
+        elif kind == "member":
+            shown = html.escape(", ".join(names.get(int(v), "#" + v) for v in value.split(",") if v))
         elif kind == "date":
             shown = t.date(value)
         else:

@@ -21,6 +21,18 @@ class Presenter:
     def step_title(self, case: Case, step_id: str) -> str:
         return self.route_engine.routes.get(case.route_id, case.route_version).step(step_id).title
 
+    async def candidates(self, case: Case, roles: tuple[str, ...]) -> list[tuple[int, str]]:
+        """The members a member field offers: the holders of its roles at the case's school, by name."""
+        if not roles:
+            return []
+        route = self.route_engine.routes.get(case.route_id, case.route_version)
+        found = await self.uow.members.with_roles(case.school_id, sorted(route.expand(roles)))
+        return [(m.id, self.uow.members.name(m)) for m in found]
+
+    def _member_roles(self, case: Case, summary: ev.Summary) -> tuple[str, ...]:
+        step = self.route_engine.routes.get(case.route_id, case.route_version).step(summary.step)
+        return tuple(sorted({r for f in step.fields if f.kind == "member" for r in f.roles}))
+
     async def render(self, case: Case | None, events: list[ev.Event]) -> list[Rendered]:
         out: list[Rendered] = []
         for event in events:
@@ -31,13 +43,14 @@ class Presenter:
                     else []
                 )
                 today = self.now.astimezone(ZoneInfo(case.timezone)).date()
+                members = await self.candidates(case, event.roles) if event.kind == "member" else []
+                title = self.step_title(case, event.step)
                 out.append(
-                    render_prompt(
-                        self.t, case, self.step_title(case, event.step), event, today=today, pupils=pupils
-                    )
+                    render_prompt(self.t, case, title, event, today=today, pupils=pupils, members=members)
                 )
             elif isinstance(event, ev.Summary) and case is not None:
-                out.append(render_summary(self.t, case, self.step_title(case, event.step), event))
+                names = dict(await self.candidates(case, self._member_roles(case, event)))
+                out.append(render_summary(self.t, case, self.step_title(case, event.step), event, names))
             elif isinstance(event, ev.Say | ev.Refused):
                 out.append((render_reply(self.t, event), None))
         return out

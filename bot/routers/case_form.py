@@ -23,6 +23,8 @@ from bot.callbacks import (
     FormDate,
     FormDiscard,
     FormDone,
+    FormMember,
+    FormMemberToggle,
     FormPress,
     FormPupil,
     FormToggle,
@@ -145,6 +147,30 @@ def build_router() -> Router:
                 return None
             label = {"id": pupil.id, "label": pupil.label, "number": pupil.number}
             return inp.SetValue(callback_data.step, callback_data.field, label)
+
+        await press(callback_data, given)
+
+    @router.callback_query(FormMember.filter())
+    @router.callback_query(FormMemberToggle.filter())
+    async def pick_member(
+        query: CallbackQuery,
+        callback_data: FormMember | FormMemberToggle,
+        route_engine: RouteEngine,
+        **deps: Any,
+    ) -> None:
+        press = _Press(query, deps)
+
+        async def given(case: Case) -> inp.Input | None:
+            # Only a holder of the field's roles at the case's school, whatever the button says.
+            field = _field(route_engine, case, callback_data)
+            if field is None or field.kind != "member":
+                return None
+            route = route_engine.routes.get(case.route_id, case.route_version)
+            offered = await press.uow.members.with_roles(case.school_id, sorted(route.expand(field.roles)))
+            if callback_data.member not in {m.id for m in offered}:
+                return None
+            pick = inp.Choose if isinstance(callback_data, FormMember) else inp.Toggle
+            return pick(callback_data.step, callback_data.field, str(callback_data.member))
 
         await press(callback_data, given)
 

@@ -14,6 +14,7 @@ from bot.render.document import document_for
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
+from bot.services.actors import actor_at
 from bot.services.cases import CaseService, Outcome
 from bot.services.reads import CaseReader, Seen
 from flows import inputs as inp
@@ -33,7 +34,13 @@ async def _show(
         return
     school = await uow.schools.get(seen.case.school_id)
     name, naming = (school.name, school.naming) if school else ("", None)
-    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, name, naming)
+    names = {}
+    for member_id in sorted({p.member_id for p in seen.case.participants}):
+        found = await uow.members.get(member_id)
+        if found is not None:
+            names[member_id] = uow.members.name(found)
+    next_due = await uow.follow_ups.next_due(seen.case.id) if seen.case.id is not None else None
+    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, name, naming, names, next_due)
     await target.answer(text, reply_markup=keyboard)
 
 
@@ -105,7 +112,8 @@ def build_router() -> Router:
         # A step that receives a document (Rotterdam: the toeleidingsdocument) shows it before its questions.
         if not outcome.refused and outcome.case is not None and isinstance(query.message, Message):
             route = route_engine.routes.get(outcome.case.route_id, outcome.case.route_version)
-            for part in document_for(t, route, outcome.case, callback_data.step):
+            actor = actor_at(member, outcome.case.school_id)
+            for part in document_for(t, route, outcome.case, callback_data.step, actor):
                 await query.message.answer(part)
         await _act(query, presenter, outcome)
 

@@ -2,7 +2,9 @@
 outbox in the same unit of work. Who is invited: the members holding the route's `vot` roles at the school.
 
 An invitation payload is complete in itself (start, duration, link, agenda of case references and pupil
-labels, calendar uid and sequence), so every channel renders it without reading the meeting again."""
+labels, calendar uid and sequence), so every channel renders it without reading the meeting again. Each
+invitee's agenda holds only the cases the policy lets them see: before consent a partner in the VOT is
+invited to the meeting without learning which pupils the school will discuss."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from bot.services.actors import actor_at, schools_of
 from bot.services.notify import queue_to_member
 from bot.services.reads import Seen
 from bot.services.school_routes import DEFAULT_ROUTE, route_of
+from flows import policy
+from flows.case import Case
 from flows.engine import RouteEngine
 from flows.policy import can_plan_vot
 from storage.models import Member, VotMeeting
@@ -173,21 +177,29 @@ class MeetingService:
             )
         return meeting
 
+    def _may_view(self, member: Member, case: Case | None) -> bool:
+        if case is None:
+            return False
+        route = self.route_engine.routes.get(case.route_id, case.route_version)
+        return bool(policy.can_view(actor_at(member, case.school_id), case, route))
+
     def _check_planner(self, member: Member, meeting: VotMeeting) -> None:
         if meeting.school_id not in self.planning_schools(member) or meeting.status != "planned":
             raise PermissionError("not a planner of this meeting")
 
     async def _invite(self, meeting: VotMeeting, change: str) -> int:
         payload = invitation_payload(meeting, change)
+        cases = {str(item["ref"]): await self.uow.cases.get(str(item["ref"])) for item in payload["agenda"]}
         invited = 0
         for member in await self.members_of_vot(meeting.school_id):
             invited += 1
+            agenda = [item for item in payload["agenda"] if self._may_view(member, cases[item["ref"]])]
             await queue_to_member(
                 self.uow,
                 member,
                 key=f"vot:{meeting.uid}:{meeting.sequence}:{member.id}",
                 kind="vot_invite",
-                payload=payload,
+                payload={**payload, "agenda": agenda},
                 now=self.now,
                 available=self.channels,
                 timezone=self.timezone,

@@ -13,8 +13,11 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
+from bot.services.actors import actor_at
 from flows import events as ev
+from flows import policy
 from flows.case import Case
+from flows.participants import members_for
 from flows.quiet_hours import quiet_until
 from flows.route import Route
 from storage.models import Member
@@ -98,8 +101,7 @@ async def queue_notifications(
     for index, event in enumerate(events):
         if not isinstance(event, ev.Notify):
             continue
-        roles = sorted(route.expand(event.roles))
-        for member in await uow.members.with_roles(case.school_id, roles):
+        for member in await recipients(uow, route, case, event):
             if member.id == event.exclude:
                 continue
             queued += await queue_to_member(
@@ -124,6 +126,18 @@ async def queue_notifications(
                 },
             )
     return queued
+
+
+async def recipients(uow: UnitOfWork, route: Route, case: Case, event: ev.Notify) -> list[Member]:
+    """Who `event` reaches: the holders of its roles at the case's school and the case's participants for
+    its reasons, and of those only whom the policy lets see the case as it now is (before consent the
+    SWV-er and the GS hear nothing of a case they may not open; of all coaches, only the chosen one)."""
+    found = {m.id: m for m in await uow.members.with_roles(case.school_id, sorted(route.expand(event.roles)))}
+    for member_id in sorted(members_for(case, event.participants) - set(found)):
+        member = await uow.members.get(member_id)
+        if member is not None:
+            found[member.id] = member
+    return [m for _, m in sorted(found.items()) if policy.can_view(actor_at(m, case.school_id), case, route)]
 
 
 async def queue_dead_letter_alert(

@@ -1,7 +1,7 @@
 """ORM models, one module per aggregate. Importing this package registers them all on Base.metadata."""
 
 from storage.models.audit import AuditRow
-from storage.models.case import CaseRow, FirstMoveRow, PupilRow, RouteVersionRow, TimelineRow
+from storage.models.case import CaseRow, FirstMoveRow, ParticipantRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.follow_up import FollowUpRow
 from storage.models.fsm_state import FsmStateRow
 from storage.models.invite import Invite, InviteAttempt
@@ -26,6 +26,7 @@ __all__ = [
     "NotificationPref",
     "OutboxRow",
     "ProcessedUpdate",
+    "ParticipantRow",
     "PupilRow",
     "RateBucket",
     "RouteVersionRow",

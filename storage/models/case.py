@@ -95,3 +95,16 @@ class FirstMoveRow(Base):
     step: Mapped[str] = mapped_column(String(40), primary_key=True)
     to_step: Mapped[str] = mapped_column(String(40), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ParticipantRow(Base):
+    """A member taking part in a case, and why (flows/participants.py): the access policy decides by it.
+    Kept by `CaseRepository.save` in the case's transaction; never removed by the engine."""
+
+    __tablename__ = "case_participant"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40), primary_key=True)
+    step: Mapped[str | None] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

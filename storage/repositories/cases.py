@@ -13,9 +13,10 @@ from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
+from flows.participants import Participant
 from storage.cipher import Cipher, PlainCipher
 from storage.inserts import insert_new
-from storage.models.case import CaseRow, FirstMoveRow, PupilRow, RouteVersionRow, TimelineRow
+from storage.models.case import CaseRow, FirstMoveRow, ParticipantRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.outbox import OutboxRow
 
 # Each case's first moment of each move, from the timeline (migration 0007 runs the same statement).
@@ -25,6 +26,27 @@ SELECT case_id, step, to_step, MIN(at) FROM timeline_entry
 WHERE to_step IS NOT NULL AND to_step <> step
 GROUP BY case_id, step, to_step
 """
+
+# Each case's participants from before they were stored: its creator and every member on its timeline, with
+# the role they acted in (flows.participants.from_timeline; migration 0009 runs the same statements).
+BACKFILL_PARTICIPANTS = (
+    """
+INSERT INTO case_participant (case_id, member_id, reason, step, at)
+SELECT id, created_by, 'signalled', NULL, created_at FROM case_file
+WHERE created_by IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM case_participant p
+                  WHERE p.case_id = case_file.id AND p.member_id = case_file.created_by
+                    AND p.reason = 'signalled')
+""",
+    """
+INSERT INTO case_participant (case_id, member_id, reason, step, at)
+SELECT t.case_id, t.member_id, t.role, NULL, MIN(t.at) FROM timeline_entry t
+WHERE t.member_id IS NOT NULL AND t.role IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM case_participant p
+                  WHERE p.case_id = t.case_id AND p.member_id = t.member_id AND p.reason = t.role)
+GROUP BY t.case_id, t.member_id, t.role
+""",
+)
 
 EMPTY_CONTENT: dict[str, dict[str, Any]] = {"data": {}, "drafts": {}}
 
@@ -45,7 +67,7 @@ class CaseRepository:
 
     async def all(self) -> list[Case]:
         rows = await self.session.scalars(select(CaseRow).order_by(CaseRow.id))
-        return [await self._to_case(r) for r in rows]
+        return await self._to_cases(list(rows))
 
     async def list_open(self, school_ids: Sequence[int]) -> list[Case]:
         """Open cases of these schools, first priority first, then oldest first."""
@@ -56,7 +78,7 @@ class CaseRepository:
             .where(CaseRow.school_id.in_(school_ids), CaseRow.status == "open")
             .order_by(CaseRow.priority.desc(), CaseRow.created_at, CaseRow.id)
         )
-        return [await self._to_case(r, with_timeline=False) for r in rows]
+        return await self._to_cases(list(rows), with_timeline=False)
 
     async def drafts_of(self, member_id: int) -> list[Case]:
         rows = await self.session.scalars(
@@ -64,7 +86,7 @@ class CaseRepository:
             .where(CaseRow.created_by == member_id, CaseRow.status == "draft")
             .order_by(CaseRow.id)
         )
-        return [await self._to_case(r, with_timeline=False) for r in rows]
+        return await self._to_cases(list(rows), with_timeline=False)
 
     def _own_pupils(self, school_id: int, member_id: int) -> Select[PupilRow]:
         """Pupils at the school of cases `member_id` signalled: a teacher picks from their own pupils, never
@@ -130,6 +152,13 @@ class CaseRepository:
             )
         await self.session.flush()
         await self._record_first_moves(row.id, appended)
+        for p in case.participants:  # participants are only ever added: insert the new ones
+            await insert_new(
+                self.session,
+                ParticipantRow,
+                {"case_id": row.id, "member_id": p.member_id, "reason": p.reason, "step": p.step, "at": p.at},
+                key=("case_id", "member_id", "reason"),
+            )
         return case.with_(id=row.id)
 
     async def _record_first_moves(self, case_id: int, appended: Sequence[TimelineEntry]) -> None:
@@ -150,6 +179,11 @@ class CaseRepository:
     async def backfill_first_moves(self) -> None:
         """Fill `case_first_move` from the timeline (what migration 0007 runs; also for seeded data)."""
         await self.session.execute(text(BACKFILL_FIRST_MOVES))
+
+    async def backfill_participants(self) -> None:
+        """Give cases their participants from their timeline (what migration 0009 runs)."""
+        for statement in BACKFILL_PARTICIPANTS:
+            await self.session.execute(text(statement))
 
     async def _ensure_pupil(self, case: Case, now: datetime) -> Pupil | None:
         pupil = case.pupil
@@ -191,7 +225,7 @@ class CaseRepository:
             .where(CaseRow.school_id.in_(list(school_ids)), CaseRow.status.in_(("draft", "open")))
             .order_by(CaseRow.id)
         )
-        return [await self._to_case(r) for r in rows]
+        return await self._to_cases(list(rows))
 
     async def closed_before(self, before: datetime) -> list[Case]:
         """Closed or cancelled cases, closed before `before` and not yet anonymised."""
@@ -204,13 +238,13 @@ class CaseRepository:
             )
             .order_by(CaseRow.id)
         )
-        return [await self._to_case(r) for r in rows]
+        return await self._to_cases(list(rows))
 
     async def of_pupil(self, pupil_id: int) -> list[Case]:
         rows = await self.session.scalars(
             select(CaseRow).where(CaseRow.pupil_id == pupil_id).order_by(CaseRow.id)
         )
-        return [await self._to_case(r) for r in rows]
+        return await self._to_cases(list(rows))
 
     async def anonymise(self, case_id: int, now: datetime, *, status: str | None = None) -> None:
         """Keep the case's shape (route, steps, dates, who acted) and drop its content: what people wrote,
@@ -241,7 +275,25 @@ class CaseRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     # -- mapping ------------------------------------------------------------------------------
-    async def _to_case(self, row: CaseRow, with_timeline: bool = True) -> Case:
+    async def _to_cases(self, rows: list[CaseRow], with_timeline: bool = True) -> list[Case]:
+        """Many cases, their participants read in one statement (the policy needs them for every list)."""
+        found = await self._participants_of([r.id for r in rows])
+        return [await self._to_case(r, with_timeline, found[r.id]) for r in rows]
+
+    async def _participants_of(self, case_ids: list[int]) -> dict[int, tuple[Participant, ...]]:
+        found: dict[int, list[Participant]] = {case_id: [] for case_id in case_ids}
+        if case_ids:
+            for p in await self.session.scalars(
+                select(ParticipantRow)
+                .where(ParticipantRow.case_id.in_(case_ids))
+                .order_by(ParticipantRow.at, ParticipantRow.member_id, ParticipantRow.reason)
+            ):
+                found[p.case_id].append(Participant(p.member_id, p.reason, p.at, p.step))
+        return {case_id: tuple(people) for case_id, people in found.items()}
+
+    async def _to_case(
+        self, row: CaseRow, with_timeline: bool = True, participants: tuple[Participant, ...] | None = None
+    ) -> Case:
         state = row.state or {}
         content = json.loads(self.cipher.open(row.content)) if row.content else {}
         pupil = None
@@ -258,6 +310,8 @@ class CaseRepository:
                 for e in entries
             )
         consent = state.get("consent")
+        if participants is None:
+            participants = (await self._participants_of([row.id]))[row.id]
         return Case(
             id=row.id,
             ref=row.ref,
@@ -289,6 +343,7 @@ class CaseRepository:
             regiehouder=state.get("regiehouder"),
             assigned={k: int(v) for k, v in state.get("assigned", {}).items()},
             counters={k: int(v) for k, v in state.get("counters", {}).items()},
+            participants=participants,
             outcome=state.get("outcome"),
             step_entered_at=row.step_entered_at,
             timeline=timeline,

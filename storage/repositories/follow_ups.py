@@ -132,6 +132,15 @@ class FollowUpRepository:
             .limit(1)
         )
 
+    async def next_due(self, case_id: int) -> datetime | None:
+        """When the case's next pending deadline falls (the status view's "next date"), or None."""
+        return await self.session.scalar(
+            select(FollowUpRow.due_at)
+            .where(FollowUpRow.case_id == case_id, FollowUpRow.status == "pending")
+            .order_by(FollowUpRow.due_at)
+            .limit(1)
+        )
+
     async def snooze(self, row: FollowUpRow, due_at: datetime) -> None:
         """Fire (again) at `due_at`: a fired reminder becomes pending once more."""
         row.status, row.due_at, row.fired_at = "pending", due_at, None

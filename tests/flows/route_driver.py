@@ -35,8 +35,10 @@ def _answer_prompts(route_engine: RouteEngine, result: Result, who: Actor, answe
             given = [inp.Done(step, prompt.field)]
         elif prompt.kind == "choice":
             given = [inp.Choose(step, prompt.field, str(value))]
-        elif prompt.kind == "multi":
-            given = [*(inp.Toggle(step, prompt.field, v) for v in value), inp.Done(step, prompt.field)]
+        elif prompt.kind == "multi" or (prompt.kind == "member" and isinstance(value, list)):
+            given = [*(inp.Toggle(step, prompt.field, str(v)) for v in value), inp.Done(step, prompt.field)]
+        elif prompt.kind == "member":  # a member id the edge offered (flows/participation_schema.py)
+            given = [inp.Choose(step, prompt.field, str(value))]
         else:
             given = [inp.Answer(str(value))]
         for item in given:

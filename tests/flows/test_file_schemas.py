@@ -74,8 +74,8 @@ BROKEN = [
             "    title: vlaardingen.step.ib_beoordeling\n    colour: x\n",
         ),
         "steps.ib_beoordeling",
-        "unknown key 'colour'; allowed: actors, confirm, fields, follow_ups, on_enter, terminal, title, "
-        "transitions",
+        "unknown key 'colour'; allowed: acted_by, actors, assign, confirm, fields, follow_ups, group, "
+        "on_enter, terminal, title, transitions, visible",
         id="unknown key",
     ),
     pytest.param(
@@ -84,7 +84,7 @@ BROKEN = [
             "kind: radio\n        prompt: vlaardingen.ask.decision",
         ),
         "steps.ib_beoordeling.fields[0].kind",
-        "input should be 'choice', 'multi', 'text', 'date' or 'pupil', got 'radio'",
+        "input should be 'choice', 'multi', 'text', 'date', 'pupil' or 'member', got 'radio'",
         id="wrong kind",
     ),
     pytest.param(
@@ -151,7 +151,8 @@ BROKEN = [
     pytest.param(
         ("message: vlaardingen.notify.new_signal}", "mesage: vlaardingen.notify.new_signal}"),
         "steps.signaal.transitions[1].effects[0].notify",
-        "unknown key 'mesage'; allowed: actions, message, roles, urgent, when_flag (and 1 more problem)",
+        "unknown key 'mesage'; allowed: actions, message, participants, roles, urgent, when_flag (and 1 more "
+        "problem)",
         id="misspelt key",
     ),
 ]

@@ -9,7 +9,9 @@ from route_driver import NOW, actor, fill, notified, said, scheduled, start
 
 from flows import events as ev
 from flows import inputs as inp
+from flows import policy
 from flows.engine import Result, RouteEngine
+from flows.participants import members_for
 from flows.registry import builtin_registry
 
 TEACHER = actor(1, "leerkracht")
@@ -53,7 +55,11 @@ def at_ot(route_engine: RouteEngine) -> Result:
         route_engine,
         r,
         IB,
-        {"ot_members": ["ib", "swv", "gs"], "ot_date": "07-12-2026", "pupil_invited": "ja"},
+        {
+            "ot_members": [IB.member_id, SWV.member_id, GS.member_id],
+            "ot_date": "07-12-2026",
+            "pupil_invited": "ja",
+        },
     )
 
 
@@ -94,9 +100,19 @@ def test_outcome_3_the_directie_convenes_the_vot_then_the_ot(route_engine: Route
     r = fill(route_engine, r, DIRECTIE, {"date": "30-11-2026"})
     assert r.case.step == "vot" and r.case.assigned["directie"] == DIRECTIE.member_id
     r = fill(
-        route_engine, r, IB, {"ot_members": ["ib", "gs"], "ot_date": "07-12-2026", "pupil_invited": "ja"}
+        route_engine,
+        r,
+        IB,
+        {"ot_members": [IB.member_id, GS.member_id], "ot_date": "07-12-2026", "pupil_invited": "ja"},
     )
     assert r.case.step == "ot"
+    # The OT is "zo beperkt als mogelijk": the notice names the invited, and only they (and the school)
+    # see the case; the SWV-er who was not invited does not.
+    [notice] = [e for e in r.events if isinstance(e, ev.Notify)]
+    assert (notice.roles, notice.participants) == (("ib",), ("ot_invitee",))
+    assert members_for(r.case, ["ot_invitee"]) == {IB.member_id, GS.member_id}
+    route = route_engine.routes.latest("mvs_po")
+    assert policy.can_view(GS, r.case, route) and not policy.can_view(SWV, r.case, route)
 
 
 def test_basisondersteuning_keeps_the_direction_with_the_ib(route_engine: RouteEngine) -> None:

@@ -11,6 +11,7 @@ from route_driver import NOW, actor, fill, notified, said, scheduled, start
 from flows import events as ev
 from flows import inputs as inp
 from flows.engine import Result, RouteEngine
+from flows.participants import members_for
 from flows.policy import Actor
 from flows.registry import builtin_registry
 from flows.route import Effect, Route
@@ -85,7 +86,7 @@ def test_the_ten_steps_run_from_signal_to_aftercare(route_engine: RouteEngine, s
     r = fill(route_engine, r, SMW, {"neighbourhood": "Feijenoord", "place": "thuis", "inviter": "wijkteam"})
     assert notified(r) == [(("wijkteamleider",), "rotterdam.notify.to_wijkteamleider")]
     assert scheduled(r) == ["assign_reminder", "assign_overdue"]
-    r = fill(route_engine, r, WTL, {"note": None})
+    r = fill(route_engine, r, WTL, {"coach": JGC.member_id, "note": None})
     assert r.case.assigned["wijkteamleider"] == WTL.member_id and r.case.step == "document"
     r = fill(
         route_engine,
@@ -98,7 +99,11 @@ def test_the_ten_steps_run_from_signal_to_aftercare(route_engine: RouteEngine, s
             "school_info": "Veel verzuim",
         },
     )
-    assert notified(r) == [(("jgc",), "rotterdam.notify.document_sent")]
+    # "Aan je toegewezen": the one coach the wijkteamleider picked, not every coach at the school.
+    assert notified(r) == [(("jgc",), "rotterdam.notify.document_sent")]  # the policy narrows it (below)
+    assert members_for(r.case, ["coach"]) == {JGC.member_id}
+    other = actor(6, "jgc")
+    assert route_engine.advance(r.case, other, inp.Open("ontvangst"), NOW).refused
     r = fill(route_engine, r, JGC, {"complete": "ja"})
     assert r.case.regiehouder == "jgc" and r.case.assigned["jgc"] == JGC.member_id
     r = fill(
@@ -207,7 +212,7 @@ def test_the_care_meeting_can_keep_it_in_school(route_engine: RouteEngine) -> No
 def test_the_coach_can_send_the_document_back_for_questions(route_engine: RouteEngine) -> None:
     r = fill(route_engine, to_hulpvraag(route_engine, PO), SMW, consent("given"))
     r = fill(route_engine, r, SMW, {"neighbourhood": "Delfshaven", "place": "school", "inviter": "smw"})
-    r = fill(route_engine, r, WTL, {"note": "Graag snel"})
+    r = fill(route_engine, r, WTL, {"coach": JGC.member_id, "note": "Graag snel"})
     r = fill(route_engine, r, SMW, {"family": "x", "strengths": "y", "involved": None, "school_info": "z"})
     back = fill(route_engine, r, JGC, {"complete": "vragen"})
     assert back.case.step == "document" and notified(back) == [

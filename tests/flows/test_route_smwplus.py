@@ -165,7 +165,7 @@ def test_wrong_roles_are_refused(route_engine: RouteEngine) -> None:
     r = talked_to_parents(route_engine, "bevestigd")
     for who, step, reason in (
         (TEACHER, "aanmelding", "access.wrong_role"),  # the IB-er calls in SMWplus, not the teacher
-        (SMW, "aanmelding", "access.wrong_role"),
+        (SMW, "aanmelding", "access.not_found"),  # SMWplus sees the case once the IB-er calls it in
         (COACH, "aanmelding", "access.not_found"),  # the CJG does not see a case before escalation
     ):
         result = route_engine.advance(r.case, who, inp.Open(step), NOW)

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from bot.channels.mail import MailSender, MailSettings
 from bot.outbox.mail_sender import EmailSender
 from bot.services.meetings import MeetingService
+from flows.case import Case, Pupil
 from flows.clock import FrozenClock
 from flows.engine import RouteEngine
 from flows.registry import builtin_registry
@@ -86,6 +87,10 @@ async def test_vot_invitation_update_and_cancellation_carry_one_uid(
                 row.status = "sent"
             planner = await uow.members.get(world.member_ids[0])
             assert planner is not None
+            # The agenda's case, which every invitee (an IB-er of the school) may see.
+            now, school = clock.now(), world.school_id
+            case = Case("Z-0001", school, "vlaardingen", 1, "ib_beoordeling", "open", planner.id, now)
+            await uow.cases.save(case.with_(pupil=Pupil(None, "AB 5b")), now)
             service = MeetingService(
                 uow,
                 route_engine,
