@@ -144,7 +144,9 @@ def _notified(effects: Iterable[Effect]) -> list[RoleId]:
 
 def demo_display_name(role: RoleId, school_index: int, t: Translator) -> str:
     names = _FIRST_NAMES.get(role, (f"Demo {role}",))
-    return f"{names[school_index % len(names)]} ({t.raw(role_msgid(role))})"
+    # "onderwijsspecialist (SWV)" inside the name's own brackets reads "onderwijsspecialist SWV".
+    label = t.raw(role_msgid(role)).replace(" (", " ").replace(")", "")
+    return f"{names[school_index % len(names)]} ({label})"
 
 
 def _page_translator() -> Translator:

@@ -76,6 +76,9 @@ async def test_a_signal_in_the_evening_shows_as_waiting_for_the_morning(
     response = await page.page.request.get(f"{demo.emulator.base_url}/control/held")
     rows = (await response.json())["held"]
     assert [row["to_user_id"] for row in rows] == [member(demo, "ib").user_id]
+    await ib.section.scroll_into_view_if_needed()
+    path = await page.screenshot("held-quiet-hours")
+    assert path.stat().st_size > 10_000
 
     # Next morning it arrives and the mark goes.
     await page.advance_clock("+1 dag")
