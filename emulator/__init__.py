@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.clock import ClockHandler, ClockNotWired, ClockReader, parse_step
+from emulator.clock import ClockHandler, ClockNotWired, ClockReader, HeldReader, parse_step
 from emulator.faults import FaultKind, FaultPlan, Stats
 from emulator.models import (
     Button,
@@ -26,6 +26,7 @@ __all__ = [
     "ExternalDelivery",
     "FaultKind",
     "FaultPlan",
+    "HeldReader",
     "Person",
     "RunningEmulator",
     "Stats",

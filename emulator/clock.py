@@ -15,6 +15,8 @@ from typing import Any
 # fired cannot be taken back, so a backwards step would show a world the bot never lived through.
 ClockHandler = Callable[[str], Awaitable[dict[str, Any]]]
 ClockReader = Callable[[], datetime]
+# What the bot holds back for quiet hours: [{"to_user_id", "channel", "due_at" (ISO)}, ...].
+HeldReader = Callable[[], Awaitable[list[dict[str, Any]]]]
 
 _STEP = re.compile(r"^\+(\d{1,4})([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

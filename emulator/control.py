@@ -45,6 +45,7 @@ def add_control_routes(app: web.Application, state: EmulatorState) -> None:
     app.router.add_post("/control/external", routes.record_external)
     app.router.add_get("/control/clock", routes.clock)
     app.router.add_post("/control/clock", routes.advance_clock)
+    app.router.add_get("/control/held", routes.held)
 
 
 class _ControlRoutes:
@@ -201,6 +202,10 @@ class _ControlRoutes:
             {"now": self._state.clock_now().isoformat(), "can_advance": self._state.can_advance_clock}
         )
 
+    async def held(self, request: web.Request) -> web.Response:
+        """What the bot holds back for quiet hours, per member: the page marks it "wacht tot 07:30"."""
+        return web.json_response({"held": await self._state.held()})
+
     async def advance_clock(self, request: web.Request) -> web.Response:
         """Body: {"advance": "+1d"}; answers the handler's result with "now" and "step"."""
         body = await _json_body(request)
@@ -240,6 +245,8 @@ def _person(raw: dict[str, Any]) -> Person:
         [str(r) for r in roles],
         str(raw.get("school", "")),
         str(raw.get("language", "nl")),
+        [str(n) for n in raw.get("role_names", [])],
+        bool(raw.get("starter", False)),
     )
 
 

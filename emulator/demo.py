@@ -11,15 +11,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import Runtime, prepare
+from bot.follow_ups.calendars import school_calendar
+from bot.i18n import make_i18n, role_msgid
 from bot.outbox.capture import Recorder
+from bot.render.text import Translator
 from bot.settings import EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
-from emulator import ClockHandler, EmulatorState, Person, RunningEmulator, parse_step, start_emulator
+from emulator import (
+    ClockHandler,
+    EmulatorState,
+    HeldReader,
+    Person,
+    RunningEmulator,
+    parse_step,
+    start_emulator,
+)
+from flows.calendar import SchoolCalendar
+from flows.calendar.localtime import local_to_utc, local_wall_clock
 from flows.clock import Clock, IdSource, OffsetClock, SystemClock
 from flows.registry import RouteRegistry
 from flows.roles import RoleId
@@ -42,25 +55,9 @@ _PLACES = {
     "smwplus": "SMWplus",
 }
 
-# Demo people are data (like names an admin types into an invite), not UI text: no catalog entry.
+# Demo people are data (like names an admin types into an invite), not UI text: no catalog entry for the
+# first names; the role beside each name is the catalog's, as the bot itself names the role.
 # Each role has a first name per demo school, so every pane on the page has a name of its own.
-_ROLE_LABELS: dict[RoleId, str] = {
-    "leerkracht": "leerkracht",
-    "mentor": "mentor",
-    "ib": "IB-er",
-    "zorgcoordinator": "zorgcoördinator",
-    "directie": "directie",
-    "swv": "SWV-er",
-    "gs": "gezinsspecialist",
-    "smw": "SMW-er",
-    "wijkteam": "wijkteam",
-    "wijkteamleider": "wijkteamleider",
-    "jgc": "gezinscoach",
-    "jv": "jeugdverpleegkundige",
-    "gedragswetenschapper": "gedragswetenschapper",
-    "leerplicht": "leerplicht",
-    "admin": "beheerder",
-}
 _FIRST_NAMES: dict[RoleId, tuple[str, ...]] = {
     "leerkracht": ("Juf Anna", "Meester Bas", "Juf Carmen", "Meester Dirk", "Juf Esra", "Meester Finn"),
     "mentor": ("Meneer Tim", "Mevrouw Lieke", "Meneer Omar", "Mevrouw Iris", "Meneer Joost", "Mevrouw Sara"),
@@ -145,9 +142,33 @@ def _notified(effects: Iterable[Effect]) -> list[RoleId]:
     return [role for e in effects if e.kind == "notify" for role in e.args.get("roles", ())]
 
 
-def demo_display_name(role: RoleId, school_index: int) -> str:
+def demo_display_name(role: RoleId, school_index: int, t: Translator) -> str:
     names = _FIRST_NAMES.get(role, (f"Demo {role}",))
-    return f"{names[school_index % len(names)]} ({_ROLE_LABELS.get(role, role)})"
+    # "onderwijsspecialist (SWV)" inside the name's own brackets reads "onderwijsspecialist SWV".
+    label = t.raw(role_msgid(role)).replace(" (", " ").replace(")", "")
+    return f"{names[school_index % len(names)]} ({label})"
+
+
+def _page_translator() -> Translator:
+    """The page is Dutch: roles are named as the Dutch catalog names them."""
+    return Translator(make_i18n("nl"), "nl")
+
+
+# -- the demo's clock ----------------------------------------------------------------------------------
+SCHOOL_OPENS = time(8, 30)
+SCHOOL_CLOSES = time(17, 0)
+
+
+def demo_start(now: datetime, calendar: SchoolCalendar) -> datetime:
+    """When the demo's clock starts: `now` during school hours on a school day; otherwise 08:30 on the
+    next school day of the school's calendar. Started in the evening or at a weekend, the bot would hold
+    every notification for the quiet hours and the demo would seem to do nothing."""
+    day, at = local_wall_clock(now, calendar.timezone)
+    if calendar.is_school_day(day) and SCHOOL_OPENS <= at < SCHOOL_CLOSES:
+        return now
+    if not (calendar.is_school_day(day) and at < SCHOOL_OPENS):
+        day = calendar.next_school_day(day + timedelta(days=1))
+    return local_to_utc(day, SCHOOL_OPENS, calendar.timezone)
 
 
 def _block(school_id: int) -> range:
@@ -167,6 +188,7 @@ async def seed_demo(
     Idempotent: a second `make run` (on the same data/demo/) finds the schools by name and route and the
     members by (school, role) inside the school's id block, and only adds what a new route file needs.
     """
+    t = _page_translator()
     async with UnitOfWork(sessionmaker) as uow:
         roster: list[Person] = []
         # The index (stable per route) numbers the members; Vlaardingen comes first so the page opens on
@@ -174,8 +196,8 @@ async def seed_demo(
         numbered = sorted(enumerate(registry.current()), key=lambda pair: pair[1].id != FIRST_ROUTE)
         for index, route in numbered:
             school = await _demo_school(uow, route, now)
-            members = await _demo_members(uow, school, route_roles(route), index, now)
-            roster.extend(_person(member, school, uow.members.name(member)) for member in members)
+            members = await _demo_members(uow, school, route_roles(route), index, now, t)
+            roster.extend(_person(member, school, uow.members.name(member), route, t) for member in members)
         await uow.commit()
     return roster
 
@@ -189,7 +211,7 @@ async def _demo_school(uow: UnitOfWork, route: Route, now: datetime) -> School:
 
 
 async def _demo_members(
-    uow: UnitOfWork, school: School, roles: list[RoleId], school_index: int, now: datetime
+    uow: UnitOfWork, school: School, roles: list[RoleId], school_index: int, now: datetime, t: Translator
 ) -> list[Member]:
     block = _block(school.id)
     # Only members in the school's demo block count: a real IB-er someone invited to the demo
@@ -201,7 +223,7 @@ async def _demo_members(
             continue
         member = await uow.members.add(
             telegram_user_id=await _free_id(uow, block, block.start + position),
-            display_name=demo_display_name(role, school_index),
+            display_name=demo_display_name(role, school_index, t),
             language="nl",
             now=now,
         )
@@ -219,10 +241,18 @@ async def _free_id(uow: UnitOfWork, block: range, wanted: int) -> int:
     raise RuntimeError(f"no free demo user id left in {block.start}..{block.stop - 1}")
 
 
-def _person(member: Member, school: School, name: str) -> Person:
+def _person(member: Member, school: School, name: str, route: Route, t: Translator) -> Person:
     assert member.telegram_user_id is not None  # demo members are registered by construction
     roles = [r.role for r in member.roles if r.school_id == school.id]
-    return Person(member.telegram_user_id, name, roles, school.name, member.language)
+    return Person(
+        member.telegram_user_id,
+        name,
+        roles,
+        school.name,
+        member.language,
+        role_names=[t.raw(role_msgid(role, school.naming)) for role in roles],
+        starter=any(role in route.start.roles for role in roles),
+    )
 
 
 # -- wiring the page to the bot -----------------------------------------------------------------------
@@ -243,6 +273,28 @@ def clock_handler(runtime: Runtime, clock: OffsetClock) -> ClockHandler:
         return {"fired": fired}
 
     return advance
+
+
+def held_reader(runtime: Runtime, clock: OffsetClock) -> HeldReader:
+    """What the bot holds back for quiet hours, for the page's "wacht tot 07:30" marks."""
+
+    async def held() -> list[dict[str, Any]]:
+        async with UnitOfWork(runtime.sessionmaker) as uow:
+            rows = await uow.outbox.waiting(clock.now())
+            out = []
+            for row in rows:
+                member = await uow.members.get(row.member_id)
+                if member is not None and member.telegram_user_id is not None:
+                    out.append(
+                        {
+                            "to_user_id": member.telegram_user_id,
+                            "channel": row.channel,
+                            "due_at": row.due_at.isoformat(),
+                        }
+                    )
+        return out
+
+    return held
 
 
 @dataclass
@@ -281,7 +333,13 @@ async def start_demo(
             api_base=emulator.base_url,
             record_external=demo_capture(state),
         )
-        roster = await seed_demo(runtime.sessionmaker, runtime.route_engine.routes, clock.now())
+        registry = runtime.route_engine.routes
+        # Outside school hours, start on the next school morning (on the calendar of the route the page
+        # opens on). The clock only moves forward: this is an advance like the page's buttons.
+        first = registry.latest(FIRST_ROUTE)
+        calendar = school_calendar(first.region, settings.timezone)
+        clock.advance(demo_start(clock.now(), calendar) - clock.now())
+        roster = await seed_demo(runtime.sessionmaker, registry, clock.now())
     except BaseException:
         if runtime is not None:
             await runtime.close()
@@ -290,6 +348,7 @@ async def start_demo(
     state.set_roster(roster)
     state.set_clock_handler(clock_handler(runtime, clock))
     state.set_clock_reader(clock.now)
+    state.set_held_reader(held_reader(runtime, clock))
     _log_demo(emulator.base_url, roster, settings.database_url)
     return Demo(runtime, emulator, clock, roster)
 

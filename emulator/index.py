@@ -31,6 +31,7 @@ Control API (JSON):
   GET  {base}/control/external  POST {{"channel": "email", "to_user_id": 1, "address": "a@b.nl",
                                       "subject": "...", "text": "..."}}
   GET  {base}/control/clock     POST {{"advance": "+1d"}}  (+30m, +2h, +1w; 501 without a clock handler)
+  GET  {base}/control/held      what the bot holds back for quiet hours (to_user_id, channel, due_at)
 
 Open {base}/ in a browser for a chat pane per demo member.
 """

@@ -102,6 +102,10 @@ class Person:
     roles: list[str]
     school: str
     language: str = "nl"
+    # How the page names the roles ("intern begeleider"), in the school's words; empty: the role ids.
+    role_names: list[str] = field(default_factory=list)
+    # May start a case (the page's empty pane suggests /signaal rather than /mijn).
+    starter: bool = False
 
 
 @dataclass(frozen=True)

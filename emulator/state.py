@@ -13,7 +13,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.clock import ClockHandler, ClockNotWired, ClockReader, parse_step
+from emulator.clock import ClockHandler, ClockNotWired, ClockReader, HeldReader, parse_step
 from emulator.faults import FaultInjector, FaultPlan, Stats
 from emulator.history import ChatLog
 from emulator.models import (
@@ -64,6 +64,7 @@ class EmulatorState:
         self._roster: list[Person] = []
         self._clock_handler: ClockHandler | None = None
         self._clock_reader: ClockReader | None = None
+        self._held_reader: HeldReader | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -262,6 +263,13 @@ class EmulatorState:
     def set_clock_reader(self, reader: ClockReader | None) -> None:
         """Where the page reads the emulated time; without one, the emulator's own `now`."""
         self._clock_reader = reader
+
+    def set_held_reader(self, reader: HeldReader | None) -> None:
+        """Where the page learns which messages the bot holds back (quiet hours) and until when."""
+        self._held_reader = reader
+
+    async def held(self) -> list[dict[str, Any]]:
+        return [] if self._held_reader is None else list(await self._held_reader())
 
     def clock_now(self) -> datetime:
         return (self._clock_reader or self._now)()

@@ -12,19 +12,21 @@ import sqlite3
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.follow_ups.calendars import school_calendar
 from bot.outbox.capture import CaptureSender
 from bot.runner import StartupError, run_polling
 from bot.settings import TELEGRAM_API_DEFAULT, Settings
 from emulator import EmulatorState, start_emulator
-from emulator.demo import DEMO_USER_BASE, demo_settings, route_roles, seed_demo, start_demo
+from emulator.demo import DEMO_USER_BASE, demo_settings, demo_start, route_roles, seed_demo, start_demo
 from flows.clock import FrozenClock
 from flows.registry import builtin_registry
 from storage.db import create_engine, make_sessionmaker
@@ -320,3 +322,49 @@ def _wait_for(read: Callable[[], Any], seconds: float = 60) -> Any:
             assert value, f"nothing after {seconds} s"
             return value
         time.sleep(0.2)
+
+
+# -- the demo clock starts on a school morning ---------------------------------------------------------
+_AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def _local(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=_AMS).astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("started", "starts"),
+    [
+        # During school hours on a school day: the real time.
+        (_local(2026, 11, 24, 10, 15), _local(2026, 11, 24, 10, 15)),
+        # Early on a school day: that morning at 08:30.
+        (_local(2026, 11, 24, 6, 0), _local(2026, 11, 24, 8, 30)),
+        # In the evening (the 23:21): the next school morning.
+        (_local(2026, 11, 24, 23, 21), _local(2026, 11, 25, 8, 30)),
+        # Friday evening and the weekend: Monday.
+        (_local(2026, 11, 27, 19, 0), _local(2026, 11, 30, 8, 30)),
+        (_local(2026, 11, 29, 12, 0), _local(2026, 11, 30, 8, 30)),
+        # In the kerstvakantie (Vlaardingen, regio zuid): the first school day after it.
+        (_local(2026, 12, 23, 11, 0), _local(2027, 1, 4, 8, 30)),
+    ],
+)
+def test_the_demo_clock_starts_on_a_school_morning(started: datetime, starts: datetime) -> None:
+    calendar = school_calendar("vlaardingen", "Europe/Amsterdam")
+    assert demo_start(started, calendar) == starts
+
+
+async def test_a_demo_started_in_the_evening_opens_at_half_past_eight(
+    database_url: str, tmp_path: Path
+) -> None:
+    demo = await start_demo(
+        _settings(database_url, tmp_path, None), base_clock=FrozenClock(_local(2026, 11, 24, 23, 21))
+    )
+    try:
+        assert demo.clock.now() == _local(2026, 11, 25, 8, 30)
+        assert demo.emulator.state.clock_now() == demo.clock.now()
+        ib = next(p for p in demo.roster if p.school == "Demo Vlaardingen (PO)" and "ib" in p.roles)
+        assert ib.role_names == ["intern begeleider"] and not ib.starter
+        juf = next(p for p in demo.roster if p.school == "Demo Vlaardingen (PO)" and "leerkracht" in p.roles)
+        assert juf.starter
+    finally:
+        await demo.close()

@@ -132,3 +132,21 @@ async def test_start_without_code_welcomes_a_member_again(settings: Settings, cl
         [text] = h.received(INEKE)
         assert text.startswith("Welkom terug, Ineke. Dit kun je doen:")
         assert "/signaal" in text
+
+
+async def test_a_member_added_without_a_code_is_welcomed_not_welcomed_back(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    # The demo (and an admin) add members directly: their first /start is a first welcome (issue 15.9).
+    async with BotHarness(settings, clock=clock) as h:
+        school_id = await h.add_school()
+        async with h.uow() as uow:
+            member = await uow.members.add(
+                telegram_user_id=PIETER, display_name="Pieter", language="nl", now=clock.now()
+            )
+            await uow.members.add_roles(member, school_id, ["ib"])
+            await uow.commit()
+        await h.send(PIETER, "/start")
+        [text] = h.received(PIETER)
+        assert text.startswith("Welkom bij Zorgroute, Pieter! Dit kun je doen:")
+        assert "terug" not in text

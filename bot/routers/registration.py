@@ -72,7 +72,11 @@ def build_router() -> Router:
     async def start_again(
         message: Message, member: Member, uow: UnitOfWork, route_engine: RouteEngine, t: Translator
     ) -> None:
-        text = t("start.welcome_back", name=uow.members.name(member))
+        # "Welkom terug" only for whom the bot welcomed before (they joined with a code); a member an
+        # admin or the demo added, saying /start for the first time, is welcomed, not welcomed back.
+        again = await uow.invites.redeemed_by(member.id)
+        name = uow.members.name(member)
+        text = t("start.welcome_back", name=name) if again else t("start.welcome_first", name=name)
         await message.answer(text + "\n\n" + await member_commands(uow, route_engine, t, member))
 
     return router

@@ -15,7 +15,10 @@ const STRINGS = {
   clockAdvanced: (now, fired) =>
     `Klok staat op ${now}.` + (fired === undefined ? "" : ` ${fired} herinnering(en) verstuurd.`),
   languageNote:
-    "Iedereen ziet de bot in de eigen taal (nl of en, per persoon hieronder). Deze pagina zelf is Nederlands.",
+    "Iedereen ziet de bot in de eigen taal (Nederlands of Engels, per persoon hieronder). Deze pagina zelf is Nederlands.",
+  heldNote:
+    "Stille uren: wat de bot na 18:00, vóór 07:30 of in het weekend stuurt, wacht tot de stille uren voorbij zijn " +
+    "(de chat zegt dan tot wanneer). Spoel vooruit met de klok.",
   live: "Live verbonden",
   offline: "Verbinding weg — opnieuw verbinden…",
   schools: "Demoscholen",
@@ -30,18 +33,22 @@ const STRINGS = {
   fromMe: (name) => `${name}:`,
   edited: "bewerkt",
   keyboardLabel: "Knoppen bij dit bericht",
-  language: (lang) => `taal: ${lang}`,
+  language: { en: "spreekt Engels" }, // Dutch, the default, goes without saying
+  hintStarter: "Probeer /signaal om een zorg over een leerling te melden, of /help voor alles wat je kunt.",
+  hintOther: "Hier komen meldingen binnen. Probeer /mijn voor wat er op je wacht, of /help.",
+  held: (count, until) => `${count === 1 ? "1 bericht wacht" : `${count} berichten wachten`} tot ${until} (stille uren)`,
   document: (name) => `Bijlage: ${name}`,
   openFullSize: (name) => `${name} op ware grootte openen`,
   pictureOf: (name) => `Afbeelding: ${name}`,
   photo: "Foto",
-  outboxTitle: "Outbox: e-mail & WhatsApp",
+  outboxTitle: "Verstuurd per e-mail en WhatsApp",
   outboxLabel: "Outbox: wat per e-mail en WhatsApp zou zijn verstuurd",
   outboxEmpty: "Nog niets verstuurd per e-mail of WhatsApp.",
   outboxBadge: (n) => `${n} via e-mail/WhatsApp`,
-  channel: { email: "E-mail", whatsapp: "WhatsApp" },
-  to: "Aan:",
+  channel: { email: "E-mail", whatsapp: "WhatsApp-bericht" },
+  cardTitle: (channel, who) => `${channel} aan ${who}`,
   subject: "Onderwerp:",
+  attachment: "Bijlage:",
   failed: (what) => `Mislukt: ${what}`,
 };
 
@@ -151,6 +158,11 @@ const clockFormat = new Intl.DateTimeFormat("nl-NL", {
   timeZone: TIMEZONE,
 });
 
+// "di 07:30": when a held message goes out.
+const heldFormat = new Intl.DateTimeFormat("nl-NL", {
+  weekday: "short", hour: "2-digit", minute: "2-digit", timeZone: TIMEZONE,
+});
+
 // ---------------------------------------------------------------------------------------------
 async function api(method, path, body) {
   const response = await fetch(path, {
@@ -173,13 +185,20 @@ class Pane {
     this.versions = new Map(); // message_id → edits
     this.toastTimer = null;
     const id = person.user_id;
-    const roles = person.roles.length ? person.roles.join(", ") : STRINGS.noRoles;
+    // The roles as the school names them ("intern begeleider"); a roster without names shows the ids.
+    const named = person.role_names && person.role_names.length ? person.role_names : person.roles;
+    const roles = named.length ? named.join(", ") : STRINGS.noRoles;
+    const language = STRINGS.language[person.language];
     this.log = el("div", {
       class: "messages", role: "log", "aria-live": "polite", "aria-label": STRINGS.messagesLabel(person.name),
       tabindex: "0",
     });
     this.toast = el("div", { class: "toast", role: "status", "aria-live": "polite" });
     this.badge = el("span", { class: "badge", hidden: true });
+    // What to try first, until the chat has a message.
+    this.hint = el("p", { class: "hint", text: person.starter ? STRINGS.hintStarter : STRINGS.hintOther });
+    this.held = el("p", { class: "held", "aria-live": "polite", hidden: true });
+    this.log.append(this.hint);
     this.input = el("input", { id: `input-${id}`, type: "text", autocomplete: "off", enterkeyhint: "send" });
     const form = el("form", { class: "composer" },
       el("label", { for: `input-${id}`, class: "sr-only", text: STRINGS.inputLabel(person.name) }),
@@ -197,10 +216,11 @@ class Pane {
     },
       el("header", { class: "pane-head" },
         el("h2", { text: person.name }),
-        el("p", { class: "roles" }, roles, el("span", { class: "lang", text: ` · ${STRINGS.language(person.language)}` })),
+        el("p", { class: "roles", text: roles }),
+        language ? el("p", { class: "lang", text: language }) : null,
         this.badge,
       ),
-      this.log, this.toast, form,
+      this.log, this.held, this.toast, form,
     );
   }
 
@@ -208,8 +228,16 @@ class Pane {
 
   clear() {
     this.versions.clear();
-    this.log.replaceChildren();
+    this.log.replaceChildren(this.hint);
     this.updateBadge();
+  }
+
+  // Messages the bot holds for this person's quiet hours: [{channel, due_at}, ...].
+  showHeld(rows) {
+    this.held.hidden = rows.length === 0;
+    if (!rows.length) return;
+    const first = rows.map((row) => row.due_at).sort()[0];
+    this.held.textContent = STRINGS.held(rows.length, heldFormat.format(new Date(first)));
   }
 
   async send() {
@@ -243,6 +271,7 @@ class Pane {
     const node = this.renderMessage(message);
     const old = this.log.querySelector(`[data-message-id="${message.message_id}"]`);
     if (!old) {
+      this.hint.remove();
       const stick = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 40;
       this.log.append(node);
       if (stick) this.log.scrollTop = this.log.scrollHeight;
@@ -360,27 +389,23 @@ class Outbox {
     if (this.entries.has(entry.delivery_id)) return;
     this.entries.set(entry.delivery_id, entry);
     this.empty.hidden = true;
+    // In plain words: what, to whom, at which address, and the message; the delivery's technical
+    // details (kind, language, template) are the outbox's business, not the demo's.
     const channel = STRINGS.channel[entry.channel] || entry.channel;
-    const who = entry.to_user_id !== null && this.names.has(entry.to_user_id)
-      ? `${this.names.get(entry.to_user_id)} <${entry.address}>` : entry.address;
+    const known = entry.to_user_id !== null && this.names.has(entry.to_user_id);
     const card = el("article", { class: `delivery ${entry.channel}`, "data-delivery-id": entry.delivery_id,
       "data-school": school ?? "" },
-      el("p", { class: "channel" }, el("strong", { text: channel }), " ",
+      el("p", { class: "channel" },
+        el("strong", { text: STRINGS.cardTitle(channel, known ? this.names.get(entry.to_user_id) : entry.address) }), " ",
         el("time", { datetime: entry.at, text: timeFormat.format(new Date(entry.at)) })),
-      el("p", {}, el("span", { class: "label", text: `${STRINGS.to} ` }), who),
+      known && entry.address ? el("p", { class: "address", text: entry.address }) : null,
       entry.subject ? el("p", {}, el("span", { class: "label", text: `${STRINGS.subject} ` }), entry.subject) : null,
       // Plain text on purpose: an e-mail body is shown as what it says, never as markup to run.
       el("p", { class: "text", text: entry.text }),
+      entry.meta && entry.meta.attachment
+        ? el("p", { class: "attachment" }, el("span", { class: "label", text: `${STRINGS.attachment} ` }), String(entry.meta.attachment))
+        : null,
     );
-    const metaKeys = Object.keys(entry.meta || {});
-    if (metaKeys.length) {
-      const list = el("dl", { class: "delivery-meta" });
-      for (const key of metaKeys) {
-        const value = entry.meta[key];
-        list.append(el("dt", { text: key }), el("dd", { text: typeof value === "string" ? value : JSON.stringify(value) }));
-      }
-      card.append(list);
-    }
     this.list.append(card);
     this.list.scrollTop = this.list.scrollHeight;
   }
@@ -396,6 +421,7 @@ class App {
     this.outbox = new Outbox(this.names);
     this.main = $("#panes");
     this.loading = null;
+    this.heldTimer = null;
   }
 
   start() {
@@ -445,6 +471,7 @@ class App {
     }));
     for (const entry of external.external) this.addExternal(entry);
     this.showClock(clock.now, clock.can_advance);
+    await this.refreshHeld();
     document.body.dataset.ready = "yes"; // tests wait on this, not on a delay
   }
 
@@ -515,6 +542,20 @@ class App {
     }
   }
 
+  // Quiet hours: ask the bot what it holds back, after anything that may have queued or released some.
+  async refreshHeld() {
+    const { held } = await api("GET", "/control/held").catch(() => ({ held: [] }));
+    const byUser = new Map();
+    for (const row of held) byUser.set(row.to_user_id, [...(byUser.get(row.to_user_id) || []), row]);
+    for (const pane of this.panes.values()) pane.showHeld(byUser.get(pane.chatId) || []);
+    document.body.dataset.held = String(held.length);
+  }
+
+  heldSoon() {
+    clearTimeout(this.heldTimer);
+    this.heldTimer = setTimeout(() => this.refreshHeld(), 150); // one ask for a burst of messages
+  }
+
   addExternal(entry) {
     const person = this.people.get(entry.to_user_id);
     this.outbox.add(entry, person ? person.school : "");
@@ -530,6 +571,7 @@ class App {
         const message = event.message;
         const chat = this.panes.get(event.chat_id) || (event.chat_id > 0 ? this.paneFor(event.chat_id) : null);
         if (chat) chat.upsert(message);
+        this.heldSoon();
         break;
       }
       case "callback_answer": {
@@ -543,6 +585,7 @@ class App {
       case "clock":
         this.showClock(event.now, true);
         $("#clock-status").textContent = STRINGS.clockAdvanced(clockFormat.format(new Date(event.now)), event.fired);
+        this.refreshHeld();
         break;
       case "roster":
       case "reset":

@@ -52,6 +52,11 @@ class InviteRepository:
         invite.used_by_member_id = member_id
         await self._session.flush()
 
+    async def redeemed_by(self, member_id: int) -> bool:
+        """Whether this member joined with an invite code (and so saw the first welcome)."""
+        query = select(Invite.id).where(Invite.used_by_member_id == member_id).limit(1)
+        return await self._session.scalar(query) is not None
+
     # --- throttling of wrong codes -------------------------------------------------------------
 
     async def prune_attempts(self, *, before: datetime) -> None:

@@ -69,6 +69,15 @@ class OutboxRepository:
             select(OutboxRow.due_at).where(OutboxRow.status == "pending").order_by(OutboxRow.due_at).limit(1)
         )
 
+    async def waiting(self, now: datetime) -> Sequence[OutboxRow]:
+        """Pending rows not yet due (held for quiet hours), soonest first."""
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.due_at > now)
+            .order_by(OutboxRow.due_at, OutboxRow.id)
+        )
+        return list(await self.session.scalars(query))
+
     async def list(self, *, failed_only: bool = False, limit: int = 200) -> Sequence[OutboxRow]:
         query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
         if failed_only:

@@ -58,8 +58,9 @@ async def test_a_press_edits_answers_and_notifies_another_pane(
     state.record_external(
         "whatsapp", BRAM.user_id, "+31612345678", "", "Zorgroute: nieuw signaal Z-0001.", {}
     )
-    await page.outbox.expect_text("Aan: Cas Mulder <cas@swv.example>")
-    await page.outbox.expect_text("overleg.ics")
+    await page.outbox.expect_text("E-mail aan Cas Mulder")
+    await page.outbox.expect_text("cas@swv.example")
+    await page.outbox.expect_text("Bijlage: overleg.ics")
     await page.outbox.expect_text("Zorgroute: nieuw signaal Z-0001.")
     await cas.expect_badge(1)
     await bram.expect_badge(1)

@@ -154,3 +154,45 @@ async def test_browser_gets_the_page_and_curl_the_usage(
             assert resp.status == 200
     async with http.get(f"{emulator.base_url}/", headers={"Accept": "*/*"}) as resp:
         assert "/control/clock" in await resp.text()
+
+
+async def test_control_held_lists_what_the_bot_holds_for_quiet_hours(
+    emulator: RunningEmulator, state: EmulatorState, http: aiohttp.ClientSession
+) -> None:
+    base = emulator.base_url
+    async with http.get(f"{base}/control/held") as resp:
+        assert await resp.json() == {"held": []}  # no bot wired: nothing held
+
+    rows = [{"to_user_id": 102, "channel": "telegram", "due_at": "2026-11-24T06:30:00+00:00"}]
+
+    async def held() -> list[dict[str, object]]:
+        return rows
+
+    state.set_held_reader(held)
+    async with http.get(f"{base}/control/held") as resp:
+        assert await resp.json() == {"held": rows}
+
+
+async def test_the_roster_carries_role_names_and_who_may_start(
+    emulator: RunningEmulator, http: aiohttp.ClientSession
+) -> None:
+    base = emulator.base_url
+    people = [
+        {
+            "user_id": 1,
+            "name": "Anna",
+            "roles": ["leerkracht"],
+            "school": "B",
+            "role_names": ["leerkracht"],
+            "starter": True,
+        },
+        {"user_id": 2, "name": "Mark", "roles": ["ib"], "school": "B", "role_names": ["intern begeleider"]},
+    ]
+    async with http.post(f"{base}/control/roster", json={"people": people}) as resp:
+        assert resp.status == 200
+    async with http.get(f"{base}/control/roster") as resp:
+        body = await resp.json()
+    assert [(p["role_names"], p["starter"]) for p in body["people"]] == [
+        (["leerkracht"], True),
+        (["intern begeleider"], False),
+    ]
