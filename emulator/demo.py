@@ -59,6 +59,7 @@ _ROLE_LABELS: dict[RoleId, str] = {
     "jv": "jeugdverpleegkundige",
     "gedragswetenschapper": "gedragswetenschapper",
     "leerplicht": "leerplicht",
+    "aandachtsfunctionaris": "aandachtsfunctionaris",
     "admin": "beheerder",
 }
 _FIRST_NAMES: dict[RoleId, tuple[str, ...]] = {
@@ -76,6 +77,7 @@ _FIRST_NAMES: dict[RoleId, tuple[str, ...]] = {
     "jv": ("Daan", "Marit", "Rachid", "Esther", "Ties", "Yara"),
     "gedragswetenschapper": ("Eva", "Arjen", "Selin", "Michiel", "Roos", "Tom"),
     "leerplicht": ("Peter", "Saskia", "Jamal", "Linda", "Gijs", "Nicole"),
+    "aandachtsfunctionaris": ("Wilma", "Orhan", "Jolanda", "Vincent", "Nina", "Ali"),
     "admin": ("Beheerder",),
 }
 

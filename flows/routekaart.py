@@ -288,6 +288,7 @@ _PALETTE: dict[str, tuple[str, str]] = {
     "jv": ("#e0f2fe", "#0369a1"),
     "gedragswetenschapper": ("#f1f5f9", "#475569"),
     "leerplicht": ("#f5f5f4", "#57534e"),
+    "aandachtsfunctionaris": ("#fef3c7", "#b45309"),
     "admin": ("#f4f4f5", "#52525b"),
 }
 
