@@ -150,7 +150,8 @@ class RouteEngine:
         if case.status == "draft":
             case = case.with_(status="open")
         target = transition.to
-        case, effect_events = _apply(transition.effects, case, actor, values, now, target or step.id)
+        landing = self._landing(transition.effects, target or step.id)
+        case, effect_events = _apply(transition.effects, case, actor, values, now, landing)
         events.extend(effect_events)
         # The guard looks at the case after this transition's own effects (which may record consent).
         summary = _summarise(step, values)
@@ -175,7 +176,8 @@ class RouteEngine:
         allowed = policy.can_do_action(actor, case, route, action, given.step)
         if not allowed:
             return _refuse(case, actor, allowed)
-        case, events = _apply(action.effects, case, actor, {}, now, action.to or case.step)
+        landing = self._landing(action.effects, action.to or case.step)
+        case, events = _apply(action.effects, case, actor, {}, now, landing)
         role = next(iter(sorted(actor.roles & route.expand(action.roles))), None)
         if role is not None:
             case = parts.join(case, actor.member_id, role, now, case.step)
@@ -198,7 +200,13 @@ class RouteEngine:
         if follow_up is None:
             return Result(case, ())
         case, events = _apply(
-            follow_up.effects, case, None, {}, now, follow_up.to or case.step, actions=follow_up.actions
+            follow_up.effects,
+            case,
+            None,
+            {},
+            now,
+            self._landing(follow_up.effects, follow_up.to or case.step),
+            actions=follow_up.actions,
         )
         # A reminder names its follow-up, so the edge can offer to postpone it and to open the step.
         events = [replace(e, follow_up=follow_up.id) if isinstance(e, ev.Notify) else e for e in events]
@@ -214,6 +222,12 @@ class RouteEngine:
         return Result(case, tuple(out))
 
     # -- moving, between steps and between routes ------------------------------------------------
+    def _landing(self, effects: tuple[Effect, ...], target: str) -> str:
+        """The step the case lands on (what a notification's "open" button names): `target`, or the entry
+        step of the sub-route `effects` hand the case to."""
+        handover = _handover(effects)
+        return self.routes.latest(handover["route"]).entry_step if handover else target
+
     def _move(
         self,
         route: Route,
