@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from bot.i18n import make_i18n
+from bot.render.case_view import render_case
+from bot.render.text import Translator
 from flows import inputs as inp
 from flows import policy
 from flows.case import Case, RouteFrame
@@ -104,3 +107,14 @@ async def test_storage_keeps_the_route_the_case_returns_to(database_url: str) ->
     assert loaded is not None
     assert (loaded.route_id, loaded.route_version, loaded.step) == ("meldcode", 1, "mc_besluit")
     assert loaded.stack == (RouteFrame("vlaardingen", 1, "gs_resultaat"),)
+
+
+def test_the_teachers_case_view_shows_the_meldcode_is_followed_and_by_whom_not_the_weighing() -> None:
+    case, scenario = _case_after("mc_besluit")
+    t = Translator(make_i18n("nl"), "nl")
+    text, _ = render_case(t, _route(case), case, scenario.actors["juf"], "De Regenboog")
+    assert "naar de Meldcode" in text  # the hand-over, on the timeline
+    assert "Stap 4: wegen" in text and "aandachtsfunctionaris" in text  # that it is followed, and by whom
+    assert "ernstig" not in text and "Blauwe" not in text  # not the weighing, not what was recorded
+    ib_text, _ = render_case(t, _route(case), case, scenario.actors["ib"], "De Regenboog")
+    assert "ernstig" in ib_text  # the IB-er reads the weighing
