@@ -26,6 +26,7 @@ ROLE_NAMES: dict[RoleId, Msg] = {
     "jv": N_("role.jv"),
     "gedragswetenschapper": N_("role.gedragswetenschapper"),
     "leerplicht": N_("role.leerplicht"),
+    "aandachtsfunctionaris": N_("role.aandachtsfunctionaris"),
     "admin": N_("role.admin"),
 }
 

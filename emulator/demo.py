@@ -73,6 +73,7 @@ _FIRST_NAMES: dict[RoleId, tuple[str, ...]] = {
     "jv": ("Daan", "Marit", "Rachid", "Esther", "Ties", "Yara"),
     "gedragswetenschapper": ("Eva", "Arjen", "Selin", "Michiel", "Roos", "Tom"),
     "leerplicht": ("Peter", "Saskia", "Jamal", "Linda", "Gijs", "Nicole"),
+    "aandachtsfunctionaris": ("Wilma", "Orhan", "Jolanda", "Vincent", "Nina", "Ali"),
     "admin": ("Beheerder",),
 }
 

@@ -52,6 +52,16 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class RouteFrame:
+    """A calling route a case will return to: the case went into a sub-route (the Meldcode) from this
+    route, pinned at this version, and comes back at `return_to` when the sub-route closes."""
+
+    route_id: str
+    route_version: int
+    return_to: str
+
+
+@dataclass(frozen=True)
 class Case:
     ref: str
     school_id: int
@@ -76,6 +86,9 @@ class Case:
     outcome: str | None = None
     step_entered_at: datetime | None = None
     timeline: tuple[TimelineEntry, ...] = ()
+    # The routes this case was handed over from, innermost last; `route_id`/`route_version` are the route it
+    # is in now. Empty for a case in the route it started in.
+    stack: tuple[RouteFrame, ...] = ()
 
     def with_(self, **changes: Any) -> Case:
         return replace(self, **changes)

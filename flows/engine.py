@@ -15,7 +15,7 @@ from flows import events as ev
 from flows import inputs as inp
 from flows import participants as parts
 from flows import policy
-from flows.case import Case, Consent, Draft, Pupil, TimelineEntry
+from flows.case import Case, Consent, Draft, Pupil, RouteFrame, TimelineEntry
 from flows.msgids import N_, Msg
 from flows.policy import Actor, Decision
 from flows.registry import RouteRegistry
@@ -150,7 +150,8 @@ class RouteEngine:
         if case.status == "draft":
             case = case.with_(status="open")
         target = transition.to
-        case, effect_events = _apply(transition.effects, case, actor, values, now, target or step.id)
+        landing = self._landing(transition.effects, target or step.id)
+        case, effect_events = _apply(transition.effects, case, actor, values, now, landing)
         events.extend(effect_events)
         # The guard looks at the case after this transition's own effects (which may record consent).
         summary = _summarise(step, values)
@@ -163,8 +164,8 @@ class RouteEngine:
         entry = TimelineEntry(now, actor.member_id, role, step.id, "submitted", summary, target)
         case = case.with_(timeline=(*case.timeline, entry), drafts=_drop_draft(case, actor.member_id))
         events.append(ev.Say(actor.member_id, N_("engine.submitted"), {"step": step.title, "ref": case.ref}))
-        if target is not None and case.is_open:
-            case, move_events = _enter(route, case, actor, target, now)
+        if case.is_open and (target is not None or _handover(transition.effects)):
+            case, move_events = self._move(route, case, actor, target or step.id, transition.effects, now)
             events.extend(move_events)
         return Result(case, tuple(events))
 
@@ -175,7 +176,8 @@ class RouteEngine:
         allowed = policy.can_do_action(actor, case, route, action, given.step)
         if not allowed:
             return _refuse(case, actor, allowed)
-        case, events = _apply(action.effects, case, actor, {}, now, action.to or case.step)
+        landing = self._landing(action.effects, action.to or case.step)
+        case, events = _apply(action.effects, case, actor, {}, now, landing)
         role = next(iter(sorted(actor.roles & route.expand(action.roles))), None)
         if role is not None:
             case = parts.join(case, actor.member_id, role, now, case.step)
@@ -185,8 +187,9 @@ class RouteEngine:
         out.append(
             ev.Say(actor.member_id, N_("engine.action_done"), {"action": action.label, "ref": case.ref})
         )
-        if action.to is not None and action.to != case.step and case.is_open:
-            case, move_events = _enter(route, case, actor, action.to, now)
+        handover = _handover(action.effects)
+        if case.is_open and (handover or (action.to is not None and action.to != case.step)):
+            case, move_events = self._move(route, case, actor, action.to or case.step, action.effects, now)
             out.extend(move_events)
         return Result(case, tuple(out))
 
@@ -197,17 +200,82 @@ class RouteEngine:
         if follow_up is None:
             return Result(case, ())
         case, events = _apply(
-            follow_up.effects, case, None, {}, now, follow_up.to or case.step, actions=follow_up.actions
+            follow_up.effects,
+            case,
+            None,
+            {},
+            now,
+            self._landing(follow_up.effects, follow_up.to or case.step),
+            actions=follow_up.actions,
         )
         # A reminder names its follow-up, so the edge can offer to postpone it and to open the step.
         events = [replace(e, follow_up=follow_up.id) if isinstance(e, ev.Notify) else e for e in events]
         entry = TimelineEntry(now, None, None, case.step, f"follow_up:{follow_up.id}", {}, follow_up.to)
         case = case.with_(timeline=(*case.timeline, entry))
         out = list(events)
-        if follow_up.to is not None and follow_up.to != case.step and case.is_open:
-            case, move_events = _enter(route, case, None, follow_up.to, now)
+        handover = _handover(follow_up.effects)
+        if case.is_open and (handover or (follow_up.to is not None and follow_up.to != case.step)):
+            case, move_events = self._move(
+                route, case, None, follow_up.to or case.step, follow_up.effects, now
+            )
             out.extend(move_events)
         return Result(case, tuple(out))
+
+    # -- moving, between steps and between routes ------------------------------------------------
+    def _landing(self, effects: tuple[Effect, ...], target: str) -> str:
+        """The step the case lands on (what a notification's "open" button names): `target`, or the entry
+        step of the sub-route `effects` hand the case to."""
+        handover = _handover(effects)
+        return self.routes.latest(handover["route"]).entry_step if handover else target
+
+    def _move(
+        self,
+        route: Route,
+        case: Case,
+        actor: Actor | None,
+        target: str,
+        effects: tuple[Effect, ...],
+        now: datetime,
+    ) -> tuple[Case, list[ev.Event]]:
+        """Enter `target`; or, when `effects` hand the case to a sub-route (`enter_route`), that route's
+        entry step, remembering where to come back. A sub-route's terminal step does not close the case:
+        it returns the case to the calling route's `return_to` step (like a RapidPro subflow's exit)."""
+        events: list[ev.Event] = []
+        handover = _handover(effects)
+        if handover is not None:
+            sub = self.routes.latest(handover["route"])
+            frame = RouteFrame(route.id, route.version, handover["return_to"])
+            member = actor.member_id if actor else None
+            summary = {"route": f"{sub.id}@{sub.version}", "return_to": frame.return_to}
+            entry = TimelineEntry(
+                now, member, None, case.step, f"enter_route:{sub.id}", summary, sub.entry_step
+            )
+            case = case.with_(
+                route_id=sub.id,
+                route_version=sub.version,
+                stack=(*case.stack, frame),
+                timeline=(*case.timeline, entry),
+            )
+            events.append(ev.RouteEntered(case.ref, sub.id, sub.version, route.id))
+            route, target = sub, sub.entry_step
+        case, entered = _enter(route, case, actor, target, now)
+        events.extend(entered)
+        if route.step(target).terminal and case.stack and case.is_open:
+            frame = case.stack[-1]
+            caller = self.routes.get(frame.route_id, frame.route_version)
+            entry = TimelineEntry(
+                now, None, None, target, f"returned:{route.id}", {"outcome": target}, frame.return_to
+            )
+            case = case.with_(
+                route_id=caller.id,
+                route_version=caller.version,
+                stack=case.stack[:-1],
+                timeline=(*case.timeline, entry),
+            )
+            events.append(ev.RouteReturned(case.ref, route.id, target, caller.id))
+            case, back = self._move(caller, case, actor, frame.return_to, (), now)
+            events.extend(back)
+        return case, events
 
     def _discard(self, case: Case, actor: Actor, now: datetime) -> Result:
         if actor.member_id not in case.drafts:
@@ -342,6 +410,11 @@ def _members(value: Any) -> list[int]:
     return [int(v) for v in value] if isinstance(value, list) else [int(value)]
 
 
+def _handover(effects: tuple[Effect, ...]) -> dict[str, str] | None:
+    """The `enter_route` among `effects`, if any: {route, return_to}."""
+    return next((e.args for e in effects if e.kind == "enter_route"), None)
+
+
 def _holds(cond: Condition, values: dict[str, Any], case: Case) -> bool:
     for field_id, accepted in cond.equals:
         value = values.get(field_id)
@@ -434,7 +507,9 @@ def _enter(
     events.append(ev.StepEntered(case.ref, step_id, previous))
     case, on_enter = _apply(step.on_enter, case, actor, {}, now, step_id)
     events.extend(on_enter)
-    if step.terminal and case.is_open:
+    if step.terminal and case.stack:
+        pass  # a sub-route's end: the caller (RouteEngine._move) returns the case to the calling route
+    elif step.terminal and case.is_open:
         case = case.with_(status="closed", outcome=case.outcome or step_id)
         events.append(ev.CaseClosed(case.ref, case.outcome or step_id))
     elif case.is_open:

@@ -109,6 +109,37 @@ class CaseClosed:
     outcome: str
 
 
+@dataclass(frozen=True)
+class RouteEntered:
+    """The case went from `from_route` into the sub-route `route` (pinned at `version`): the edge keeps that
+    route version's definition with the case, as it does for the route a case starts in."""
+
+    case_ref: str
+    route: str
+    version: int
+    from_route: str
+
+
+@dataclass(frozen=True)
+class RouteReturned:
+    """The sub-route `route` closed with `outcome` and the case is back in `to_route`."""
+
+    case_ref: str
+    route: str
+    outcome: str
+    to_route: str
+
+
 Event = (
-    Prompt | Summary | Say | Refused | Notify | ScheduleFollowUp | CancelFollowUps | StepEntered | CaseClosed
+    Prompt
+    | Summary
+    | Say
+    | Refused
+    | Notify
+    | ScheduleFollowUp
+    | CancelFollowUps
+    | StepEntered
+    | CaseClosed
+    | RouteEntered
+    | RouteReturned
 )

@@ -52,10 +52,12 @@ def _dangling_references(route: Route) -> Iterator[tuple[str, str]]:
     """(where, problem) for every step, field and action the route names but does not have, and for steps
     no case can reach: a case must never walk into a dead end."""
     yield from _steps(route, "start.step", [route.start.step])
+    yield from _steps(route, "entry", [route.entry])
     for step in route.steps.values():
         yield from _step_references(route, step)
     for action in route.actions.values():
         yield from _steps(route, f"actions.{action.id}.to", [action.to])
+        yield from _steps(route, f"actions.{action.id}.enter_route.return_to", _returns(action.effects))
         yield from _steps(route, f"actions.{action.id}.steps", action.steps)
     unreachable = sorted(set(route.steps) - _reachable(route))
     if unreachable:
@@ -71,6 +73,7 @@ def _step_references(route: Route, step: Step) -> Iterator[tuple[str, str]]:
     fields = [f.id for f in step.fields]
     for i, t in enumerate(step.transitions):
         yield from _steps(route, f"{where}.transitions[{i}].to", [t.to])
+        yield from _steps(route, f"{where}.transitions[{i}].enter_route.return_to", _returns(t.effects))
         for fid, _ in t.when.equals:
             if fid not in fields:
                 yield f"{where}.transitions[{i}].when", f"unknown field {fid!r} of this step"
@@ -118,9 +121,15 @@ def _date_field(route: Route, where: str, step_id: str, field_id: str) -> Iterat
         yield where, f"{step_id}.{field_id} is not a date field"
 
 
+def _returns(effects: Iterable[Effect]) -> list[str]:
+    """The steps a sub-route hands the case back to."""
+    return [e.args["return_to"] for e in effects if e.kind == "enter_route"]
+
+
 def _reachable(route: Route) -> set[str]:
     seen: set[str] = set()
-    todo = [route.start.step, *(a.to for a in route.actions.values() if a.to)]
+    todo = [route.entry_step, route.start.step, *(a.to for a in route.actions.values() if a.to)]
+    todo.extend(_returns(e for a in route.actions.values() for e in a.effects))
     while todo:
         sid = todo.pop()
         if sid in seen or sid not in route.steps:
@@ -129,6 +138,7 @@ def _reachable(route: Route) -> set[str]:
         step = route.steps[sid]
         todo.extend(t.to for t in step.transitions if t.to)
         todo.extend(f.to for f in step.follow_ups if f.to)
+        todo.extend(_returns(e for t in step.transitions for e in t.effects))
     return seen
 
 

@@ -123,10 +123,14 @@ def can_read(actor: Actor, case: Case, route: Route, step_id: str) -> bool:
     if not can_view(actor, case, route):
         return False
     step = route.steps.get(step_id)
-    if route.visibility is None or step is None:
+    if route.visibility is None:
         return True
     if any(e.member_id == actor.member_id and e.step == step_id for e in case.timeline):
         return True
+    if step is None:
+        # Another route's step: a sub-route the case went through (the Meldcode's weighing, read back in
+        # the calling route) or the route it came from. This route's groups say nothing about it.
+        return False
     if _waits_on(actor, case, route):  # whom the open step waits on reads what they need to act on it
         return True
     if case.status == "draft":  # only its creator sees a draft

@@ -7,6 +7,7 @@ RoleId = str
 ROLES: frozenset[RoleId] = frozenset(
     {
         "leerkracht",
+        "aandachtsfunctionaris",  # the Meldcode's colleague who knows (several schools may share one)
         "mentor",
         "ib",
         "zorgcoordinator",

@@ -36,6 +36,7 @@ EFFECT_KINDS: frozenset[str] = frozenset(
         "close",  # outcome id
         "say",  # msgid, a message to the actor
         "count",  # counter name: increments case.counters[name]
+        "enter_route",  # {route: id, return_to: step}: hand the case to a sub-route and come back
     }
 )
 
@@ -205,6 +206,7 @@ class Route:
     settings: dict[str, Any] = field(default_factory=dict)
     milestones: tuple[Milestone, ...] = ()
     visibility: Visibility | None = None  # None: the old rule (the school's VOT); every shipped route has one
+    entry: str | None = None  # where a case handed over by another route begins (None: the start step)
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]
@@ -215,6 +217,10 @@ class Route:
         for role in roles:
             out.update(self.synonyms.get(role, ()))
         return frozenset(out)
+
+    @property
+    def entry_step(self) -> str:
+        return self.entry or self.start.step
 
     @property
     def key(self) -> tuple[str, int]:

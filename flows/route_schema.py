@@ -207,6 +207,21 @@ class AssignActor(_Effect):
     assign_actor: Role = Field(description="the acting member holds this role's part of the case from now on")
 
 
+class EnterRouteArgs(FileModel):
+    """Hand the case to another route (a sub-route, e.g. the Meldcode) at its `entry` step; when that route
+    closes, the case comes back to this route's `return_to` step. The transition's own `to` is not taken."""
+
+    route: Id
+    return_to: StepId
+
+
+class EnterRoute(_Effect):
+    enter_route: EnterRouteArgs
+
+    def build(self) -> r.Effect:
+        return r.Effect("enter_route", self.enter_route.model_dump())
+
+
 def _effect_kind(value: Any) -> str | None:
     return next(iter(value)) if isinstance(value, dict) and len(value) == 1 else None
 
@@ -221,7 +236,8 @@ EffectSpec = Annotated[
     | Annotated[AssignActor, Tag("assign_actor")]
     | Annotated[Close, Tag("close")]
     | Annotated[Say, Tag("say")]
-    | Annotated[Count, Tag("count")],
+    | Annotated[Count, Tag("count")]
+    | Annotated[EnterRoute, Tag("enter_route")],
     Discriminator(_effect_kind, custom_error_type="effect", custom_error_message=EFFECT_PROBLEM),
 ]
 
@@ -466,6 +482,9 @@ class RouteFile(FileModel):
     synonyms: dict[Role, Roles] = Field(default_factory=dict)
     vot: Roles = ()
     start: Start
+    entry: StepId | None = Field(
+        None, description="where a case another route hands over begins (default: the start step)"
+    )
     steps: dict[StepId, StepSpec]
     actions: dict[Id, ActionSpec] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)
@@ -500,6 +519,7 @@ class RouteFile(FileModel):
             synonyms={role: others for role, others in self.synonyms.items()},
             vot=self.vot,
             start=self.start.build(),
+            entry=self.entry,
             steps={sid: step.build(sid) for sid, step in self.steps.items()},
             actions={aid: action.build(aid) for aid, action in self.actions.items()},
             settings=dict(self.settings),

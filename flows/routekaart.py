@@ -44,6 +44,8 @@ MSGIDS = (
     N_("routekaart.legend_step"),
     N_("routekaart.not"),
     N_("routekaart.otherwise"),
+    N_("routekaart.route.meldcode"),
+    N_("routekaart.via_route"),
     N_("routekaart.title"),
     N_("routekaart.with_consent"),
 )
@@ -147,6 +149,12 @@ def _transition_edges(step: Step, labels: Labels) -> list[Edge]:
             if t.requires_consent:
                 consent = labels("routekaart.with_consent")
                 text = f"{text} ({consent})" if text else consent
+            for handover in (e.args for e in t.effects if e.kind == "enter_route"):
+                # The hand-over to a sub-route: the arrow leads where the case comes back, via that route.
+                via = labels("routekaart.via_route").format(
+                    route=labels(f"routekaart.route.{handover['route']}")
+                )
+                text = f"{text} → {via}" if text else via
             if text and text not in parts:
                 parts.append(text)
         edges.append(Edge(step.id, target, " / ".join(parts), "transition"))
@@ -288,6 +296,7 @@ _PALETTE: dict[str, tuple[str, str]] = {
     "jv": ("#e0f2fe", "#0369a1"),
     "gedragswetenschapper": ("#f1f5f9", "#475569"),
     "leerplicht": ("#f5f5f4", "#57534e"),
+    "aandachtsfunctionaris": ("#fef3c7", "#b45309"),
     "admin": ("#f4f4f5", "#52525b"),
 }
 

@@ -28,6 +28,11 @@ def case_snapshot(case: Case) -> dict[str, Any]:
         ),
         "counters": dict(sorted(case.counters.items())),
         "outcome": case.outcome,
+        **(
+            {"stack": [f"{f.route_id}@{f.route_version}>{f.return_to}" for f in case.stack]}
+            if case.stack
+            else {}
+        ),
         "data": case.data,
         "timeline": [
             {

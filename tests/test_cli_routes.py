@@ -26,7 +26,11 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def test_routes_list_names_every_shipped_route(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["routes", "list", "--json"]) == 0
     listed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
-    assert sorted(listed) == ROUTES == ["mvs_po", "rotterdam_po", "rotterdam_vo", "smwplus", "vlaardingen"]
+    assert (
+        sorted(listed)
+        == ROUTES
+        == ["meldcode", "mvs_po", "rotterdam_po", "rotterdam_vo", "smwplus", "vlaardingen"]
+    )
     assert listed["rotterdam_vo"] == {
         "id": "rotterdam_vo",
         "version": 1,

@@ -144,6 +144,10 @@ def _action_label(t: Translator, route: Route, action: str) -> str:
         return t.raw(route.actions[action[7:]].label)
     if action.startswith("follow_up:"):
         return t("case.entry_follow_up")
+    if action.startswith("enter_route:"):  # into a sub-route (the Meldcode), and back
+        return t("case.entry_enter_route")
+    if action.startswith("returned:"):
+        return t("case.entry_returned")
     return t.param(ENTRIES.get(action, action))
 
 

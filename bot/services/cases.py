@@ -166,6 +166,11 @@ class CaseService:
 
     async def _persist(self, actor_id: int | None, before: Case | None, result: Result) -> Case:
         now = self.clock.now()
+        for entered in (e for e in result.events if isinstance(e, ev.RouteEntered)):
+            # A sub-route (the Meldcode) is pinned like the route a case starts in: keep its definition.
+            definition = self.route_engine.routes.definition(entered.route, entered.version)
+            if definition is not None:
+                await self.uow.cases.remember_route(entered.route, entered.version, definition, now)
         known = len(before.timeline) if before is not None else 0
         appended = result.case.timeline[known:]
         saved = await self.uow.cases.save(result.case, now, appended)

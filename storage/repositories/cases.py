@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
+from flows.case import Case, Consent, Draft, Priority, Pupil, RouteFrame, Status, TimelineEntry
 from flows.participants import Participant
 from storage.cipher import Cipher, PlainCipher
 from storage.inserts import insert_new
@@ -345,6 +345,10 @@ class CaseRepository:
             counters={k: int(v) for k, v in state.get("counters", {}).items()},
             participants=participants,
             outcome=state.get("outcome"),
+            stack=tuple(
+                RouteFrame(f["route_id"], int(f["route_version"]), f["return_to"])
+                for f in state.get("stack", [])
+            ),
             step_entered_at=row.step_entered_at,
             timeline=timeline,
         )
@@ -361,6 +365,8 @@ def _state(case: Case) -> dict[str, Any]:
         "assigned": case.assigned,
         "regiehouder": case.regiehouder,
         "outcome": case.outcome,
+        # The routes a sub-route (the Meldcode) returns the case to: routing state, no content.
+        **({"stack": [asdict(f) for f in case.stack]} if case.stack else {}),
     }
 
 

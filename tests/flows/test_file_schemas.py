@@ -110,15 +110,17 @@ BROKEN = [
     pytest.param(
         ("- set_priority: first", "- raise_priority: first"),
         "steps.signaal.transitions[0].effects[0]",
-        "an effect is a mapping with one key, one of: assign_actor, assign_regiehouder, close, count, flag, "
-        "notify, record_consent, say, set_priority, unflag, got {'raise_priority': 'first'}",
+        "an effect is a mapping with one key, one of: assign_actor, assign_regiehouder, close, count, "
+        "enter_route, flag, notify, record_consent, say, set_priority, unflag, "
+        "got {'raise_priority': 'first'}",
         id="unknown effect",
     ),
     pytest.param(
         ("actors: [ib]", "actors: [ib, conciërge]"),
         "steps.ib_beoordeling.actors[1]",
-        "unknown role 'conciërge'; known roles: admin, directie, gedragswetenschapper, gs, ib, jgc, jv, "
-        "leerkracht, leerplicht, mentor, smw, swv, wijkteam, wijkteamleider, zorgcoordinator",
+        "unknown role 'conciërge'; known roles: aandachtsfunctionaris, admin, directie, "
+        "gedragswetenschapper, gs, ib, jgc, jv, leerkracht, leerplicht, mentor, smw, swv, wijkteam, "
+        "wijkteamleider, zorgcoordinator",
         id="unknown role",
     ),
     pytest.param(

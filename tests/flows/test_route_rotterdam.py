@@ -224,7 +224,7 @@ def test_the_coach_can_send_the_document_back_for_questions(route_engine: RouteE
 def test_safety_first(route_engine: RouteEngine) -> None:
     r = signal(route_engine, PO, safety="ja")
     assert r.case.priority == "first" and "safety" in r.case.flags
-    assert "rotterdam.say.meldcode" in said(r)
+    assert "common.say.safety" in said(r)
     urgent = [e for e in r.events if isinstance(e, ev.Notify) and e.urgent]
     assert urgent and set(urgent[0].roles) == {"smw", "ib", "directie"}
 

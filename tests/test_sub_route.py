@@ -1,0 +1,120 @@
+"""A route hands a case to another route and takes it back (the Meldcode as a sub-route): who may see and
+read what on the way, and that storage keeps the routes the case returns to. The engine's events and the
+final case are the golden scenario tests/golden/engine/vlaardingen/meldcode_and_back.yaml; these tests
+stop that scenario at its moments and ask the access policy, and save the case half-way."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from bot.i18n import make_i18n
+from bot.render.case_view import render_case
+from bot.render.text import Translator
+from flows import inputs as inp
+from flows import policy
+from flows.case import Case, RouteFrame
+from flows.engine import Result, RouteEngine
+from flows.registry import builtin_registry
+from flows.route import Route
+from storage.db import create_engine, make_sessionmaker
+from storage.uow import UnitOfWork
+from tests.golden.engine_runner import Scenario, _moment, input_from_data
+
+SCENARIO = Path(__file__).parent / "golden" / "engine" / "vlaardingen" / "meldcode_and_back.yaml"
+REGISTRY = builtin_registry()
+
+
+def _case_after(call_text: str) -> tuple[Case, Scenario]:
+    """The case right after the first call whose input mentions `call_text` (e.g. a step id)."""
+    scenario = Scenario.load(SCENARIO)
+    engine = RouteEngine(REGISTRY)
+    case: Case | None = None
+    for call in scenario.calls:
+        actor = scenario.actors.get(call.get("who", ""))
+        if "start" in call:
+            assert actor is not None
+            started = engine.start(call["start"], actor, ref=call["ref"], now=_moment(call["at"]))
+            assert isinstance(started, Result)
+            case = started.case
+            continue
+        assert case is not None
+        given = input_from_data(call["input"])
+        case = engine.advance(case, actor, given, _moment(call["at"])).case
+        if call_text in str(call["input"]):
+            return case, scenario
+    raise AssertionError(f"no call mentions {call_text!r}")
+
+
+def _route(case: Case) -> Route:
+    return REGISTRY.get(case.route_id, case.route_version)
+
+
+def test_in_the_meldcode_the_teacher_sees_that_it_is_followed_not_the_weighing() -> None:
+    case, scenario = _case_after("mc_besluit")  # the IB-er opened the decision: weighing recorded
+    actors = scenario.actors
+    route = _route(case)
+    assert (case.route_id, case.stack) == ("meldcode", (RouteFrame("vlaardingen", 1, "gs_resultaat"),))
+    juf, gs, af, ib = actors["juf"], actors["gs"], actors["af"], actors["ib"]
+    # The teacher who signalled: the status view (step, who acts), never the signals or the weighing.
+    assert policy.can_view(juf, case, route)
+    assert not policy.can_read(juf, case, route, "mc_wegen")
+    assert not policy.can_read(juf, case, route, "mc_signalen")
+    # The aandachtsfunctionaris and the IB-er read the Meldcode's records.
+    assert all(policy.can_read(a, case, route, "mc_wegen") for a in (af, ib))
+    # The GS holds the family contact in Vlaardingen (assigned): like the teacher, the status only;
+    # and the Vlaardingen steps wait (nobody acts on them while the Meldcode runs).
+    assert policy.can_view(gs, case, route)
+    assert not policy.can_read(gs, case, route, "mc_wegen")
+    assert not policy.can_act(gs, case, route, "gs_resultaat")
+    # While in the Meldcode, the calling route's answers are not read through the Meldcode's rules.
+    assert not policy.can_read(af, case, route, "gs_check")
+
+
+def test_back_in_the_calling_route_the_meldcode_records_stay_closed() -> None:
+    case, scenario = _case_after("'value': 'hulp'")  # Veilig Thuis's decision chosen, not yet confirmed
+    engine = RouteEngine(REGISTRY)
+    af, gs, juf = scenario.actors["af"], scenario.actors["gs"], scenario.actors["juf"]
+    back = engine.advance(
+        case, af, inp.Confirm("mc_vt_reactie"), case.step_entered_at or case.created_at
+    ).case
+    route = _route(back)
+    assert (back.route_id, back.step, back.stack, back.status) == ("vlaardingen", "gs_resultaat", (), "open")
+    assert policy.can_act(gs, back, route, "gs_resultaat")
+    # Vlaardingen's groups say nothing about the Meldcode's steps: only who wrote them reads them there.
+    assert not policy.can_read(gs, back, route, "mc_wegen")
+    assert not policy.can_read(juf, back, route, "mc_besluit")
+    assert policy.can_read(af, back, route, "mc_wegen")
+    # The Meldcode's recorded answers and its steps on the timeline stay with the case (its history).
+    assert "mc_besluit" in back.data and any(e.action == "returned:meldcode" for e in back.timeline)
+
+
+async def test_storage_keeps_the_route_the_case_returns_to(database_url: str) -> None:
+    case, _ = _case_after("mc_besluit")
+    engine = create_engine(database_url)
+    async with UnitOfWork(make_sessionmaker(engine)) as uow:
+        school = await uow.schools.add(name="School", kind="po", route_id="vlaardingen", now=case.created_at)
+        member = await uow.members.add(
+            telegram_user_id=None, display_name="M", language="nl", now=case.created_at
+        )
+        await uow.session.flush()
+        mine = replace(case, school_id=school.id, created_by=member.id, participants=(), timeline=())
+        await uow.cases.save(mine, case.created_at, ())
+        await uow.commit()
+    async with UnitOfWork(make_sessionmaker(engine)) as uow:
+        loaded = await uow.cases.get(case.ref)
+    await engine.dispose()
+    assert loaded is not None
+    assert (loaded.route_id, loaded.route_version, loaded.step) == ("meldcode", 1, "mc_besluit")
+    assert loaded.stack == (RouteFrame("vlaardingen", 1, "gs_resultaat"),)
+
+
+def test_the_teachers_case_view_shows_the_meldcode_is_followed_and_by_whom_not_the_weighing() -> None:
+    case, scenario = _case_after("mc_besluit")
+    t = Translator(make_i18n("nl"), "nl")
+    text, _ = render_case(t, _route(case), case, scenario.actors["juf"], "De Regenboog")
+    assert "naar de Meldcode" in text  # the hand-over, on the timeline
+    assert "Stap 4: wegen" in text and "aandachtsfunctionaris" in text  # that it is followed, and by whom
+    assert "ernstig" not in text and "Blauwe" not in text  # not the weighing, not what was recorded
+    ib_text, _ = render_case(t, _route(case), case, scenario.actors["ib"], "De Regenboog")
+    assert "ernstig" in ib_text  # the IB-er reads the weighing
