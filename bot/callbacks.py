@@ -139,6 +139,14 @@ class CaseCb(CallbackData, prefix="z"):
     ref: str
 
 
+class CasePageCb(CallbackData, prefix="zp"):
+    """A page of a case: `part` "c" the case (header and what was recorded), "t" its timeline."""
+
+    ref: str
+    part: str = "c"
+    page: int = 0
+
+
 class SchoolCb(CallbackData, prefix="s"):
     """Pick the school to start a signal at (members with the role at several schools)."""
 

@@ -67,6 +67,9 @@ class Case:
     pupil: Pupil | None = None
     flags: frozenset[str] = frozenset()
     data: dict[str, dict[str, Any]] = field(default_factory=dict)  # step id -> submitted values
+    # A step submitted again (another contact attempt) keeps what was recorded before: step id -> the
+    # earlier submissions, oldest first. `data` holds the newest, which the route's conditions read.
+    earlier: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
     drafts: dict[int, Draft] = field(default_factory=dict)  # member id -> draft of the current step
     consent: Consent | None = None
     regiehouder: RoleId | None = None

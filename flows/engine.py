@@ -141,7 +141,7 @@ class RouteEngine:
         transition = _choose(step.transitions, values, case)
         before = case
         events: list[ev.Event] = []
-        case = case.with_(data={**case.data, step.id: values})
+        case = case.with_(data={**case.data, step.id: values}, earlier=_keep_earlier(case, step.id))
         pupil = next((values[f.id] for f in step.fields if f.kind == "pupil" and f.id in values), None)
         if pupil is not None:
             case = case.with_(
@@ -232,6 +232,13 @@ def _refuse(case: Case, actor: Actor, decision: Decision) -> Result:
 
 def _drop_draft(case: Case, member_id: int) -> dict[int, Draft]:
     return {m: d for m, d in case.drafts.items() if m != member_id}
+
+
+def _keep_earlier(case: Case, step_id: str) -> dict[str, tuple[dict[str, Any], ...]]:
+    """The earlier submissions of `step_id` once it is submitted again: an attempt is history, never lost."""
+    if step_id not in case.data:
+        return case.earlier
+    return {**case.earlier, step_id: (*case.earlier.get(step_id, ()), case.data[step_id])}
 
 
 def _local_today(case: Case, now: datetime) -> date:

@@ -9,6 +9,8 @@ from flows.case import Case
 
 
 def case_snapshot(case: Case) -> dict[str, Any]:
+    # Earlier submissions only where a step was submitted again (keeps the other snapshots as they were).
+    earlier = {"earlier": {k: list(v) for k, v in sorted(case.earlier.items())}} if case.earlier else {}
     return {
         "ref": case.ref,
         "route": f"{case.route_id}@{case.route_version}",
@@ -29,6 +31,7 @@ def case_snapshot(case: Case) -> dict[str, Any]:
         "counters": dict(sorted(case.counters.items())),
         "outcome": case.outcome,
         "data": case.data,
+        **earlier,
         "timeline": [
             {
                 "at": e.at.isoformat(),

@@ -327,6 +327,7 @@ class CaseRepository:
             pupil=pupil,
             flags=frozenset(state.get("flags", [])),
             data=content.get("data", {}),
+            earlier={k: tuple(v) for k, v in content.get("earlier", {}).items()},
             drafts={
                 int(m): Draft(d["step"], d.get("values", {}), d.get("pending"))
                 for m, d in content.get("drafts", {}).items()
@@ -367,6 +368,7 @@ def _state(case: Case) -> dict[str, Any]:
 def _content(case: Case) -> dict[str, Any]:
     return {
         "data": case.data,
+        "earlier": {k: list(v) for k, v in case.earlier.items()},
         "drafts": {
             str(m): {"step": d.step, "values": d.values, "pending": d.pending} for m, d in case.drafts.items()
         },
