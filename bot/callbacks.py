@@ -22,6 +22,7 @@ class FormOp(StrEnum):
     TOGGLE = "t"
     DONE = "d"
     DATE = "v"
+    EARLIER = "e"
     PUPIL = "p"
     MEMBER = "m"
     MEMBER_TOGGLE = "n"
@@ -68,6 +69,13 @@ class FormDate(FormPress, prefix="f"):
 
     op: Literal[FormOp.DATE] = FormOp.DATE
     day: str
+
+
+class FormEarlier(FormPress, prefix="f"):
+    """A past date field's "Eerder": ask to type the day, with examples (the engine is not involved)."""
+
+    op: Literal[FormOp.EARLIER] = FormOp.EARLIER
+    v: Literal[""] = ""
 
 
 class FormPupil(FormPress, prefix="f"):

@@ -280,7 +280,7 @@ def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetim
                 parsed = date.fromisoformat(given.value)
             except ValueError as exc:
                 raise ValueProblem(N_("input.date_invalid")) from exc
-            return check_date(parsed, _local_today(case, now)).isoformat(), True
+            return check_date(parsed, _local_today(case, now), field.tense).isoformat(), True
         raise ValueProblem(N_("input.use_buttons"))
     if isinstance(given, inp.Answer):
         text = given.text.strip()
@@ -293,7 +293,7 @@ def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetim
                 raise ValueProblem(N_("input.too_long"), max=field.max_length, length=len(text))
             return text, True
         if field.kind == "date":
-            return parse_date(text, _local_today(case, now)).isoformat(), True
+            return parse_date(text, _local_today(case, now), field.tense).isoformat(), True
         if field.kind == "pupil":
             return parse_pupil(text), True
     raise ValueProblem(N_("input.use_buttons"))
@@ -501,6 +501,7 @@ def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) ->
         max_length=field.max_length if field.kind == "text" else 0,
         roles=field.roles,
         multiple=field.multiple,
+        tense=field.tense,
     )
 
 

@@ -20,6 +20,7 @@ from flows.participants import Assign, Grant, Reason, Visibility
 from flows.roles import RoleId
 
 # `member`: a member of the school holding one of the field's roles (flows/participation_schema.py).
+Tense = Literal["past", "future"]
 FieldKind = Literal["choice", "multi", "text", "date", "pupil", "member"]
 FIELD_KINDS: frozenset[str] = frozenset({"choice", "multi", "text", "date", "pupil", "member"})
 
@@ -79,9 +80,7 @@ class Field:
     roles: tuple[RoleId, ...] = ()
     multiple: bool = False
     assign: Reason | None = None
-
-    def __post_init__(self) -> None:
-        _as_msg(self, "prompt")
+    tense: Tense | None = None  # a date field: refuses days on the other side of today
 
     def __post_init__(self) -> None:
         _as_msg(self, "prompt")
@@ -146,9 +145,6 @@ class Step:
     # one of its reasons (leerkracht: [signalled] — not any colleague; jgc: [coach] — not every coach).
     acted_by: dict[RoleId, tuple[Reason, ...]] = field(default_factory=dict)
     assign: tuple[Assign, ...] = ()  # who takes part in the case when the step is submitted
-
-    def __post_init__(self) -> None:
-        _as_msg(self, "title")
 
     def __post_init__(self) -> None:
         _as_msg(self, "title")
