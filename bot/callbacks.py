@@ -155,6 +155,30 @@ class CasePageCb(CallbackData, prefix="zp"):
     page: int = 0
 
 
+class CorrectCb(CallbackData, prefix="zc"):
+    """Add a correction to the member's own confirmed step `step`: pick the field first."""
+
+    ref: str
+    step: str
+
+
+class CorrectFieldCb(CallbackData, prefix="zf"):
+    """Correct `field` of `step`: a choice field shows its options, others are typed."""
+
+    ref: str
+    step: str
+    field: str
+
+
+class CorrectOptionCb(CallbackData, prefix="zo"):
+    """The corrected answer of a choice field: option #`option` (checked again by the engine)."""
+
+    ref: str
+    step: str
+    field: str
+    option: int
+
+
 class SchoolCb(CallbackData, prefix="s"):
     """Pick the school to start a signal at (members with the role at several schools)."""
 

@@ -15,7 +15,7 @@ from flows import events as ev
 from flows import inputs as inp
 from flows import participants as parts
 from flows import policy
-from flows.case import Case, Consent, Draft, Pupil, TimelineEntry
+from flows.case import Case, Consent, Correction, Draft, Pupil, TimelineEntry
 from flows.msgids import N_, Msg
 from flows.policy import Actor, Decision
 from flows.registry import RouteRegistry
@@ -75,6 +75,8 @@ class RouteEngine:
             return self._action(route, case, actor, given, now)
         if isinstance(given, inp.Discard):
             return self._discard(case, actor, now)
+        if isinstance(given, inp.Correct):
+            return self._correct(route, case, actor, given, now)
         if isinstance(given, inp.Open):
             allowed = policy.can_act(actor, case, route, given.step)
             if not allowed:
@@ -190,6 +192,30 @@ class RouteEngine:
             out.extend(move_events)
         return Result(case, tuple(out))
 
+    def _correct(self, route: Route, case: Case, actor: Actor, given: inp.Correct, now: datetime) -> Result:
+        """Add a correction to a confirmed answer of the actor's own step: appended, and on the timeline."""
+        allowed = policy.can_correct(actor, case, route, given.step)
+        if not allowed:
+            return _refuse(case, actor, allowed)
+        step = route.step(given.step)
+        field = step.field(given.field)
+        if field is None:
+            return _refuse(case, actor, policy.STALE)
+        try:
+            value = _corrected(field, given.value, case, now)
+        except ValueProblem as problem:
+            return Result(case, (ev.Refused(actor.member_id, problem.message, dict(problem.params)),))
+        attempt = len(case.earlier.get(step.id, ()))
+        correction = Correction(step.id, field.id, value, actor.member_id, now, attempt)
+        role = _acting_role(route, step, actor)
+        entry = TimelineEntry(
+            now, actor.member_id, role, step.id, "corrected", _summarise(step, {field.id: value})
+        )
+        case = case.with_(corrections=(*case.corrections, correction), timeline=(*case.timeline, entry))
+        return Result(
+            case, (ev.Say(actor.member_id, N_("engine.corrected"), {"step": step.title, "ref": case.ref}),)
+        )
+
     def _timeout(self, route: Route, case: Case, given: inp.Timeout, now: datetime) -> Result:
         if timeout_is_void(case.status, case.step, given.step):
             return Result(case, ())
@@ -297,6 +323,25 @@ def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetim
         if field.kind == "pupil":
             return parse_pupil(text), True
     raise ValueProblem(N_("input.use_buttons"))
+
+
+def _corrected(field: Field, typed: str, case: Case, now: datetime) -> Any:
+    """A correction's value: free text (as long as the field allows), a date (on the field's side of
+    today), or one of a choice field's options. Other kinds are not corrected afterwards."""
+    text = typed.strip()
+    if field.kind == "choice":
+        if text not in {o.value for o in field.options}:
+            raise ValueProblem(N_("input.use_buttons"))
+        return text
+    if field.kind not in ("text", "date"):
+        raise ValueProblem(N_("input.not_correctable"))
+    if not text:
+        raise ValueProblem(N_("input.required"))
+    if field.kind == "date":
+        return parse_date(text, _local_today(case, now), field.tense).isoformat()
+    if len(text) > field.max_length:
+        raise ValueProblem(N_("input.too_long"), max=field.max_length, length=len(text))
+    return text
 
 
 def _take_member(field: Field, current: Any, given: inp.Input) -> tuple[Any, bool]:

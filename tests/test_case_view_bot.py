@@ -77,3 +77,31 @@ async def test_the_ib_er_sees_who_signalled_and_the_timeline_behind_a_button(
         assert "<b>Tijdlijn</b>" in h.last(IB) and "Juf Jansen (leerkracht): Signaal" in h.last(IB)
         await h.press(IB, "Terug naar de zaak")
         assert "<b>Vastgelegd</b>" in h.last(IB)
+
+
+async def test_the_teacher_adds_a_correction_after_confirming_and_it_shows_beside_her_note(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        ref = await _to_the_consent_date(h)
+        await h.send(IB, f"/zaak {ref}")
+        assert not any(b.startswith("Corrigeer: Signaal") for b in h.buttons(IB))  # not her answers
+
+        await h.send(JUF, f"/zaak {ref}")
+        await h.press(JUF, "Corrigeer: Signaal van de leerkracht")
+        await h.press(JUF, "Wil je het kort toelichten?")
+        assert "Typ de correctie" in h.last(JUF)
+        before = await h.row_counts()
+        await h.send(JUF, "Daan de Vries komt vaak moe op school")  # a name: nothing kept, type again
+        assert "[PERSOON]" in h.last(JUF) and "Daan" not in h.last(JUF)
+        assert await h.row_counts() == before
+        await h.send(JUF, "Komt vaak moe op school, vooral op maandag")
+        assert "Correctie toegevoegd" in h.last(JUF)
+
+        await h.send(IB, f"/zaak {ref}")
+        view = h.last(IB)
+        # The original stays; the correction is beside it, with who and when, and on the timeline.
+        assert "Komt vaak moe op school\n   ↳ correctie van Juf Jansen" in view
+        assert "vooral op maandag" in view
+        await h.press(IB, next(b for b in h.buttons(IB) if b.startswith("Tijdlijn tonen")))
+        assert "Juf Jansen (leerkracht): Signaal van de leerkracht (correctie)" in h.last(IB)

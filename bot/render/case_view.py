@@ -14,12 +14,12 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ActionCb, CaseCb, CasePageCb, OpenCb
+from bot.callbacks import ActionCb, CaseCb, CasePageCb, CorrectCb, CorrectFieldCb, CorrectOptionCb, OpenCb
 from bot.i18n import N_, role_msgid
 from bot.render.form import Rendered, header
 from bot.render.text import Translator
 from flows.case import Case, TimelineEntry
-from flows.policy import Actor, can_act, can_do_action, can_read
+from flows.policy import Actor, can_act, can_correct, can_do_action, can_read
 from flows.route import Field, Route
 
 MESSAGE_LIMIT = 4000  # Telegram messages stop at 4096 characters
@@ -37,7 +37,11 @@ CONSENT = {
 }
 PRIORITY = {"normal": N_("case.priority_normal"), "first": N_("case.priority_first")}
 FLAGS = {"safety": N_("case.flag_safety"), "non_responsive": N_("case.flag_non_responsive")}
-ENTRIES = {"submitted": N_("case.entry_submitted"), "cancelled": N_("case.entry_cancelled")}
+ENTRIES = {
+    "submitted": N_("case.entry_submitted"),
+    "cancelled": N_("case.entry_cancelled"),
+    "corrected": N_("case.entry_corrected"),
+}
 
 
 @dataclass(frozen=True)
@@ -114,8 +118,10 @@ def _holders(t: Translator, route: Route, case: Case, context: CaseContext) -> s
 
 def _who(t: Translator, role: str | None, member: int | None, context: CaseContext) -> str:
     """'Jan Jansen (intern begeleider)': a member with the role they acted in; the role alone if unknown."""
-    shown = t.raw(role_msgid(role, context.naming)) if role else t("case.system")
     name = context.names.get(member) if member is not None else None
+    if role is None:
+        return html.escape(name) if name else t("case.system")
+    shown = t.raw(role_msgid(role, context.naming))
     return f"{html.escape(name)} ({shown})" if name else shown
 
 
@@ -126,31 +132,34 @@ def _timeline_line(t: Translator, route: Route, entry: TimelineEntry, context: C
     return f"• {t.datetime(entry.at)} — {who}: {what} ({action})"
 
 
-def _submissions(case: Case, route: Route) -> list[tuple[str, dict[str, Any], TimelineEntry | None]]:
-    """Every submission of every step, in the case's course: (step, values, its timeline entry). A step
-    submitted again (another contact attempt) gives one item per attempt, the earlier ones kept."""
+def _submissions(case: Case, route: Route) -> list[tuple[str, int, dict[str, Any], TimelineEntry | None]]:
+    """Every submission of every step, in the case's course: (step, attempt, values, its timeline entry).
+    A step submitted again (another contact attempt) gives one item per attempt, the earlier ones kept."""
     pending = {sid: [*case.earlier.get(sid, ()), values] for sid, values in case.data.items()}
     entries: dict[str, list[TimelineEntry]] = {}
     for e in case.timeline:
         if e.action == "submitted":
             entries.setdefault(e.step, []).append(e)
-    out: list[tuple[int, int, str, dict[str, Any], TimelineEntry | None]] = []
+    out: list[tuple[int, int, str, int, dict[str, Any], TimelineEntry | None]] = []
     order = {sid: n for n, sid in enumerate(route.steps)}
     for sid, submitted in pending.items():
         # Match from the newest: a case from before attempts were kept has more entries than submissions.
         found = entries.get(sid, [])[-len(submitted) :]
         matched: list[TimelineEntry | None] = [None] * (len(submitted) - len(found)) + list(found)
-        for values, entry in zip(submitted, matched, strict=True):
+        for attempt, (values, entry) in enumerate(zip(submitted, matched, strict=True)):
             seq = case.timeline.index(entry) if entry is not None else len(case.timeline) + order.get(sid, 0)
-            out.append((seq, order.get(sid, 0), sid, values, entry))
-    return [(sid, values, entry) for _, _, sid, values, entry in sorted(out, key=lambda x: x[:2])]
+            out.append((seq, order.get(sid, 0), sid, attempt, values, entry))
+    return [
+        (sid, attempt, values, entry)
+        for _, _, sid, attempt, values, entry in sorted(out, key=lambda x: x[:2])
+    ]
 
 
 def _recorded_blocks(
     t: Translator, route: Route, case: Case, readable: Callable[[str], bool], context: CaseContext
 ) -> list[str]:
     blocks = []
-    for sid, values, entry in _submissions(case, route):
+    for sid, attempt, values, entry in _submissions(case, route):
         step = route.steps.get(sid)
         if step is None or not readable(sid):
             continue
@@ -160,9 +169,15 @@ def _recorded_blocks(
         lines = [title]
         for f in step.fields:
             value: Any = values.get(f.id)
-            if value in (None, [], ""):
+            # Corrections added after confirming, beside the answer (never over it), oldest first.
+            corrected = [c for c in case.corrections if (c.step, c.field, c.attempt) == (sid, f.id, attempt)]
+            if value in (None, [], "") and not corrected:
                 continue
-            lines.append(f"• <i>{html.escape(field_label(t, f))}</i> {_shown(t, f, value, context.names)}")
+            shown = "—" if value in (None, [], "") else _shown(t, f, value, context.names)
+            lines.append(f"• <i>{html.escape(field_label(t, f))}</i> {shown}")
+            for c in corrected:
+                by = t("case.correction", who=_who(t, None, c.by_member, context), on=t.date(c.at.date()))
+                lines.append(f"   ↳ {by} {_shown(t, f, c.value, context.names)}")
         if len(lines) > 1:
             blocks.append("\n".join(lines))
     return blocks
@@ -278,6 +293,9 @@ def _buttons(
                     callback_data=ActionCb(ref=case.ref, step=case.step, action=action.id).pack(),
                 )
             )
+    for sid in correctable_steps(route, case, actor):  # the member's own confirmed steps, while open
+        title = t("case.correct", step=route.step(sid).title)
+        kb.row(InlineKeyboardButton(text=title, callback_data=CorrectCb(ref=case.ref, step=sid).pack()))
     if more is not None:
         kb.row(more)
     if case.timeline:
@@ -285,6 +303,39 @@ def _buttons(
         kb.row(InlineKeyboardButton(text=timeline, callback_data=CasePageCb(ref=case.ref, part="t").pack()))
     kb.row(InlineKeyboardButton(text=t("case.refresh"), callback_data=CaseCb(ref=case.ref).pack()))
     return kb.as_markup()
+
+
+CORRECTABLE = ("text", "date", "choice")
+
+
+def correctable_steps(route: Route, case: Case, actor: Actor) -> list[str]:
+    """The steps `actor` may add a correction to (flows/policy.py) that have a field to correct."""
+    return [
+        sid
+        for sid, step in route.steps.items()
+        if sid in case.data
+        and any(f.kind in CORRECTABLE for f in step.fields)
+        and can_correct(actor, case, route, sid)
+    ]
+
+
+def render_correct_fields(t: Translator, route: Route, case: Case, step_id: str) -> Rendered:
+    """Which answer of the step to correct: one button per field that can be corrected."""
+    step = route.step(step_id)
+    kb = InlineKeyboardBuilder()
+    for f in step.fields:
+        if f.kind in CORRECTABLE:
+            data = CorrectFieldCb(ref=case.ref, step=step_id, field=f.id).pack()
+            kb.row(InlineKeyboardButton(text=field_label(t, f)[:60], callback_data=data))
+    return header(t, case, step.title) + t("correct.which"), kb.as_markup()
+
+
+def render_correct_options(t: Translator, route: Route, case: Case, step_id: str, f: Field) -> Rendered:
+    kb = InlineKeyboardBuilder()
+    for i, option in enumerate(f.options):
+        data = CorrectOptionCb(ref=case.ref, step=step_id, field=f.id, option=i).pack()
+        kb.row(InlineKeyboardButton(text=t.raw(option.label), callback_data=data))
+    return header(t, case, route.step(step_id).title) + html.escape(field_label(t, f)), kb.as_markup()
 
 
 def case_button(case: Case, t: Translator, route: Route) -> InlineKeyboardButton:
