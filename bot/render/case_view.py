@@ -293,9 +293,15 @@ def _buttons(
                     callback_data=ActionCb(ref=case.ref, step=case.step, action=action.id).pack(),
                 )
             )
-    for sid in correctable_steps(route, case, actor):  # the member's own confirmed steps, while open
-        title = t("case.correct", step=route.step(sid).title)
-        kb.row(InlineKeyboardButton(text=title, callback_data=CorrectCb(ref=case.ref, step=sid).pack()))
+    own = correctable_steps(route, case, actor)  # the member's own confirmed steps, while open
+    if own:
+        # One button, whatever the number of steps: with one step it opens that step's answers.
+        step = own[0] if len(own) == 1 else ""
+        kb.row(
+            InlineKeyboardButton(
+                text=t("case.correct"), callback_data=CorrectCb(ref=case.ref, step=step).pack()
+            )
+        )
     if more is not None:
         kb.row(more)
     if case.timeline:
@@ -317,6 +323,15 @@ def correctable_steps(route: Route, case: Case, actor: Actor) -> list[str]:
         and any(f.kind in CORRECTABLE for f in step.fields)
         and can_correct(actor, case, route, sid)
     ]
+
+
+def render_correct_steps(t: Translator, route: Route, case: Case, steps: list[str]) -> Rendered:
+    """Which of the member's own steps to correct."""
+    kb = InlineKeyboardBuilder()
+    for sid in steps:
+        data = CorrectCb(ref=case.ref, step=sid).pack()
+        kb.row(InlineKeyboardButton(text=t.raw(route.step(sid).title)[:60], callback_data=data))
+    return header(t, case) + t("correct.which_step"), kb.as_markup()
 
 
 def render_correct_fields(t: Translator, route: Route, case: Case, step_id: str) -> Rendered:

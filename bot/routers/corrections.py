@@ -16,6 +16,7 @@ from bot.render.case_view import (
     field_label,
     render_correct_fields,
     render_correct_options,
+    render_correct_steps,
 )
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
@@ -62,6 +63,16 @@ def build_router() -> Router:
     async def which_field(
         query: CallbackQuery, callback_data: CorrectCb, member: Member, reader: CaseReader, t: Translator
     ) -> None:
+        if not callback_data.step:  # several own steps: which one first
+            seen = await reader.one(member, callback_data.ref)
+            steps = [] if isinstance(seen, str) else correctable_steps(seen.route, seen.case, seen.actor)
+            if isinstance(seen, str) or not steps or not isinstance(query.message, Message):
+                await query.answer(t("fallback.stale_button"), show_alert=True)
+                return
+            await query.answer()
+            text, keyboard = render_correct_steps(t, seen.route, seen.case, steps)
+            await query.message.answer(text, reply_markup=keyboard)
+            return
         own = await _own_field(query, reader, member, t, callback_data.ref, callback_data.step)
         if own is not None and isinstance(query.message, Message):
             await query.answer()
