@@ -22,6 +22,7 @@ class FormOp(StrEnum):
     TOGGLE = "t"
     DONE = "d"
     DATE = "v"
+    EARLIER = "e"
     PUPIL = "p"
     MEMBER = "m"
     MEMBER_TOGGLE = "n"
@@ -68,6 +69,13 @@ class FormDate(FormPress, prefix="f"):
 
     op: Literal[FormOp.DATE] = FormOp.DATE
     day: str
+
+
+class FormEarlier(FormPress, prefix="f"):
+    """A past date field's "Eerder": ask to type the day, with examples (the engine is not involved)."""
+
+    op: Literal[FormOp.EARLIER] = FormOp.EARLIER
+    v: Literal[""] = ""
 
 
 class FormPupil(FormPress, prefix="f"):
@@ -137,6 +145,38 @@ class CaseCb(CallbackData, prefix="z"):
     """Show a case (summary and timeline)."""
 
     ref: str
+
+
+class CasePageCb(CallbackData, prefix="zp"):
+    """A page of a case: `part` "c" the case (header and what was recorded), "t" its timeline."""
+
+    ref: str
+    part: str = "c"
+    page: int = 0
+
+
+class CorrectCb(CallbackData, prefix="zc"):
+    """Add a correction to the member's own confirmed step `step`: pick the field first."""
+
+    ref: str
+    step: str
+
+
+class CorrectFieldCb(CallbackData, prefix="zf"):
+    """Correct `field` of `step`: a choice field shows its options, others are typed."""
+
+    ref: str
+    step: str
+    field: str
+
+
+class CorrectOptionCb(CallbackData, prefix="zo"):
+    """The corrected answer of a choice field: option #`option` (checked again by the engine)."""
+
+    ref: str
+    step: str
+    field: str
+    option: int
 
 
 class SchoolCb(CallbackData, prefix="s"):

@@ -17,6 +17,12 @@ class CaseForm(StatesGroup):
     names = State()
 
 
+class Correction(StatesGroup):
+    """A correction after confirming waits to be typed; data: {"ref", "step", "field"} (ids only)."""
+
+    typing = State()
+
+
 class VotPlan(StatesGroup):
     """/vot plan. Data: {"school"}, then "date", "start", "minutes", "agenda" as they are answered."""
 

@@ -41,6 +41,19 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """An answer corrected after the step was confirmed: added beside what was recorded, never over it.
+    `attempt` is the submission it corrects (0 the first; a step submitted again has more)."""
+
+    step: str
+    field: str
+    value: Any
+    by_member: int
+    at: datetime
+    attempt: int = 0
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
     member_id: int | None  # None: the system (a follow-up)
@@ -77,6 +90,10 @@ class Case:
     pupil: Pupil | None = None
     flags: frozenset[str] = frozenset()
     data: dict[str, dict[str, Any]] = field(default_factory=dict)  # step id -> submitted values
+    # A step submitted again (another contact attempt) keeps what was recorded before: step id -> the
+    # earlier submissions, oldest first. `data` holds the newest, which the route's conditions read.
+    earlier: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
+    corrections: tuple[Correction, ...] = ()  # appended after confirming, in order
     drafts: dict[int, Draft] = field(default_factory=dict)  # member id -> draft of the current step
     consent: Consent | None = None
     regiehouder: RoleId | None = None

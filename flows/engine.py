@@ -15,7 +15,7 @@ from flows import events as ev
 from flows import inputs as inp
 from flows import participants as parts
 from flows import policy
-from flows.case import Case, Consent, Draft, Pupil, RouteFrame, TimelineEntry
+from flows.case import Case, Consent, Correction, Draft, Pupil, RouteFrame, TimelineEntry
 from flows.msgids import N_, Msg
 from flows.policy import Actor, Decision
 from flows.registry import RouteRegistry
@@ -75,6 +75,8 @@ class RouteEngine:
             return self._action(route, case, actor, given, now)
         if isinstance(given, inp.Discard):
             return self._discard(case, actor, now)
+        if isinstance(given, inp.Correct):
+            return self._correct(route, case, actor, given, now)
         if isinstance(given, inp.Open):
             allowed = policy.can_act(actor, case, route, given.step)
             if not allowed:
@@ -141,7 +143,7 @@ class RouteEngine:
         transition = _choose(step.transitions, values, case)
         before = case
         events: list[ev.Event] = []
-        case = case.with_(data={**case.data, step.id: values})
+        case = case.with_(data={**case.data, step.id: values}, earlier=_keep_earlier(case, step.id))
         pupil = next((values[f.id] for f in step.fields if f.kind == "pupil" and f.id in values), None)
         if pupil is not None:
             case = case.with_(
@@ -192,6 +194,30 @@ class RouteEngine:
             case, move_events = self._move(route, case, actor, action.to or case.step, action.effects, now)
             out.extend(move_events)
         return Result(case, tuple(out))
+
+    def _correct(self, route: Route, case: Case, actor: Actor, given: inp.Correct, now: datetime) -> Result:
+        """Add a correction to a confirmed answer of the actor's own step: appended, and on the timeline."""
+        allowed = policy.can_correct(actor, case, route, given.step)
+        if not allowed:
+            return _refuse(case, actor, allowed)
+        step = route.step(given.step)
+        field = step.field(given.field)
+        if field is None:
+            return _refuse(case, actor, policy.STALE)
+        try:
+            value = _corrected(field, given.value, case, now)
+        except ValueProblem as problem:
+            return Result(case, (ev.Refused(actor.member_id, problem.message, dict(problem.params)),))
+        attempt = len(case.earlier.get(step.id, ()))
+        correction = Correction(step.id, field.id, value, actor.member_id, now, attempt)
+        role = _acting_role(route, step, actor)
+        entry = TimelineEntry(
+            now, actor.member_id, role, step.id, "corrected", _summarise(step, {field.id: value})
+        )
+        case = case.with_(corrections=(*case.corrections, correction), timeline=(*case.timeline, entry))
+        return Result(
+            case, (ev.Say(actor.member_id, N_("engine.corrected"), {"step": step.title, "ref": case.ref}),)
+        )
 
     def _timeout(self, route: Route, case: Case, given: inp.Timeout, now: datetime) -> Result:
         if timeout_is_void(case.status, case.step, given.step):
@@ -302,6 +328,13 @@ def _drop_draft(case: Case, member_id: int) -> dict[int, Draft]:
     return {m: d for m, d in case.drafts.items() if m != member_id}
 
 
+def _keep_earlier(case: Case, step_id: str) -> dict[str, tuple[dict[str, Any], ...]]:
+    """The earlier submissions of `step_id` once it is submitted again: an attempt is history, never lost."""
+    if step_id not in case.data:
+        return case.earlier
+    return {**case.earlier, step_id: (*case.earlier.get(step_id, ()), case.data[step_id])}
+
+
 def _local_today(case: Case, now: datetime) -> date:
     return now.astimezone(ZoneInfo(case.timezone)).date()
 
@@ -341,7 +374,7 @@ def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetim
                 parsed = date.fromisoformat(given.value)
             except ValueError as exc:
                 raise ValueProblem(N_("input.date_invalid")) from exc
-            return check_date(parsed, _local_today(case, now)).isoformat(), True
+            return check_date(parsed, _local_today(case, now), field.tense).isoformat(), True
         raise ValueProblem(N_("input.use_buttons"))
     if isinstance(given, inp.Answer):
         text = given.text.strip()
@@ -354,10 +387,29 @@ def _take(field: Field, current: Any, given: inp.Input, case: Case, now: datetim
                 raise ValueProblem(N_("input.too_long"), max=field.max_length, length=len(text))
             return text, True
         if field.kind == "date":
-            return parse_date(text, _local_today(case, now)).isoformat(), True
+            return parse_date(text, _local_today(case, now), field.tense).isoformat(), True
         if field.kind == "pupil":
             return parse_pupil(text), True
     raise ValueProblem(N_("input.use_buttons"))
+
+
+def _corrected(field: Field, typed: str, case: Case, now: datetime) -> Any:
+    """A correction's value: free text (as long as the field allows), a date (on the field's side of
+    today), or one of a choice field's options. Other kinds are not corrected afterwards."""
+    text = typed.strip()
+    if field.kind == "choice":
+        if text not in {o.value for o in field.options}:
+            raise ValueProblem(N_("input.use_buttons"))
+        return text
+    if field.kind not in ("text", "date"):
+        raise ValueProblem(N_("input.not_correctable"))
+    if not text:
+        raise ValueProblem(N_("input.required"))
+    if field.kind == "date":
+        return parse_date(text, _local_today(case, now), field.tense).isoformat()
+    if len(text) > field.max_length:
+        raise ValueProblem(N_("input.too_long"), max=field.max_length, length=len(text))
+    return text
 
 
 def _take_member(field: Field, current: Any, given: inp.Input) -> tuple[Any, bool]:
@@ -569,6 +621,7 @@ def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) ->
         max_length=field.max_length if field.kind == "text" else 0,
         roles=field.roles,
         multiple=field.multiple,
+        tense=field.tense,
     )
 
 

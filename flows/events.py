@@ -29,6 +29,7 @@ class Prompt:
     max_length: int = 0
     roles: tuple[RoleId, ...] = ()  # a member field: the edge offers the school's holders of these roles
     multiple: bool = False  # a member field that picks several (toggles, then done)
+    tense: str | None = None  # a date field: "past" or "future", so the edge offers fitting quick answers
 
 
 @dataclass(frozen=True)

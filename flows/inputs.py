@@ -73,6 +73,16 @@ class DoAction:
 
 
 @dataclass(frozen=True)
+class Correct:
+    """After confirming: the actor of `step` adds a correction to `field` (typed text or a date as text,
+    or an option's value). Appended beside the recorded answer, never over it."""
+
+    step: str
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Timeout:
     """A follow-up fell due. `step` is the step it was scheduled on; if the case has moved, it is void."""
 
@@ -80,4 +90,4 @@ class Timeout:
     step: str
 
 
-Input = Open | Answer | Choose | SetValue | Toggle | Done | Confirm | Discard | DoAction | Timeout
+Input = Open | Answer | Choose | SetValue | Toggle | Done | Confirm | Discard | DoAction | Correct | Timeout

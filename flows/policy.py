@@ -50,6 +50,7 @@ NOT_FOUND = Decision(False, N_("access.not_found"))
 WRONG_ROLE = Decision(False, N_("access.wrong_role"))
 STALE = Decision(False, N_("access.stale"))
 CLOSED = Decision(False, N_("access.closed"))
+NOT_YOURS = Decision(False, N_("access.not_your_answer"))
 
 
 def can_start(actor: Actor, route: Route) -> Decision:
@@ -158,6 +159,22 @@ def can_act(actor: Actor, case: Case, route: Route, step_id: str) -> Decision:
     if any(case.assigned.get(role) == actor.member_id for role in route.expand(step.actors)):
         return ALLOW
     return WRONG_ROLE
+
+
+def can_correct(actor: Actor, case: Case, route: Route, step_id: str) -> Decision:
+    """A correction after confirming: only by who submitted the step (its latest submission), and only
+    while the case is open."""
+    seen = can_view(actor, case, route)
+    if not seen:
+        return seen
+    if case.status != "open":  # a draft has nothing confirmed yet; a closed case is not changed
+        return STALE if case.status == "draft" else CLOSED
+    if step_id not in case.data or step_id not in route.steps:
+        return STALE
+    submitted = [e for e in case.timeline if e.step == step_id and e.action == "submitted"]
+    if not submitted or submitted[-1].member_id != actor.member_id:
+        return NOT_YOURS
+    return ALLOW
 
 
 def can_do_action(actor: Actor, case: Case, route: Route, action: Action, shown_on_step: str) -> Decision:

@@ -20,6 +20,7 @@ from flows.participants import Assign, Grant, Reason, Visibility
 from flows.roles import RoleId
 
 # `member`: a member of the school holding one of the field's roles (flows/participation_schema.py).
+Tense = Literal["past", "future"]
 FieldKind = Literal["choice", "multi", "text", "date", "pupil", "member"]
 FIELD_KINDS: frozenset[str] = frozenset({"choice", "multi", "text", "date", "pupil", "member"})
 
@@ -80,6 +81,7 @@ class Field:
     roles: tuple[RoleId, ...] = ()
     multiple: bool = False
     assign: Reason | None = None
+    tense: Tense | None = None  # a date field: refuses days on the other side of today
 
     def __post_init__(self) -> None:
         _as_msg(self, "prompt")

@@ -275,6 +275,10 @@ class FieldSpec(FileModel):
     roles: Roles = Field((), description="a member field: whom it offers (holders of these roles)")
     multiple: bool = Field(False, description="a member field that picks several")
     assign: Id | None = Field(None, description="a member field: the reason the picked take part for")
+    tense: Literal["past", "future"] | None = Field(
+        None,
+        description="a date field (required there): asks about the past (refuses later days) or the future",
+    )
 
     @model_validator(mode="after")
     def _options_fit_the_kind(self) -> FieldSpec:
@@ -282,6 +286,11 @@ class FieldSpec(FileModel):
             raise ValueError(f"a {self.kind} field needs options")
         if self.kind not in ("choice", "multi") and self.options:
             raise ValueError(f"a {self.kind} field has no options")
+        # A date asked about the past is offered and checked differently from one about the future.
+        if self.kind == "date" and self.tense is None:
+            raise ValueError("a date field says whether it asks about the past or the future (tense)")
+        if self.kind != "date" and self.tense is not None:
+            raise ValueError(f"a {self.kind} field has no tense")
         return self
 
     def build(self) -> r.Field:
@@ -297,6 +306,7 @@ class FieldSpec(FileModel):
             roles=self.roles,
             multiple=self.multiple,
             assign=self.assign,
+            tense=self.tense,
         )
 
 

@@ -9,6 +9,18 @@ from flows.case import Case
 
 
 def case_snapshot(case: Case) -> dict[str, Any]:
+    # Earlier submissions only where a step was submitted again (keeps the other snapshots as they were).
+    earlier = {"earlier": {k: list(v) for k, v in sorted(case.earlier.items())}} if case.earlier else {}
+    corrections = (
+        {
+            "corrections": [
+                {"step": c.step, "field": c.field, "value": c.value, "by": c.by_member, "attempt": c.attempt}
+                for c in case.corrections
+            ]
+        }
+        if case.corrections
+        else {}
+    )
     return {
         "ref": case.ref,
         "route": f"{case.route_id}@{case.route_version}",
@@ -34,6 +46,8 @@ def case_snapshot(case: Case) -> dict[str, Any]:
             else {}
         ),
         "data": case.data,
+        **earlier,
+        **corrections,
         "timeline": [
             {
                 "at": e.at.isoformat(),

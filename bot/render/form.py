@@ -15,6 +15,7 @@ from bot.callbacks import (
     FormDate,
     FormDiscard,
     FormDone,
+    FormEarlier,
     FormMember,
     FormMemberToggle,
     FormPupil,
@@ -69,6 +70,11 @@ def render_prompt(
         text += "\n<i>" + t("form.hint_multi") + "</i>"
     elif prompt.kind == "text":
         text += "\n<i>" + t("form.hint_text", max=prompt.max_length) + "</i>"
+    elif prompt.kind == "date" and prompt.tense == "past":  # when something happened
+        text += "\n<i>" + t("form.hint_date_past") + "</i>"
+        kb.row(InlineKeyboardButton(text=t("form.today"), callback_data=_date(at, today)))
+        kb.add(InlineKeyboardButton(text=t("form.yesterday"), callback_data=_date(at, today - timedelta(1))))
+        kb.add(InlineKeyboardButton(text=t("form.earlier"), callback_data=FormEarlier(**at).pack()))
     elif prompt.kind == "date":
         text += "\n<i>" + t("form.hint_date") + "</i>"
         kb.row(InlineKeyboardButton(text=t("form.today"), callback_data=_date(at, today)))

@@ -8,6 +8,7 @@ from bot.routers import (
     cancel,
     case_form,
     cases,
+    corrections,
     fallback,
     follow_ups,
     help,
@@ -41,6 +42,8 @@ def build_root_router() -> Router:
         preferences.build_router(),
         vot.build_router(),
         overview.build_router(),
+        # A correction after confirming takes the member's plain text only in its own state.
+        corrections.build_router(),
         # An open form takes the member's plain text as its answer, so it comes after every command.
         case_form.build_router(),
         # 5. Catch-alls last: anything a member sends or presses that no feature handled.

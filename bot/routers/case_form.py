@@ -23,6 +23,7 @@ from bot.callbacks import (
     FormDate,
     FormDiscard,
     FormDone,
+    FormEarlier,
     FormMember,
     FormMemberToggle,
     FormPress,
@@ -135,6 +136,13 @@ def build_router() -> Router:
             return inp.SetValue(callback_data.step, callback_data.field, day.isoformat())
 
         await _Press(query, deps)(callback_data, given)
+
+    @router.callback_query(FormEarlier.filter())
+    async def earlier(query: CallbackQuery, t: Translator) -> None:
+        # Nothing to record yet: the typed day comes back as an answer to the same pending field.
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.answer(t("form.type_earlier_date"))
 
     @router.callback_query(FormPupil.filter())
     async def pick_pupil(query: CallbackQuery, callback_data: FormPupil, **deps: Any) -> None:

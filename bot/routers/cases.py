@@ -7,7 +7,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.callbacks import ActionCb, CaseCb, OpenCb
+from bot.callbacks import ActionCb, CaseCb, CasePageCb, OpenCb
 from bot.i18n import N_
 from bot.render.case_view import case_button, render_case
 from bot.render.document import document_for
@@ -16,7 +16,7 @@ from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
 from bot.services.actors import actor_at
 from bot.services.cases import CaseService, Outcome
-from bot.services.reads import CaseReader, Seen
+from bot.services.reads import CaseReader, Seen, case_context
 from flows import inputs as inp
 from flows.engine import RouteEngine
 from storage.models import Member
@@ -26,21 +26,21 @@ LIST_LIMIT = 30  # buttons per list message; more is unreadable on a phone
 
 
 async def _show(
-    target: Message, reader: CaseReader, uow: UnitOfWork, member: Member, ref: str, t: Translator
+    target: Message,
+    reader: CaseReader,
+    uow: UnitOfWork,
+    member: Member,
+    ref: str,
+    t: Translator,
+    page: CasePageCb | None = None,
 ) -> None:
     seen = await reader.one(member, ref)
     if isinstance(seen, str):
         await target.answer(t(seen))
         return
-    school = await uow.schools.get(seen.case.school_id)
-    name, naming = (school.name, school.naming) if school else ("", None)
-    names = {}
-    for member_id in sorted({p.member_id for p in seen.case.participants}):
-        found = await uow.members.get(member_id)
-        if found is not None:
-            names[member_id] = uow.members.name(found)
-    next_due = await uow.follow_ups.next_due(seen.case.id) if seen.case.id is not None else None
-    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, name, naming, names, next_due)
+    context = await case_context(uow, seen.case)
+    part, number = (page.part, page.page) if page is not None else ("c", 0)
+    text, keyboard = render_case(t, seen.route, seen.case, seen.actor, context, part, number)
     await target.answer(text, reply_markup=keyboard)
 
 
@@ -97,6 +97,19 @@ def build_router() -> Router:
         await query.answer()
         if isinstance(query.message, Message):
             await _show(query.message, reader, uow, member, callback_data.ref, t)
+
+    @router.callback_query(CasePageCb.filter())
+    async def case_page(
+        query: CallbackQuery,
+        callback_data: CasePageCb,
+        member: Member,
+        reader: CaseReader,
+        uow: UnitOfWork,
+        t: Translator,
+    ) -> None:
+        await query.answer()
+        if isinstance(query.message, Message):
+            await _show(query.message, reader, uow, member, callback_data.ref, t, callback_data)
 
     @router.callback_query(OpenCb.filter())
     async def work_on(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.render.case_view import CaseContext
 from bot.services.actors import actor_at, schools_of
 from bot.services.audit import AuditTrail
 from flows.case import Case
@@ -19,6 +20,25 @@ class Seen:
     case: Case
     route: Route
     actor: Actor
+
+
+async def case_context(uow: UnitOfWork, case: Case) -> CaseContext:
+    """What the case view shows beside the case: the school, the display names of whoever appears in it
+    (participants, assignees, actors on its timeline) and its next date."""
+    school = await uow.schools.get(case.school_id)
+    ids = {p.member_id for p in case.participants} | set(case.assigned.values())
+    ids |= {e.member_id for e in case.timeline if e.member_id is not None}
+    names = {}
+    for member_id in sorted(ids):
+        found = await uow.members.get(member_id)
+        if found is not None:
+            names[member_id] = uow.members.name(found)
+    return CaseContext(
+        school_name=school.name if school else "",
+        naming=school.naming if school else None,
+        names=names,
+        next_due=await uow.follow_ups.next_due(case.id) if case.id is not None else None,
+    )
 
 
 class CaseReader:

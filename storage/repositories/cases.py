@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from flows.case import Case, Consent, Draft, Priority, Pupil, RouteFrame, Status, TimelineEntry
+from flows.case import Case, Consent, Correction, Draft, Priority, Pupil, RouteFrame, Status, TimelineEntry
 from flows.participants import Participant
 from storage.cipher import Cipher, PlainCipher
 from storage.inserts import insert_new
@@ -327,6 +327,18 @@ class CaseRepository:
             pupil=pupil,
             flags=frozenset(state.get("flags", [])),
             data=content.get("data", {}),
+            earlier={k: tuple(v) for k, v in content.get("earlier", {}).items()},
+            corrections=tuple(
+                Correction(
+                    c["step"],
+                    c["field"],
+                    c["value"],
+                    c["by"],
+                    datetime.fromisoformat(c["at"]),
+                    c.get("attempt", 0),
+                )
+                for c in content.get("corrections", [])
+            ),
             drafts={
                 int(m): Draft(d["step"], d.get("values", {}), d.get("pending"))
                 for m, d in content.get("drafts", {}).items()
@@ -373,6 +385,18 @@ def _state(case: Case) -> dict[str, Any]:
 def _content(case: Case) -> dict[str, Any]:
     return {
         "data": case.data,
+        "earlier": {k: list(v) for k, v in case.earlier.items()},
+        "corrections": [
+            {
+                "step": c.step,
+                "field": c.field,
+                "value": c.value,
+                "by": c.by_member,
+                "at": c.at.isoformat(),
+                "attempt": c.attempt,
+            }
+            for c in case.corrections
+        ],
         "drafts": {
             str(m): {"step": d.step, "values": d.values, "pending": d.pending} for m, d in case.drafts.items()
         },

@@ -210,7 +210,7 @@ steps:
   {step}:
     actors: [leerkracht]
     title: t.step.a
-    fields: [{{id: {short}, kind: date, prompt: t.ask.a}}]
+    fields: [{{id: {short}, kind: date, prompt: t.ask.a, tense: future}}]
     follow_ups: [{{id: {long}, after: 2 days}}]
     terminal: true
 actions:

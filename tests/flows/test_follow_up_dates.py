@@ -24,7 +24,7 @@ steps:
     actors: [leerkracht]
     title: t.step.plan
     fields:
-      - {id: evaluation, kind: date, prompt: t.ask.evaluation}
+      - {id: evaluation, kind: date, prompt: t.ask.evaluation, tense: future}
       - {id: note, kind: text, prompt: t.ask.note, optional: true}
     transitions: [{to: evaluate}]
   evaluate:

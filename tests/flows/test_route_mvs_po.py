@@ -64,7 +64,7 @@ def at_ot(route_engine: RouteEngine) -> Result:
 
 
 def consent(result: str) -> dict[str, str]:
-    return {"method": "gesprek", "result": result, "date": "07-12-2026"}
+    return {"method": "gesprek", "result": result, "date": "23-11-2026"}
 
 
 def test_outcome_1_nothing_more_closes(route_engine: RouteEngine) -> None:
@@ -144,7 +144,7 @@ def test_with_consent_the_ib_files_and_the_swv_takes_the_direction(route_engine:
     r = fill(route_engine, at_ot(route_engine), DIRECTIE, {"parents": "ja", "need": "onderwijs"})
     r = fill(route_engine, r, IB, consent("given"))
     assert r.case.consent_given and r.case.step == "ot_melding"
-    r = fill(route_engine, r, IB, {"reference": "OT-2026-0412", "date": "08-12-2026"})
+    r = fill(route_engine, r, IB, {"reference": "OT-2026-0412", "date": "23-11-2026"})
     assert r.case.data["ot_melding"]["reference"] == "OT-2026-0412"
     # A reference, not a story about the family: it need not be encrypted at rest.
     reference = builtin_registry().latest("mvs_po").step("ot_melding").field("reference")
@@ -198,7 +198,7 @@ def at_evaluation(route_engine: RouteEngine) -> Result:
 def test_stagnation_goes_to_team_no_and_its_decision_is_recorded(route_engine: RouteEngine) -> None:
     r = fill(route_engine, at_evaluation(route_engine), IB, {"result": "stagnatie"})
     assert r.case.step == "team_no" and "stagnation" in r.case.flags
-    r = fill(route_engine, r, GS, {"reason": ["wachtlijst", "budget"], "date": "03-02-2027"})
+    r = fill(route_engine, r, GS, {"reason": ["wachtlijst", "budget"], "date": "20-11-2026"})
     assert r.case.step == "team_no_besluit" and scheduled(r) == ["decision_due", "decision_late"]
     late = route_engine.advance(
         r.case, None, inp.Timeout("decision_late", "team_no_besluit"), NOW + timedelta(days=28)
@@ -219,7 +219,7 @@ def test_without_a_breakthrough_the_national_consultants_are_the_last_resort(
     route_engine: RouteEngine,
 ) -> None:
     r = fill(route_engine, at_evaluation(route_engine), IB, {"result": "stagnatie"})
-    r = fill(route_engine, r, GS, {"reason": ["complex"], "date": "03-02-2027"})
+    r = fill(route_engine, r, GS, {"reason": ["complex"], "date": "20-11-2026"})
     r = fill(route_engine, r, GS, {"decision": "geen"})
     assert r.case.step == "landelijk"
     assert "mvs_po.say.onderwijsconsulenten" in said(r)

@@ -46,7 +46,7 @@ def at_smw(route_engine: RouteEngine) -> Result:
 
 
 def parents(agree: str) -> dict[str, Any]:
-    return {"method": "gesprek", "consent": agree, "date": "24-11-2026", "approach": "Gesprekken op school"}
+    return {"method": "gesprek", "consent": agree, "date": "23-11-2026", "approach": "Gesprekken op school"}
 
 
 def vi(**answers: str) -> dict[str, Any]:

@@ -55,6 +55,7 @@ INPUTS: dict[str, type[Any]] = {
         inp.Confirm,
         inp.Discard,
         inp.DoAction,
+        inp.Correct,
         inp.Timeout,
     )
 }
