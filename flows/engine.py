@@ -498,9 +498,28 @@ def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) ->
 
 
 def _summary(case: Case, actor: Actor, step: Step, draft: Draft) -> ev.Summary:
+    return ev.Summary(actor.member_id, case.ref, step.id, shown_answers(step, draft.values))
+
+
+def answers_of(route: Route, case: Case, member_id: int, step_id: str) -> tuple[tuple[Msg, str, str], ...]:
+    """What `member_id` has answered on `step_id` so far, as a summary shows it: their open draft of it,
+    else what the step recorded last. The edge edits an answered question to show this."""
+    if step_id not in route.steps:
+        return ()
+    draft = case.drafts.get(member_id)
+    if draft is not None and draft.step == step_id:
+        # The field still being asked is shown by its own question (a multi-choice being ticked).
+        values = {k: v for k, v in draft.values.items() if k != draft.pending}
+    else:
+        values = case.data.get(step_id, {})
+    return shown_answers(route.step(step_id), values)
+
+
+def shown_answers(step: Step, values: dict[str, Any]) -> tuple[tuple[Msg, str, str], ...]:
+    """(prompt, kind, value) per answered field, in the step's order (see `ev.Summary.values`)."""
     shown: list[tuple[Msg, str, str]] = []
     for field in step.fields:
-        value = draft.values.get(field.id)
+        value = values.get(field.id)
         if value is None or value == []:
             continue
         labels = {o.value: o.label for o in field.options}
@@ -514,7 +533,7 @@ def _summary(case: Case, actor: Actor, step: Step, draft: Draft) -> ev.Summary:
             shown.append((field.prompt, "member", ",".join(str(m) for m in _members(value))))
         else:
             shown.append((field.prompt, field.kind, str(value)))
-    return ev.Summary(actor.member_id, case.ref, step.id, tuple(shown))
+    return tuple(shown)
 
 
 def awaited_field(route: Route, case: Case, member_id: int) -> Field | None:

@@ -83,9 +83,6 @@ class Field:
     def __post_init__(self) -> None:
         _as_msg(self, "prompt")
 
-    def __post_init__(self) -> None:
-        _as_msg(self, "prompt")
-
 
 @dataclass(frozen=True)
 class Effect:
@@ -146,9 +143,6 @@ class Step:
     # one of its reasons (leerkracht: [signalled] — not any colleague; jgc: [coach] — not every coach).
     acted_by: dict[RoleId, tuple[Reason, ...]] = field(default_factory=dict)
     assign: tuple[Assign, ...] = ()  # who takes part in the case when the step is submitted
-
-    def __post_init__(self) -> None:
-        _as_msg(self, "title")
 
     def __post_init__(self) -> None:
         _as_msg(self, "title")

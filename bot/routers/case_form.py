@@ -91,7 +91,7 @@ class _Press:
             await self.query.answer(self.t("fallback.stale_button"), show_alert=True)
             return
         outcome = await self.cases.advance(self.member, data.ref, chosen)
-        await _answer_press(self.query, self.presenter, outcome, toggled=isinstance(chosen, inp.Toggle))
+        await _answer_press(self.query, self.presenter, outcome, data, self.member.id)
 
 
 def build_router() -> Router:
@@ -254,15 +254,18 @@ async def _guarded(message: Message, name_guard: NameGuard, t: Translator, text:
 
 
 async def _answer_press(
-    query: CallbackQuery, presenter: Presenter, outcome: Outcome, *, toggled: bool
+    query: CallbackQuery, presenter: Presenter, outcome: Outcome, data: FormPress, member_id: int
 ) -> None:
     if not await answer_press(query, presenter, outcome) or not isinstance(query.message, Message):
         return
-    rendered = await presenter.render(outcome.case, outcome.events)
-    if toggled and rendered:
-        text, keyboard = rendered[0]
-        await query.message.edit_text(text, reply_markup=keyboard)
+    if isinstance(data, FormDiscard) or outcome.case is None:
+        await query.message.edit_reply_markup(reply_markup=None)  # dropped: no second press on it
+        for text, keyboard in await presenter.render(outcome.case, outcome.events):
+            await query.message.answer(text, reply_markup=keyboard)
         return
-    await query.message.edit_reply_markup(reply_markup=None)  # answered: no second press on it
-    for text, keyboard in rendered:
+    # The pressed message keeps what was answered (and goes on with the step's next question); the
+    # edit and what follows are held until the change is committed, so its buttons go only with them.
+    (text, keyboard), rest = await presenter.after_press(outcome.case, member_id, data.step, outcome.events)
+    await query.message.edit_text(text, reply_markup=keyboard)
+    for text, keyboard in rest:
         await query.message.answer(text, reply_markup=keyboard)
