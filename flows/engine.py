@@ -166,6 +166,12 @@ class RouteEngine:
         if target is not None and case.is_open:
             case, move_events = _enter(route, case, actor, target, now)
             events.extend(move_events)
+            if target != step.id and policy.can_act(actor, case, route, case.step):
+                # The next step is the actor's own too: its first question follows at once, rather than
+                # after /mijn and "Oppakken".
+                opened = self._open(route, case, actor, route.step(case.step))
+                case = opened.case
+                events.extend(opened.events)
         return Result(case, tuple(events))
 
     def _action(self, route: Route, case: Case, actor: Actor, given: inp.DoAction, now: datetime) -> Result:

@@ -39,3 +39,46 @@ async def test_a_step_is_one_message_that_keeps_each_answer(settings: Settings, 
         assert confirmed.buttons == []  # no second Bevestigen / Annuleren
         assert "— <b>☑ Gedrag, ☑ Thuissituatie</b>" in confirmed.text
         assert "Vastgelegd" in h.last(JUF)
+
+
+async def _signal(h: BotHarness) -> int:
+    """The teacher's signal, counting her taps and typed answers."""
+    actions = 0
+    for kind, what in (
+        ("send", "/signaal"),
+        ("send", "AB 5b"),
+        ("press", "Zorg (thuis)"),
+        ("press", "☐ Gedrag"),
+        ("press", "Klaar"),
+        ("press", "Overslaan"),
+        ("press", "Nee"),
+        ("press", "Bevestigen"),
+    ):
+        await (h.send(JUF, what) if kind == "send" else h.press(JUF, what))
+        actions += 1
+    return actions
+
+
+async def test_one_tap_from_the_notification_and_the_next_own_step_follows_at_once(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        school = await h.add_school()
+        await h.register(JUF, "leerkracht", school_id=school)
+        await h.register(IB, "ib", school_id=school)
+        assert await _signal(h) == 8
+        # The IB-er's notification opens the step itself.
+        assert h.buttons(IB) == ["Bekijken", "Oppakken"]
+        await h.press(IB, "Oppakken")
+        assert "Ondersteuning van buiten de school (VOT)" in h.buttons(IB)
+        await h.press(IB, "Ondersteuning van buiten de school (VOT)")
+        # The consent step is the IB-er's too: its first question is there, no /mijn, no Oppakken.
+        assert "Telefoon" in h.buttons(IB)
+        taps = 2
+        for button in ("Telefoon", "Ja, toestemming gegeven", "Vandaag", "Bevestigen"):
+            await h.press(IB, button)
+            taps += 1
+        async with h.uow() as uow:
+            [case] = await uow.cases.all()
+        assert case.consent_given
+        assert taps == 6  # before: Bekijken, Oppakken, VOT, /mijn, the case, Oppakken, then the same four
