@@ -4,6 +4,8 @@ buttons. Through the real bot and the Bot API emulator."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.settings import Settings
 from flows.clock import FrozenClock
 from tests.harness import BotHarness
@@ -82,3 +84,22 @@ async def test_one_tap_from_the_notification_and_the_next_own_step_follows_at_on
             [case] = await uow.cases.all()
         assert case.consent_given
         assert taps == 6  # before: Bekijken, Oppakken, VOT, /mijn, the case, Oppakken, then the same four
+
+
+async def test_the_receipt_says_who_was_told_and_when(settings: Settings, clock: FrozenClock) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        school = await h.add_school()
+        await h.register(JUF, "leerkracht", school_id=school)
+        await h.register(IB, "ib", school_id=school)
+        await _signal(h)
+        assert "Doorgegeven aan: intern begeleider." in h.last(JUF)
+
+
+async def test_a_signal_in_quiet_hours_says_when_it_arrives(settings: Settings) -> None:
+    late = FrozenClock(datetime(2026, 11, 23, 22, 21, tzinfo=UTC))  # 23:21 in Amsterdam, a Monday
+    async with BotHarness(settings, clock=late) as h:
+        school = await h.add_school()
+        await h.register(JUF, "leerkracht", school_id=school)
+        await h.register(IB, "ib", school_id=school)
+        await _signal(h)
+        assert "De intern begeleider hoort het morgen om 07:30 (stille uren)." in h.last(JUF)

@@ -3,11 +3,16 @@ the school's recent pupils) and leaves the wording to the catalogs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
+from bot.i18n import role_names
 from bot.render.form import Rendered, header, render_answered, render_prompt, render_reply, render_summary
 from bot.render.text import Translator
+from bot.services.notify import Told
 from flows import events as ev
 from flows.case import Case
 from flows.engine import RouteEngine, answers_of
@@ -33,11 +38,43 @@ class Presenter:
         step = self.route_engine.routes.get(case.route_id, case.route_version).step(step_id)
         return tuple(sorted({r for f in step.fields if f.kind == "member" for r in f.roles}))
 
-    async def render(self, case: Case | None, events: list[ev.Event]) -> list[Rendered]:
-        return [await self._one(case, event) for event in events if self._shown(case, event)]
+    async def render(
+        self, case: Case | None, events: list[ev.Event], told: Sequence[Told] = ()
+    ) -> list[Rendered]:
+        out = [await self._one(case, event) for event in events if self._shown(case, event)]
+        receipt = self.receipt(case, told)
+        if receipt:
+            # Under the first plain reply (the "Vastgelegd" line): no extra message for it.
+            plain = next((i for i, (_, kb) in enumerate(out) if kb is None), None)
+            if plain is None:
+                out.insert(0, (receipt, None))
+            else:
+                out[plain] = (out[plain][0] + "\n" + receipt, None)
+        return out
+
+    def receipt(self, case: Case | None, told: Sequence[Told]) -> str:
+        """Who was told and when: "intern begeleider hoort het morgen om 07:30 (stille uren)"."""
+        zone = ZoneInfo(case.timezone) if case is not None else self.t.tz
+        lines = []
+        for item in told:
+            who = role_names(self.t, item.roles)
+            if not item.quiet:
+                lines.append(self.t("receipt.told_now", who=who))
+                continue
+            local, today = item.at.astimezone(zone), self.now.astimezone(zone).date()
+            time = local.strftime("%H:%M")
+            if local.date() == today:
+                when = self.t("receipt.today_at", time=time)
+            elif (local.date() - today).days == 1:
+                when = self.t("receipt.tomorrow_at", time=time)
+            else:
+                day = format_date(local.date(), format="EEEE d MMMM", locale=self.t.locale)
+                when = self.t("receipt.day_at", day=day, time=time)
+            lines.append(self.t("receipt.told_later", who=who, when=when))
+        return "\n".join(lines)
 
     async def after_press(
-        self, case: Case, member_id: int, step_id: str, events: list[ev.Event]
+        self, case: Case, member_id: int, step_id: str, events: list[ev.Event], told: Sequence[Told] = ()
     ) -> tuple[Rendered, list[Rendered]]:
         """A press on a question of `step_id` went through: the pressed message, edited to show the
         step's answers so far and, when the step goes on, its next question or summary (one message per
@@ -49,9 +86,9 @@ class Presenter:
         shown = [e for e in events if self._shown(case, e)]
         first = shown[0] if shown else None
         if isinstance(first, ev.Prompt | ev.Summary) and first.step == step_id:
-            return await self._one(case, first, answered), await self.render(case, shown[1:])
+            return await self._one(case, first, answered), await self.render(case, shown[1:], told)
         edited = (header(self.t, case, self.step_title(case, step_id)) + answered).rstrip("\n")
-        return (edited, None), await self.render(case, shown)
+        return (edited, None), await self.render(case, shown, told)
 
     @staticmethod
     def _shown(case: Case | None, event: ev.Event) -> bool:

@@ -238,7 +238,7 @@ def build_router() -> Router:
             return
         outcome = await cases.advance(member, callback_data.ref, inp.Answer(str(data.get("redacted") or "")))
         if await answer_press(query, presenter, outcome) and isinstance(query.message, Message):
-            for text, keyboard in await presenter.render(outcome.case, outcome.events):
+            for text, keyboard in await presenter.render(outcome.case, outcome.events, outcome.told):
                 await query.message.answer(text, reply_markup=keyboard)
 
     return router
@@ -260,12 +260,14 @@ async def _answer_press(
         return
     if isinstance(data, FormDiscard) or outcome.case is None:
         await query.message.edit_reply_markup(reply_markup=None)  # dropped: no second press on it
-        for text, keyboard in await presenter.render(outcome.case, outcome.events):
+        for text, keyboard in await presenter.render(outcome.case, outcome.events, outcome.told):
             await query.message.answer(text, reply_markup=keyboard)
         return
     # The pressed message keeps what was answered (and goes on with the step's next question); the
     # edit and what follows are held until the change is committed, so its buttons go only with them.
-    (text, keyboard), rest = await presenter.after_press(outcome.case, member_id, data.step, outcome.events)
+    (text, keyboard), rest = await presenter.after_press(
+        outcome.case, member_id, data.step, outcome.events, outcome.told
+    )
     await query.message.edit_text(text, reply_markup=keyboard)
     for text, keyboard in rest:
         await query.message.answer(text, reply_markup=keyboard)
