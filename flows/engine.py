@@ -159,6 +159,8 @@ class RouteEngine:
                 return Result(before, (ev.Refused(actor.member_id, N_("access.no_consent")),))
             summary["consent_exception"] = "safety"  # the seed's one exception, on the timeline
         role = _acting_role(route, step, actor)
+        if actor.member_id != case.created_by and not _submitted_by_others(case):
+            events.append(_status(case, actor, N_("status.picked_up")))
         case = _take_part(case, step, actor, role, values, now)
         entry = TimelineEntry(now, actor.member_id, role, step.id, "submitted", summary, target)
         case = case.with_(timeline=(*case.timeline, entry), drafts=_drop_draft(case, actor.member_id))
@@ -440,12 +442,35 @@ def _enter(
     events.append(ev.StepEntered(case.ref, step_id, previous))
     case, on_enter = _apply(step.on_enter, case, actor, {}, now, step_id)
     events.extend(on_enter)
+    if (
+        step.group == "family"
+        and route.step(previous).group != "family"
+        and not _was_with_family(route, case)
+    ):
+        events.append(_status(case, actor, N_("status.outside_school")))
     if step.terminal and case.is_open:
         case = case.with_(status="closed", outcome=case.outcome or step_id)
         events.append(ev.CaseClosed(case.ref, case.outcome or step_id))
+        events.append(_status(case, actor, N_("status.closed")))
     elif case.is_open:
         events.extend(_schedule(case, step_id, f) for f in step.follow_ups if _schedulable(case, f))
     return case, events
+
+
+def _status(case: Case, actor: Actor | None, message: Msg) -> ev.Notify:
+    """A short status update for the member who signalled: no answers, no family details (the edge shows
+    the ref, the pupil label and this message; opening the case shows them what the policy allows)."""
+    exclude = actor.member_id if actor is not None else None
+    return ev.Notify(case.ref, (), message, exclude=exclude, participants=(parts.SIGNALLED,))
+
+
+def _submitted_by_others(case: Case) -> bool:
+    return any(e.action == "submitted" and e.member_id != case.created_by for e in case.timeline)
+
+
+def _was_with_family(route: Route, case: Case) -> bool:
+    """Whether the case has been at a step of the family group before (told once, not per step)."""
+    return any(e.step in route.steps and route.step(e.step).group == "family" for e in case.timeline)
 
 
 def _schedulable(case: Case, follow_up: FollowUp) -> bool:

@@ -76,6 +76,10 @@ async def test_one_tap_from_the_notification_and_the_next_own_step_follows_at_on
         await h.press(IB, "Ondersteuning van buiten de school (VOT)")
         # The consent step is the IB-er's too: its first question is there, no /mijn, no Oppakken.
         assert "Telefoon" in h.buttons(IB)
+        # The teacher hears that her signal was picked up: the ref and label, nothing of the answers.
+        update = h.last(JUF)
+        assert "Je signaal is opgepakt." in update and "Z-0001" in update
+        assert "VOT" not in update and h.buttons(JUF) == ["Bekijken"]
         taps = 2
         for button in ("Telefoon", "Ja, toestemming gegeven", "Vandaag", "Bevestigen"):
             await h.press(IB, button)

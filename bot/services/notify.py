@@ -146,7 +146,7 @@ async def queue_notifications(
                 },
                 told=whens,
             )
-        if told is not None and whens:
+        if told is not None and whens and event.roles:  # a status update to a participant is no news
             first = min(whens)
             told.append(
                 Told(tuple(r for r in event.roles if r in reached) or event.roles, first, first > now)
