@@ -97,6 +97,11 @@ async def test_the_receipt_says_who_was_told_and_when(settings: Settings, clock:
         await h.register(IB, "ib", school_id=school)
         await _signal(h)
         assert "Doorgegeven aan: intern begeleider." in h.last(JUF)
+        # /mijn shows her signal and where it is, not only what waits for her (nothing).
+        h.received(JUF)
+        await h.send(JUF, "/mijn")
+        assert h.received(JUF)[-1].startswith("Mijn signalen (1)")
+        assert h.buttons(JUF) == ["Z-0001 · AB 5b — Beoordeling door de IB-er"]
 
 
 async def test_a_signal_in_quiet_hours_says_when_it_arrives(settings: Settings) -> None:
