@@ -133,6 +133,20 @@ class ActionCb(CallbackData, prefix="a"):
     action: str
 
 
+class ActionConfirmCb(CallbackData, prefix="ac"):
+    """Yes: take case action `action` shown on `step`, which alerts others (asked first)."""
+
+    ref: str
+    step: str
+    action: str
+
+
+class ActionDropCb(CallbackData, prefix="ad"):
+    """No: leave the case action asked about untaken (nothing is sent)."""
+
+    ref: str
+
+
 class CaseCb(CallbackData, prefix="z"):
     """Show a case (summary and timeline)."""
 

@@ -112,3 +112,36 @@ async def test_a_signal_in_quiet_hours_says_when_it_arrives(settings: Settings) 
         await h.register(IB, "ib", school_id=school)
         await _signal(h)
         assert "De intern begeleider hoort het morgen om 07:30 (stille uren)." in h.last(JUF)
+
+
+async def test_an_action_that_alerts_others_asks_first_and_one_that_no_longer_applies_is_not_offered(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    directie = 43
+    async with BotHarness(settings, clock=clock) as h:
+        school = await h.add_school()
+        await h.register(JUF, "leerkracht", school_id=school)
+        await h.register(IB, "ib", school_id=school)
+        await h.register(directie, "directie", school_id=school)
+        await _signal(h)
+        h.received(directie)
+
+        await h.send(IB, "/zaak Z-0001")
+        await h.press(IB, "Gezin reageert niet")
+        assert h.last(IB).startswith("Weet je het zeker? Dit stuurt een melding naar: intern begeleider")
+        assert "directie" in h.last(IB)
+        await h.press(IB, "Nee")
+        assert h.callback_answers(IB)[-1] == "Niets verstuurd."
+        assert h.received(directie) == []
+        async with h.uow() as uow:
+            [case] = await uow.cases.all()
+        assert "non_responsive" not in case.flags
+
+        await h.send(IB, "/zaak Z-0001")
+        await h.press(IB, "Gezin reageert niet")
+        await h.press(IB, "Ja, versturen")
+        assert any("reageert niet" in m for m in h.received(directie))
+        # Done once, not offered again; the safety concern still is.
+        await h.send(IB, "/zaak Z-0001")
+        assert "Gezin reageert niet" not in h.buttons(IB)
+        assert "Zorg over veiligheid thuis" in h.buttons(IB)

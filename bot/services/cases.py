@@ -110,6 +110,20 @@ class CaseService:
             return None
         return awaited_field(self.route_engine.routes.get(case.route_id, case.route_version), case, member.id)
 
+    async def alerts(self, member: Member, ref: str, action_id: str, step: str) -> tuple[str, ...]:
+        """The roles action `action_id` would alert, when `member` may take it now (else nothing, and the
+        engine answers the press as it would any other)."""
+        case = await self.uow.cases.get(ref)
+        if case is None:
+            return ()
+        route = self.route_engine.routes.get(case.route_id, case.route_version)
+        action = route.actions.get(action_id)
+        if action is None or not policy.can_do_action(
+            actor_at(member, case.school_id), case, route, action, step
+        ):
+            return ()
+        return action.alerts
+
     def may_view(self, member: Member, case: Case) -> bool:
         """The access policy's answer, for the edge to refuse a press before it reads the button's data."""
         route = self.route_engine.routes.get(case.route_id, case.route_version)
