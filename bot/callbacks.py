@@ -27,6 +27,7 @@ class FormOp(StrEnum):
     MEMBER_TOGGLE = "n"
     CONFIRM = "ok"
     DISCARD = "x"
+    REOPEN = "r"
 
 
 class FormPress(CallbackData, prefix="f"):
@@ -98,6 +99,13 @@ class FormConfirm(FormPress, prefix="f"):
     v: Literal[""] = ""
 
 
+class FormReopen(FormPress, prefix="f"):
+    """From the summary, ask `field` again (change an answer before confirming)."""
+
+    op: Literal[FormOp.REOPEN] = FormOp.REOPEN
+    v: Literal[""] = ""
+
+
 class FormDiscard(FormPress, prefix="f"):
     """Drop the open form (a signal not yet confirmed is cancelled)."""
 
@@ -114,6 +122,7 @@ FORM_PRESSES: tuple[type[FormPress], ...] = (
     FormMember,
     FormMemberToggle,
     FormConfirm,
+    FormReopen,
     FormDiscard,
 )
 

@@ -100,6 +100,8 @@ class RouteEngine:
             if draft.pending is not None or not step.confirm:
                 return _refuse(case, actor, policy.STALE)
             return self._submit(route, case, actor, step, draft.values, now)
+        if isinstance(given, inp.Reopen):
+            return self._reopen(case, actor, step, draft, given.field)
         field_id = getattr(given, "field", draft.pending)
         field = step.field(field_id) if field_id else None
         if field is None or field_id != draft.pending:
@@ -117,9 +119,24 @@ class RouteEngine:
         case = case.with_(drafts={**case.drafts, actor.member_id: draft})
         return self._ask_next(route, case, actor, step, draft, now=now)
 
+    def _reopen(self, case: Case, actor: Actor, step: Step, draft: Draft, field_id: str) -> Result:
+        """From the summary, ask one answered field again; the rest stays as answered. A multi-choice
+        keeps its ticks to change; any other answer is given anew."""
+        field = step.field(field_id)
+        if draft.pending is not None or field is None or not _holds(field.when, draft.values, case):
+            return _refuse(case, actor, policy.STALE)
+        multi = field.kind == "multi" or (field.kind == "member" and field.multiple)
+        values = draft.values if multi else {k: v for k, v in draft.values.items() if k != field.id}
+        draft = replace(draft, values=values, pending=field.id)
+        case = case.with_(drafts={**case.drafts, actor.member_id: draft})
+        return Result(case, (_prompt(case, actor, step, field, draft),))
+
     def _ask_next(
         self, route: Route, case: Case, actor: Actor, step: Step, draft: Draft, now: datetime | None = None
     ) -> Result:
+        # A changed answer can leave a field that no longer applies: its old answer goes.
+        applies = {f.id for f in step.fields if _holds(f.when, draft.values, case)}
+        draft = replace(draft, values={k: v for k, v in draft.values.items() if k in applies})
         answered = set(draft.values)
         for field in step.fields:
             if field.id in answered or not _holds(field.when, draft.values, case):
@@ -529,7 +546,8 @@ def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) ->
 
 
 def _summary(case: Case, actor: Actor, step: Step, draft: Draft) -> ev.Summary:
-    return ev.Summary(actor.member_id, case.ref, step.id, shown_answers(step, draft.values))
+    shown = [f.id for f in step.fields if draft.values.get(f.id) not in (None, [])]
+    return ev.Summary(actor.member_id, case.ref, step.id, shown_answers(step, draft.values), tuple(shown))
 
 
 def answers_of(route: Route, case: Case, member_id: int, step_id: str) -> tuple[tuple[Msg, str, str], ...]:

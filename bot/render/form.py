@@ -18,6 +18,7 @@ from bot.callbacks import (
     FormMember,
     FormMemberToggle,
     FormPupil,
+    FormReopen,
     FormToggle,
     NamesCb,
     NamesChoice,
@@ -123,6 +124,10 @@ def render_summary(
     for prompt, kind, value in summary.values:
         lines.append(f"• <i>{t.raw(prompt)}</i>\n   {shown_value(t, kind, value, names)}")
     kb = InlineKeyboardBuilder()
+    # One button per answer to change it before confirming (its field asked again).
+    for (prompt, _, _), field in zip(summary.values, summary.fields, strict=False):
+        again = FormReopen(ref=summary.case_ref, step=summary.step, field=field).pack()
+        kb.row(InlineKeyboardButton(text=t("form.change", what=_short(t.raw(prompt))), callback_data=again))
     at = {"ref": summary.case_ref, "step": summary.step, "field": "-"}  # "-": about no one field
     kb.row(
         InlineKeyboardButton(text=t("form.confirm"), callback_data=FormConfirm(**at).pack()),
@@ -157,6 +162,12 @@ def render_answered(
             shown = shown_value(t, kind, value, names or {})
         lines.append(f"<i>{t.raw(prompt)}</i> — <b>{shown}</b>\n")
     return "".join(lines)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A prompt short enough for a button: its first sentence, cut at `limit`."""
+    first = text.split("?")[0].split(". ")[0].strip()
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def render_reply(t: Translator, event: ev.Say | ev.Refused) -> str:

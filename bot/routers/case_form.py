@@ -27,6 +27,7 @@ from bot.callbacks import (
     FormMemberToggle,
     FormPress,
     FormPupil,
+    FormReopen,
     FormToggle,
     NamesCb,
     NamesChoice,
@@ -178,6 +179,13 @@ def build_router() -> Router:
     async def confirm(query: CallbackQuery, callback_data: FormConfirm, **deps: Any) -> None:
         async def given(case: Case) -> inp.Input | None:
             return inp.Confirm(callback_data.step)
+
+        await _Press(query, deps)(callback_data, given)
+
+    @router.callback_query(FormReopen.filter())
+    async def reopen(query: CallbackQuery, callback_data: FormReopen, **deps: Any) -> None:
+        async def given(case: Case) -> inp.Input | None:
+            return inp.Reopen(callback_data.step, callback_data.field)
 
         await _Press(query, deps)(callback_data, given)
 
