@@ -145,3 +145,22 @@ async def test_an_action_that_alerts_others_asks_first_and_one_that_no_longer_ap
         await h.send(IB, "/zaak Z-0001")
         assert "Gezin reageert niet" not in h.buttons(IB)
         assert "Zorg over veiligheid thuis" in h.buttons(IB)
+
+
+async def test_an_answer_can_be_changed_from_the_summary(settings: Settings, clock: FrozenClock) -> None:
+    async with BotHarness(settings, clock=clock) as h:
+        await h.register(JUF, "leerkracht")
+        for text in ("/signaal", "AB 5b"):
+            await h.send(JUF, text)
+        for button in ("Zorg (thuis)", "☐ Gedrag", "Klaar", "Overslaan", "Nee"):
+            await h.press(JUF, button)
+        [change] = [b for b in h.buttons(JUF) if b.startswith("✏️ Op welk gebied")]
+        await h.press(JUF, change)
+        await h.press(JUF, "Allebei")
+        # Back at the summary (the same message), the new answer in it, the others as they were.
+        assert "Klopt dit?" in h.last(JUF) and "Allebei" in h.last(JUF) and "Gedrag" in h.last(JUF)
+        await h.press(JUF, "Bevestigen")
+        async with h.uow() as uow:
+            [case] = await uow.cases.all()
+        assert case.data["signaal"]["area"] == "beide"
+        assert case.data["signaal"]["observations"] == ["gedrag"]

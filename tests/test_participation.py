@@ -303,6 +303,7 @@ async def test_a_vot_invitation_lists_only_the_cases_the_invitee_may_see(
         await _members(h, school, {JUF: "leerkracht", IB: "ib", GS: "gs"})
         ref = await signal(h, JUF, pupil="QX 7")
         await h.press(IB, data=f"a:{ref}:ib_beoordeling:gezin_reageert_niet")  # on the VOT list, no consent
+        await h.press(IB, "Ja, versturen")
         await h.send(IB, "/vot plan")
         await h.send(IB, "26-11-2026")
         await h.send(IB, "15:30")
