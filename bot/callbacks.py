@@ -28,6 +28,7 @@ class FormOp(StrEnum):
     MEMBER_TOGGLE = "n"
     CONFIRM = "ok"
     DISCARD = "x"
+    REOPEN = "r"
 
 
 class FormPress(CallbackData, prefix="f"):
@@ -106,6 +107,13 @@ class FormConfirm(FormPress, prefix="f"):
     v: Literal[""] = ""
 
 
+class FormReopen(FormPress, prefix="f"):
+    """From the summary, ask `field` again (change an answer before confirming)."""
+
+    op: Literal[FormOp.REOPEN] = FormOp.REOPEN
+    v: Literal[""] = ""
+
+
 class FormDiscard(FormPress, prefix="f"):
     """Drop the open form (a signal not yet confirmed is cancelled)."""
 
@@ -122,6 +130,7 @@ FORM_PRESSES: tuple[type[FormPress], ...] = (
     FormMember,
     FormMemberToggle,
     FormConfirm,
+    FormReopen,
     FormDiscard,
 )
 
@@ -139,6 +148,20 @@ class ActionCb(CallbackData, prefix="a"):
     ref: str
     step: str
     action: str
+
+
+class ActionConfirmCb(CallbackData, prefix="ac"):
+    """Yes: take case action `action` shown on `step`, which alerts others (asked first)."""
+
+    ref: str
+    step: str
+    action: str
+
+
+class ActionDropCb(CallbackData, prefix="ad"):
+    """No: leave the case action asked about untaken (nothing is sent)."""
+
+    ref: str
 
 
 class CaseCb(CallbackData, prefix="z"):

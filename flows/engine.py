@@ -102,6 +102,8 @@ class RouteEngine:
             if draft.pending is not None or not step.confirm:
                 return _refuse(case, actor, policy.STALE)
             return self._submit(route, case, actor, step, draft.values, now)
+        if isinstance(given, inp.Reopen):
+            return self._reopen(case, actor, step, draft, given.field)
         field_id = getattr(given, "field", draft.pending)
         field = step.field(field_id) if field_id else None
         if field is None or field_id != draft.pending:
@@ -119,9 +121,24 @@ class RouteEngine:
         case = case.with_(drafts={**case.drafts, actor.member_id: draft})
         return self._ask_next(route, case, actor, step, draft, now=now)
 
+    def _reopen(self, case: Case, actor: Actor, step: Step, draft: Draft, field_id: str) -> Result:
+        """From the summary, ask one answered field again; the rest stays as answered. A multi-choice
+        keeps its ticks to change; any other answer is given anew."""
+        field = step.field(field_id)
+        if draft.pending is not None or field is None or not _holds(field.when, draft.values, case):
+            return _refuse(case, actor, policy.STALE)
+        multi = field.kind == "multi" or (field.kind == "member" and field.multiple)
+        values = draft.values if multi else {k: v for k, v in draft.values.items() if k != field.id}
+        draft = replace(draft, values=values, pending=field.id)
+        case = case.with_(drafts={**case.drafts, actor.member_id: draft})
+        return Result(case, (_prompt(case, actor, step, field, draft),))
+
     def _ask_next(
         self, route: Route, case: Case, actor: Actor, step: Step, draft: Draft, now: datetime | None = None
     ) -> Result:
+        # A changed answer can leave a field that no longer applies: its old answer goes.
+        applies = {f.id for f in step.fields if _holds(f.when, draft.values, case)}
+        draft = replace(draft, values={k: v for k, v in draft.values.items() if k in applies})
         answered = set(draft.values)
         for field in step.fields:
             if field.id in answered or not _holds(field.when, draft.values, case):
@@ -162,6 +179,8 @@ class RouteEngine:
                 return Result(before, (ev.Refused(actor.member_id, N_("access.no_consent")),))
             summary["consent_exception"] = "safety"  # the seed's one exception, on the timeline
         role = _acting_role(route, step, actor)
+        if actor.member_id != case.created_by and not _submitted_by_others(case):
+            events.append(_status(case, actor, N_("status.picked_up")))
         case = _take_part(case, step, actor, role, values, now)
         entry = TimelineEntry(now, actor.member_id, role, step.id, "submitted", summary, target)
         case = case.with_(timeline=(*case.timeline, entry), drafts=_drop_draft(case, actor.member_id))
@@ -169,6 +188,14 @@ class RouteEngine:
         if case.is_open and (target is not None or _handover(transition.effects)):
             case, move_events = self._move(route, case, actor, target or step.id, transition.effects, now)
             events.extend(move_events)
+            # The move may have handed the case to a sub-route (the Meldcode) or back: ask its route now.
+            current = self.routes.get(case.route_id, case.route_version)
+            if target != step.id and policy.can_act(actor, case, current, case.step):
+                # The next step is the actor's own too: its first question follows at once, rather than
+                # after /mijn and "Oppakken".
+                opened = self._open(current, case, actor, current.step(case.step))
+                case = opened.case
+                events.extend(opened.events)
         return Result(case, tuple(events))
 
     def _action(self, route: Route, case: Case, actor: Actor, given: inp.DoAction, now: datetime) -> Result:
@@ -559,14 +586,38 @@ def _enter(
     events.append(ev.StepEntered(case.ref, step_id, previous))
     case, on_enter = _apply(step.on_enter, case, actor, {}, now, step_id)
     events.extend(on_enter)
+    if (
+        step.group == "family"
+        # The previous step may be another route's (a case entering or leaving a sub-route).
+        and (previous not in route.steps or route.step(previous).group != "family")
+        and not _was_with_family(route, case)
+    ):
+        events.append(_status(case, actor, N_("status.outside_school")))
     if step.terminal and case.stack:
         pass  # a sub-route's end: the caller (RouteEngine._move) returns the case to the calling route
     elif step.terminal and case.is_open:
         case = case.with_(status="closed", outcome=case.outcome or step_id)
         events.append(ev.CaseClosed(case.ref, case.outcome or step_id))
+        events.append(_status(case, actor, N_("status.closed")))
     elif case.is_open:
         events.extend(_schedule(case, step_id, f) for f in step.follow_ups if _schedulable(case, f))
     return case, events
+
+
+def _status(case: Case, actor: Actor | None, message: Msg) -> ev.Notify:
+    """A short status update for the member who signalled: no answers, no family details (the edge shows
+    the ref, the pupil label and this message; opening the case shows them what the policy allows)."""
+    exclude = actor.member_id if actor is not None else None
+    return ev.Notify(case.ref, (), message, exclude=exclude, participants=(parts.SIGNALLED,))
+
+
+def _submitted_by_others(case: Case) -> bool:
+    return any(e.action == "submitted" and e.member_id != case.created_by for e in case.timeline)
+
+
+def _was_with_family(route: Route, case: Case) -> bool:
+    """Whether the case has been at a step of the family group before (told once, not per step)."""
+    return any(e.step in route.steps and route.step(e.step).group == "family" for e in case.timeline)
 
 
 def _schedulable(case: Case, follow_up: FollowUp) -> bool:
@@ -626,9 +677,29 @@ def _prompt(case: Case, actor: Actor, step: Step, field: Field, draft: Draft) ->
 
 
 def _summary(case: Case, actor: Actor, step: Step, draft: Draft) -> ev.Summary:
+    shown = [f.id for f in step.fields if draft.values.get(f.id) not in (None, [])]
+    return ev.Summary(actor.member_id, case.ref, step.id, shown_answers(step, draft.values), tuple(shown))
+
+
+def answers_of(route: Route, case: Case, member_id: int, step_id: str) -> tuple[tuple[Msg, str, str], ...]:
+    """What `member_id` has answered on `step_id` so far, as a summary shows it: their open draft of it,
+    else what the step recorded last. The edge edits an answered question to show this."""
+    if step_id not in route.steps:
+        return ()
+    draft = case.drafts.get(member_id)
+    if draft is not None and draft.step == step_id:
+        # The field still being asked is shown by its own question (a multi-choice being ticked).
+        values = {k: v for k, v in draft.values.items() if k != draft.pending}
+    else:
+        values = case.data.get(step_id, {})
+    return shown_answers(route.step(step_id), values)
+
+
+def shown_answers(step: Step, values: dict[str, Any]) -> tuple[tuple[Msg, str, str], ...]:
+    """(prompt, kind, value) per answered field, in the step's order (see `ev.Summary.values`)."""
     shown: list[tuple[Msg, str, str]] = []
     for field in step.fields:
-        value = draft.values.get(field.id)
+        value = values.get(field.id)
         if value is None or value == []:
             continue
         labels = {o.value: o.label for o in field.options}
@@ -642,7 +713,7 @@ def _summary(case: Case, actor: Actor, step: Step, draft: Draft) -> ev.Summary:
             shown.append((field.prompt, "member", ",".join(str(m) for m in _members(value))))
         else:
             shown.append((field.prompt, field.kind, str(value)))
-    return ev.Summary(actor.member_id, case.ref, step.id, tuple(shown))
+    return tuple(shown)
 
 
 def awaited_field(route: Route, case: Case, member_id: int) -> Field | None:

@@ -42,6 +42,7 @@ class Summary:
     # (field prompt, kind, value): for "choice" the option's label msgid, for "multi" the labels' msgids
     # joined by commas, for every other kind the value as given (never a msgid).
     values: tuple[tuple[Msg, str, str], ...]
+    fields: tuple[str, ...] = ()  # the field id of each of `values`, to change one before confirming
 
 
 @dataclass(frozen=True)

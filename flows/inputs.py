@@ -62,6 +62,14 @@ class Confirm:
 
 
 @dataclass(frozen=True)
+class Reopen:
+    """Change an answer before confirming: ask `field` of `step` again from the summary."""
+
+    step: str
+    field: str
+
+
+@dataclass(frozen=True)
 class Discard:
     """The actor abandons their draft (/annuleer)."""
 
@@ -90,4 +98,17 @@ class Timeout:
     step: str
 
 
-Input = Open | Answer | Choose | SetValue | Toggle | Done | Confirm | Discard | DoAction | Correct | Timeout
+Input = (
+    Open
+    | Answer
+    | Choose
+    | SetValue
+    | Toggle
+    | Done
+    | Confirm
+    | Reopen
+    | Discard
+    | DoAction
+    | Correct
+    | Timeout
+)

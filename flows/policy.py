@@ -185,6 +185,8 @@ def can_do_action(actor: Actor, case: Case, route: Route, action: Action, shown_
         return CLOSED if not case.is_open else NOT_FOUND
     if shown_on_step != case.step or (action.steps and case.step not in action.steps):
         return STALE
+    if action.flags and action.flags <= case.flags:  # done before ("Zorg om veiligheid" on a flagged case)
+        return STALE
     return ALLOW if actor.roles & route.expand(action.roles) else WRONG_ROLE
 
 

@@ -168,6 +168,17 @@ class Action:
     def __post_init__(self) -> None:
         _as_msg(self, "label")
 
+    @property
+    def alerts(self) -> tuple[RoleId, ...]:
+        """The roles its notifications go to: an action that alerts others is confirmed first."""
+        roles = (r for e in self.effects if e.kind == "notify" for r in e.args["roles"])
+        return tuple(dict.fromkeys(roles))
+
+    @property
+    def flags(self) -> frozenset[str]:
+        """The flags it sets: once the case carries them all, the action no longer applies."""
+        return frozenset(str(e.args) for e in self.effects if e.kind == "flag")
+
 
 @dataclass(frozen=True)
 class Start:

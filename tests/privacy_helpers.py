@@ -10,7 +10,7 @@ async def signal(h: BotHarness, teacher: int, *, pupil: str = "QX 7", notes: str
     await h.send(teacher, "/signaal")
     await h.send(teacher, pupil)
     await h.press(teacher, "Zorg (thuis)")
-    await h.press(teacher, "▫️ Gedrag")
+    await h.press(teacher, "☐ Gedrag")
     await h.press(teacher, "Klaar")
     if notes is None:
         await h.press(teacher, "Overslaan")

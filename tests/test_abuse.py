@@ -56,7 +56,7 @@ async def test_over_long_text_gets_a_clear_answer_and_changes_nothing(
         await h.send(TEACHER, "/signaal")
         await h.send(TEACHER, "AB 5")
         await h.press(TEACHER, "Zorg (thuis)")
-        await h.press(TEACHER, "▫️ Gedrag")
+        await h.press(TEACHER, "☐ Gedrag")
         await h.press(TEACHER, "Klaar")
         h.received(TEACHER)
         async with h.uow() as uow:

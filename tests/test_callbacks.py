@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import MAX_CALLBACK_LENGTH, CallbackData
 from bot.callbacks import (
     FORM_PRESSES,
     ActionCb,
+    ActionConfirmCb,
     CaseCb,
     FormChoose,
     FormConfirm,
@@ -17,6 +18,7 @@ from bot.callbacks import (
     FormDone,
     FormPress,
     FormPupil,
+    FormReopen,
     FormToggle,
     OpenCb,
     SnoozeCb,
@@ -40,13 +42,14 @@ def _every_button_of_the_shipped_routes() -> list[CallbackData]:
             at = {"ref": LONGEST_REF, "step": step.id}
             out += [OpenCb(**at), FormConfirm(**at, field="-"), FormDiscard(**at, field="-")]
             out += [ActionCb(**at, action=a) for a in route.actions]
+            out += [ActionConfirmCb(**at, action=a) for a in route.actions]
             out += [SnoozeCb(**at, follow_up=f.id) for f in step.follow_ups]
             for field in step.fields:
                 on = {**at, "field": field.id}
                 last = max(len(field.options) - 1, 0)
                 out += [FormChoose(**on, option=last), FormToggle(**on, option=last), FormDone(**on)]
                 out += [FormDate(**on, day="20261123"), FormPupil(**on, pupil=LARGEST_PUPIL)]
-                out += [FormDiscard(**on)]
+                out += [FormDiscard(**on), FormReopen(**on)]
     return out
 
 

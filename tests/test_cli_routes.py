@@ -174,7 +174,7 @@ async def test_set_route_applies_to_new_cases_only(
             "/signaal",
             "AB 5b",
             "Zorg (thuis)",
-            "▫️ Gedrag",
+            "☐ Gedrag",
             "Klaar",
             "Overslaan",
             "Nee",

@@ -23,7 +23,7 @@ async def _signal(h: BotHarness, *, safety: str) -> None:
     await h.send(JUF, "/signaal")
     await h.send(JUF, "ab 5B")  # initials are capitalised, the group kept as typed (3V is not 3v)
     await h.press(JUF, "Zorg (thuis)")
-    await h.press(JUF, "▫️ Thuissituatie")
+    await h.press(JUF, "☐ Thuissituatie")
     await h.press(JUF, "Klaar")
     await h.press(JUF, "Overslaan")
     await h.press(JUF, safety)

@@ -67,7 +67,7 @@ async def _write_secrets(h: BotHarness) -> None:
     await h.send(1, "/signaal")
     await h.send(1, "RT 4")
     await h.press(1, "Onderwijs (leren)")
-    await h.press(1, "▫️ Leerresultaten")
+    await h.press(1, "☐ Leerresultaten")
     await h.press(1, "Klaar")
     await h.send(1, FREE_TEXT + " (concept)")
 

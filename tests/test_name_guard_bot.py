@@ -17,7 +17,7 @@ async def _to_the_note(h: BotHarness) -> None:
     await h.send(JUF, "/signaal")
     await h.send(JUF, "QX 7")
     await h.press(JUF, "Zorg (thuis)")
-    await h.press(JUF, "▫️ Gedrag")
+    await h.press(JUF, "☐ Gedrag")
     await h.press(JUF, "Klaar")
 
 

@@ -91,6 +91,7 @@ async def test_partners_learn_nothing_of_a_vlaardingen_case_before_consent(
 
         # "Gezin reageert niet" before consent: the IB-er and the directie hear it, the partners do not.
         await h.press(IB, data=f"a:{ref}:ib_beoordeling:gezin_reageert_niet")
+        await h.press(IB, "Ja, versturen")  # it alerts others: asked first
         assert h.callback_answers(IB)[-1] is None
         assert any("reageert niet" in m for m in h.received(DIRECTIE))
         assert h.received(SWV) == [] and h.received(GS) == []
@@ -302,6 +303,7 @@ async def test_a_vot_invitation_lists_only_the_cases_the_invitee_may_see(
         await _members(h, school, {JUF: "leerkracht", IB: "ib", GS: "gs"})
         ref = await signal(h, JUF, pupil="QX 7")
         await h.press(IB, data=f"a:{ref}:ib_beoordeling:gezin_reageert_niet")  # on the VOT list, no consent
+        await h.press(IB, "Ja, versturen")
         await h.send(IB, "/vot plan")
         await h.send(IB, "26-11-2026")
         await h.send(IB, "15:30")

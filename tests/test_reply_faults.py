@@ -18,7 +18,7 @@ async def _signal(h: BotHarness, teacher: int) -> None:
     await h.send(teacher, "/signaal")
     await h.send(teacher, "ab 5B")
     await h.press(teacher, "Zorg (thuis)")
-    await h.press(teacher, "▫️ Thuissituatie")
+    await h.press(teacher, "☐ Thuissituatie")
     await h.press(teacher, "Klaar")
     await h.press(teacher, "Overslaan")
     await h.press(teacher, "Nee")

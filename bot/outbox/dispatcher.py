@@ -218,8 +218,8 @@ class OutboxDispatcher:
                 return PermanentError(f"no sender for {row.channel}")
             school_name = await self._school_name(uow, int(row.payload.get("school_id", 0)))
             route = None
-            # The route labels action buttons and says who works on a reminder's step.
-            if row.payload.get("actions") or row.payload.get("follow_up"):
+            # The route labels action buttons and says who works on the step (their "Oppakken" button).
+            if row.payload.get("actions") or row.payload.get("follow_up") or row.payload.get("step"):
                 case = await uow.cases.get(row.payload["case_ref"])
                 route = self.routes.get(case.route_id, case.route_version) if case else None
             # Telegram needs no contact details: do not even read them for it.

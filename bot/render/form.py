@@ -19,6 +19,7 @@ from bot.callbacks import (
     FormMember,
     FormMemberToggle,
     FormPupil,
+    FormReopen,
     FormToggle,
     NamesCb,
     NamesChoice,
@@ -32,6 +33,9 @@ Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 # Quick answers for a date question, in weeks from today: the usual evaluation horizons.
 DATE_SHORTCUTS_WEEKS = (2, 4, 6)
+
+# A multi-choice box, ticked or not: plain glyphs that read as boxes on every client (not "▫️").
+TICKED, UNTICKED = "☑", "☐"
 
 
 def header(t: Translator, case: Case | None, step_title: str | None = None) -> str:
@@ -52,8 +56,11 @@ def render_prompt(
     today: date,
     pupils: list[Pupil],
     members: Sequence[tuple[int, str]] = (),
+    answered: str = "",
 ) -> Rendered:
-    text = header(t, case, step_title) + t.raw(prompt.message)
+    """The question, under `answered` (the step's answers so far, when the question replaces the one
+    just answered in the same message)."""
+    text = header(t, case, step_title) + answered + t.raw(prompt.message)
     kb = InlineKeyboardBuilder()
     at = {"ref": prompt.case_ref, "step": prompt.step, "field": prompt.field}
     done = FormDone(**at).pack()
@@ -63,9 +70,9 @@ def render_prompt(
             kb.row(InlineKeyboardButton(text=t.raw(label), callback_data=FormChoose(**at, option=i).pack()))
     elif prompt.kind == "multi":
         for i, (value, label) in enumerate(prompt.options):
-            mark = "✅ " if value in prompt.selected else "▫️ "
+            mark = TICKED if value in prompt.selected else UNTICKED
             toggle = FormToggle(**at, option=i).pack()
-            kb.row(InlineKeyboardButton(text=mark + t.raw(label), callback_data=toggle))
+            kb.row(InlineKeyboardButton(text=f"{mark} {t.raw(label)}", callback_data=toggle))
         kb.row(InlineKeyboardButton(text=t("form.done"), callback_data=done))
         text += "\n<i>" + t("form.hint_multi") + "</i>"
     elif prompt.kind == "text":
@@ -91,9 +98,9 @@ def render_prompt(
         # The school's holders of the field's roles, by name: one, or several (then done).
         for member_id, name in members:
             if prompt.multiple:
-                mark = "✅ " if str(member_id) in prompt.selected else "▫️ "
+                mark = TICKED if str(member_id) in prompt.selected else UNTICKED
                 tick = FormMemberToggle(**at, member=member_id).pack()
-                kb.row(InlineKeyboardButton(text=mark + name, callback_data=tick))
+                kb.row(InlineKeyboardButton(text=f"{mark} {name}", callback_data=tick))
             else:
                 kb.row(
                     InlineKeyboardButton(text=name, callback_data=FormMember(**at, member=member_id).pack())
@@ -121,22 +128,52 @@ def render_summary(
     names = names or {}
     lines = [header(t, case, step_title) + t("form.summary_intro")]
     for prompt, kind, value in summary.values:
-        if kind in ("choice", "multi"):
-            shown = ", ".join(t.raw(v) for v in value.split(","))
-        elif kind == "member":
-            shown = html.escape(", ".join(names.get(int(v), "#" + v) for v in value.split(",") if v))
-        elif kind == "date":
-            shown = t.date(value)
-        else:
-            shown = html.escape(value)
-        lines.append(f"• <i>{t.raw(prompt)}</i>\n   {shown}")
+        lines.append(f"• <i>{t.raw(prompt)}</i>\n   {shown_value(t, kind, value, names)}")
     kb = InlineKeyboardBuilder()
+    # One button per answer to change it before confirming (its field asked again).
+    for (prompt, _, _), field in zip(summary.values, summary.fields, strict=False):
+        again = FormReopen(ref=summary.case_ref, step=summary.step, field=field).pack()
+        kb.row(InlineKeyboardButton(text=t("form.change", what=_short(t.raw(prompt))), callback_data=again))
     at = {"ref": summary.case_ref, "step": summary.step, "field": "-"}  # "-": about no one field
     kb.row(
         InlineKeyboardButton(text=t("form.confirm"), callback_data=FormConfirm(**at).pack()),
         InlineKeyboardButton(text=t("form.cancel"), callback_data=FormDiscard(**at).pack()),
     )
     return "\n".join(lines), kb.as_markup()
+
+
+def shown_value(t: Translator, kind: str, value: str, names: Mapping[int, str]) -> str:
+    """One answer as a summary shows it (`value` as in `ev.Summary.values`)."""
+    if kind in ("choice", "multi"):
+        return ", ".join(t.raw(v) for v in value.split(","))
+    if kind == "member":
+        return html.escape(", ".join(names.get(int(v), "#" + v) for v in value.split(",") if v))
+    if kind == "date":
+        return t.date(value)
+    return html.escape(value)
+
+
+def render_answered(
+    t: Translator,
+    values: Sequence[tuple[str, str, str]],
+    names: Mapping[int, str] | None = None,
+) -> str:
+    """The answers given so far on a step, one line each ("Over welke leerling gaat het? — AB 5b";
+    ticked boxes as ☑), for the message whose question was answered by a press."""
+    lines = []
+    for prompt, kind, value in values:
+        if kind == "multi":
+            shown = ", ".join(f"{TICKED} {t.raw(v)}" for v in value.split(","))
+        else:
+            shown = shown_value(t, kind, value, names or {})
+        lines.append(f"<i>{t.raw(prompt)}</i> — <b>{shown}</b>\n")
+    return "".join(lines)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A prompt short enough for a button: its first sentence, cut at `limit`."""
+    first = text.split("?")[0].split(". ")[0].strip()
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def render_reply(t: Translator, event: ev.Say | ev.Refused) -> str:

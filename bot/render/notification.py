@@ -45,15 +45,15 @@ def notification_keyboard(
     kb.row(InlineKeyboardButton(text=t("notify.open"), callback_data=CaseCb(ref=ref).pack()))
     step = payload.get("step")
     follow_up = payload.get("follow_up")
-    if follow_up and step and may_act:
-        # A reminder to someone who can do the work: start on it at once, or put it off.
-        kb.row(
-            InlineKeyboardButton(text=t("followup.work_on"), callback_data=OpenCb(ref=ref, step=step).pack()),
-            InlineKeyboardButton(
-                text=t("followup.snooze"),
-                callback_data=SnoozeCb(ref=ref, step=step, follow_up=follow_up).pack(),
-            ),
+    if step and may_act:
+        # Someone who can do the work starts on it in one tap (the press is checked again), and puts a
+        # reminder off in one more.
+        kb.add(
+            InlineKeyboardButton(text=t("followup.work_on"), callback_data=OpenCb(ref=ref, step=step).pack())
         )
+        if follow_up:
+            snooze = SnoozeCb(ref=ref, step=step, follow_up=follow_up)
+            kb.add(InlineKeyboardButton(text=t("followup.snooze"), callback_data=snooze.pack()))
     for action_id in payload.get("actions") or ():
         if route is not None and action_id in route.actions and step:
             label = t.raw(route.actions[action_id].label)

@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks_prefs import AddressKind, AskAddressCb, Channel, ChannelCb, PrefsDoneCb, QuietCb
 from bot.i18n import N_
+from bot.render.form import TICKED, UNTICKED
 from bot.render.text import Translator
 from storage.repositories.preferences import DEFAULT_QUIET_END, DEFAULT_QUIET_START, Preferences
 
@@ -79,7 +80,7 @@ def render_preferences(
     for channel in ("telegram", "email", "whatsapp"):
         if channel not in available:
             continue  # a channel without settings is not offered
-        mark = "✅" if channel in chosen else "▫️"
+        mark = TICKED if channel in chosen else UNTICKED
         rows.append(
             [
                 InlineKeyboardButton(

@@ -18,6 +18,7 @@ from bot.callbacks_vot import (
     PlanSchoolCb,
     PlanSendCb,
 )
+from bot.render.form import TICKED, UNTICKED
 from bot.render.text import Translator
 from bot.services.meetings import DURATIONS
 from bot.services.reads import Seen
@@ -43,7 +44,7 @@ def durations_keyboard(t: Translator) -> InlineKeyboardMarkup:
 def agenda_keyboard(t: Translator, candidates: Sequence[Seen], picked: Sequence[str]) -> InlineKeyboardMarkup:
     rows = [[_button(t("vot.plan.agenda_all", n=len(candidates)), AgendaAllCb())]]
     for index, seen in enumerate(candidates[:20]):
-        mark = "✅" if seen.case.ref in picked else "▫️"
+        mark = TICKED if seen.case.ref in picked else UNTICKED
         label = seen.case.pupil.label if seen.case.pupil else ""
         rows.append([_button(f"{mark} {seen.case.ref} · {label}", AgendaPickCb(index=index))])
     rows.append([_button(t("vot.plan.agenda_done"), AgendaDoneCb())])

@@ -28,18 +28,22 @@ from bot.callbacks import (
     FormMemberToggle,
     FormPress,
     FormPupil,
+    FormReopen,
     FormToggle,
     NamesCb,
     NamesChoice,
 )
 from bot.middlewares.replies import at_once
+from bot.render.document import document_for
 from bot.render.form import names_keyboard
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
+from bot.services.actors import actor_at
 from bot.services.cases import CaseService, Outcome
 from bot.services.name_guard import NameGuard, Redacted
 from bot.states import CaseForm
+from flows import events as ev
 from flows import inputs as inp
 from flows.case import Case
 from flows.engine import RouteEngine
@@ -92,7 +96,14 @@ class _Press:
             await self.query.answer(self.t("fallback.stale_button"), show_alert=True)
             return
         outcome = await self.cases.advance(self.member, data.ref, chosen)
-        await _answer_press(self.query, self.presenter, outcome, toggled=isinstance(chosen, inp.Toggle))
+        documents: list[str] = []
+        opened = _opened(outcome, data.step)
+        if opened is not None and outcome.case is not None:
+            # The next step followed at once: a step with a document shows it first, as "Oppakken" does.
+            case = outcome.case
+            route = self.cases.route_engine.routes.get(case.route_id, case.route_version)
+            documents = document_for(self.t, route, case, opened, actor_at(self.member, case.school_id))
+        await _answer_press(self.query, self.presenter, outcome, data, self.member.id, documents)
 
 
 def build_router() -> Router:
@@ -189,6 +200,13 @@ def build_router() -> Router:
 
         await _Press(query, deps)(callback_data, given)
 
+    @router.callback_query(FormReopen.filter())
+    async def reopen(query: CallbackQuery, callback_data: FormReopen, **deps: Any) -> None:
+        async def given(case: Case) -> inp.Input | None:
+            return inp.Reopen(callback_data.step, callback_data.field)
+
+        await _Press(query, deps)(callback_data, given)
+
     @router.callback_query(FormDiscard.filter())
     async def discard(query: CallbackQuery, callback_data: FormDiscard, **deps: Any) -> None:
         async def given(case: Case) -> inp.Input | None:
@@ -246,7 +264,7 @@ def build_router() -> Router:
             return
         outcome = await cases.advance(member, callback_data.ref, inp.Answer(str(data.get("redacted") or "")))
         if await answer_press(query, presenter, outcome) and isinstance(query.message, Message):
-            for text, keyboard in await presenter.render(outcome.case, outcome.events):
+            for text, keyboard in await presenter.render(outcome.case, outcome.events, outcome.told):
                 await query.message.answer(text, reply_markup=keyboard)
 
     return router
@@ -261,16 +279,35 @@ async def _guarded(message: Message, name_guard: NameGuard, t: Translator, text:
     return await name_guard.check(text)
 
 
+def _opened(outcome: Outcome, step: str) -> str | None:
+    """The step the engine opened for the actor after `step` ended (its first question follows)."""
+    return next((e.step for e in outcome.events if isinstance(e, ev.Prompt) and e.step != step), None)
+
+
 async def _answer_press(
-    query: CallbackQuery, presenter: Presenter, outcome: Outcome, *, toggled: bool
+    query: CallbackQuery,
+    presenter: Presenter,
+    outcome: Outcome,
+    data: FormPress,
+    member_id: int,
+    documents: list[str],
 ) -> None:
     if not await answer_press(query, presenter, outcome) or not isinstance(query.message, Message):
         return
-    rendered = await presenter.render(outcome.case, outcome.events)
-    if toggled and rendered:
-        text, keyboard = rendered[0]
-        await query.message.edit_text(text, reply_markup=keyboard)
+    if isinstance(data, FormDiscard) or outcome.case is None:
+        await query.message.edit_reply_markup(reply_markup=None)  # dropped: no second press on it
+        for text, keyboard in await presenter.render(outcome.case, outcome.events, outcome.told):
+            await query.message.answer(text, reply_markup=keyboard)
         return
-    await query.message.edit_reply_markup(reply_markup=None)  # answered: no second press on it
-    for text, keyboard in rendered:
+    # The pressed message keeps what was answered (and goes on with the step's next question); the
+    # edit and what follows are held until the change is committed, so its buttons go only with them.
+    (text, keyboard), rest = await presenter.after_press(
+        outcome.case, member_id, data.step, outcome.events, outcome.told
+    )
+    await query.message.edit_text(text, reply_markup=keyboard)
+    for text, keyboard in rest[:-1]:
+        await query.message.answer(text, reply_markup=keyboard)
+    for part in documents:  # before the next step's first question (the last message)
+        await query.message.answer(part)
+    for text, keyboard in rest[-1:]:
         await query.message.answer(text, reply_markup=keyboard)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.callbacks import ActionCb, CaseCb, CasePageCb, OpenCb
-from bot.i18n import N_
+from bot.callbacks import ActionCb, ActionConfirmCb, ActionDropCb, CaseCb, CasePageCb, OpenCb
+from bot.i18n import N_, role_names
 from bot.render.case_view import case_button, render_case
 from bot.render.document import document_for
 from bot.render.presenter import Presenter
@@ -76,6 +76,10 @@ def build_router() -> Router:
     @router.message(Command("mijn", "mine"))
     async def mine(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
         await _list(message, await reader.waiting_for(member), t, N_("list.mine"), N_("list.mine_empty"))
+        # And how the signals they made are doing (the teacher's own status view).
+        signals = await reader.my_signals(member)
+        if signals:
+            await _list(message, signals, t, N_("list.my_signals"), N_("list.my_signals"))
 
     @router.message(Command("signalen", "signals"))
     async def signals(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
@@ -137,9 +141,37 @@ def build_router() -> Router:
         member: Member,
         cases: CaseService,
         presenter: Presenter,
+        t: Translator,
     ) -> None:
+        alerts = await cases.alerts(member, callback_data.ref, callback_data.action, callback_data.step)
+        if alerts and isinstance(query.message, Message):
+            # It alerts others: asked first, and nothing changes until the yes.
+            await query.answer()
+            sure = t("action.confirm", who=role_names(t, alerts))
+            await query.message.answer(sure, reply_markup=_confirm_keyboard(t, callback_data))
+            return
         given = inp.DoAction(callback_data.action, callback_data.step)
         await _act(query, presenter, await cases.advance(member, callback_data.ref, given))
+
+    @router.callback_query(ActionConfirmCb.filter())
+    async def action_confirmed(
+        query: CallbackQuery,
+        callback_data: ActionConfirmCb,
+        member: Member,
+        cases: CaseService,
+        presenter: Presenter,
+    ) -> None:
+        given = inp.DoAction(callback_data.action, callback_data.step)
+        outcome = await cases.advance(member, callback_data.ref, given)
+        if not outcome.refused and isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=None)  # answered: no second yes
+        await _act(query, presenter, outcome)
+
+    @router.callback_query(ActionDropCb.filter())
+    async def action_dropped(query: CallbackQuery, t: Translator) -> None:
+        await query.answer(t("action.dropped"))
+        if isinstance(query.message, Message):
+            await query.message.edit_reply_markup(reply_markup=None)
 
     return router
 
@@ -147,3 +179,17 @@ def build_router() -> Router:
 async def _act(query: CallbackQuery, presenter: Presenter, outcome: Outcome) -> None:
     if await answer_press(query, presenter, outcome) and isinstance(query.message, Message):
         await send_outcome(query.message, presenter, outcome)
+
+
+def _confirm_keyboard(t: Translator, asked: ActionCb) -> InlineKeyboardMarkup:
+    yes = ActionConfirmCb(ref=asked.ref, step=asked.step, action=asked.action)
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=t("action.confirm_yes"), callback_data=yes.pack()),
+                InlineKeyboardButton(
+                    text=t("action.confirm_no"), callback_data=ActionDropCb(ref=asked.ref).pack()
+                ),
+            ]
+        ]
+    )

@@ -11,7 +11,7 @@ ALERT_LIMIT = 200  # Telegram refuses longer answers to a button press
 
 
 async def send_outcome(message: Message, presenter: Presenter, outcome: Outcome) -> None:
-    for text, keyboard in await presenter.render(outcome.case, outcome.events):
+    for text, keyboard in await presenter.render(outcome.case, outcome.events, outcome.told):
         await message.answer(text, reply_markup=keyboard)
 
 

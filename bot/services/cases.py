@@ -14,7 +14,7 @@ from aiogram.fsm.context import FSMContext
 from bot.services.actors import actor_at
 from bot.services.audit import SYSTEM, AuditTrail
 from bot.services.follow_ups import record_follow_ups
-from bot.services.notify import TELEGRAM_ONLY, queue_notifications
+from bot.services.notify import TELEGRAM_ONLY, Told, queue_notifications
 from bot.states import CaseForm
 from flows import events as ev
 from flows import inputs as inp
@@ -37,6 +37,7 @@ class Outcome:
 
     case: Case | None
     events: list[ev.Event] = field(default_factory=list)
+    told: list[Told] = field(default_factory=list)  # whom the action's notifications reach, and when
 
     @property
     def refused(self) -> bool:
@@ -109,6 +110,20 @@ class CaseService:
             return None
         return awaited_field(self.route_engine.routes.get(case.route_id, case.route_version), case, member.id)
 
+    async def alerts(self, member: Member, ref: str, action_id: str, step: str) -> tuple[str, ...]:
+        """The roles action `action_id` would alert, when `member` may take it now (else nothing, and the
+        engine answers the press as it would any other)."""
+        case = await self.uow.cases.get(ref)
+        if case is None:
+            return ()
+        route = self.route_engine.routes.get(case.route_id, case.route_version)
+        action = route.actions.get(action_id)
+        if action is None or not policy.can_do_action(
+            actor_at(member, case.school_id), case, route, action, step
+        ):
+            return ()
+        return action.alerts
+
     def may_view(self, member: Member, case: Case) -> bool:
         """The access policy's answer, for the edge to refuse a press before it reads the button's data."""
         route = self.route_engine.routes.get(case.route_id, case.route_version)
@@ -141,13 +156,14 @@ class CaseService:
         return Outcome(result.case, [e for e in result.events if _for(e, member.id)])
 
     async def _store(self, member: Member, actor: Actor, before: Case | None, result: Result) -> Outcome:
-        saved = await self._persist(member.id, before, result)
+        told: list[Told] = []
+        saved = await self._persist(member.id, before, result, told)
         # The open form is the case with the member's draft; which step it is on, only the draft says.
         if member.id in saved.drafts:
             await self._open_form_on(saved.ref)  # unchanged while the form stays open: no write
         elif await self._open_form() == saved.ref:
             await self._close_form()
-        return Outcome(saved, [e for e in result.events if _for(e, member.id)])
+        return Outcome(saved, [e for e in result.events if _for(e, member.id)], told)
 
     async def _open_form(self) -> str | None:
         """The reference of the case whose form the member has open, if any."""
@@ -164,7 +180,9 @@ class CaseService:
         if self.dialogue is not None:
             await self.dialogue.clear()
 
-    async def _persist(self, actor_id: int | None, before: Case | None, result: Result) -> Case:
+    async def _persist(
+        self, actor_id: int | None, before: Case | None, result: Result, told: list[Told] | None = None
+    ) -> Case:
         now = self.clock.now()
         for entered in (e for e in result.events if isinstance(e, ev.RouteEntered)):
             # A sub-route (the Meldcode) is pinned like the route a case starts in: keep its definition.
@@ -191,6 +209,7 @@ class CaseService:
             event_seq=len(saved.timeline),
             available=self.channels,
             timezone=self.timezone,
+            told=told,
         )
         await record_follow_ups(self.uow, route, saved, result.events, now=now)
         return saved

@@ -10,6 +10,7 @@ non-urgent rows, the time: a row for a member in quiet hours is due when the qui
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,16 @@ from storage.repositories.preferences import Preferences
 from storage.uow import UnitOfWork
 
 TELEGRAM_ONLY: frozenset[str] = frozenset({"telegram"})
+
+
+@dataclass(frozen=True)
+class Told:
+    """Who a notification reached (their roles) and when the first of them gets it (`at`; `now` when
+    nobody was in quiet hours), for the actor's receipt."""
+
+    roles: tuple[str, ...]
+    at: datetime
+    quiet: bool  # `at` is the end of quiet hours
 
 
 def channels_for(member: Member, prefs: Preferences, available: Collection[str]) -> list[str]:
@@ -62,6 +73,7 @@ async def queue_to_member(
     urgent: bool = False,
     case_id: int | None = None,
     only: str | None = None,
+    told: list[datetime] | None = None,
 ) -> int:
     """Queue one notification on each of the member's channels (or just `only`); returns rows added.
     `key` names the event and recipient; the channel is appended, so each (event, recipient, channel)
@@ -69,6 +81,8 @@ async def queue_to_member(
     prefs = await uow.prefs.get(member.id)
     channels = [only] if only is not None else channels_for(member, prefs, available)
     when = due_at(prefs, now, urgent=urgent, timezone=timezone)
+    if told is not None:
+        told.append(when)
     added = 0
     for channel in channels:
         row = await uow.outbox.add(
@@ -96,14 +110,20 @@ async def queue_notifications(
     event_seq: int,
     available: Collection[str] = TELEGRAM_ONLY,
     timezone: str | None = None,
+    told: list[Told] | None = None,
 ) -> int:
+    """Queue the events' notifications; `told` collects, per notification, whom it reached and when."""
     queued = 0
     for index, event in enumerate(events):
         if not isinstance(event, ev.Notify):
             continue
+        whens: list[datetime] = []
+        reached: set[str] = set()
         for member in await recipients(uow, route, case, event):
             if member.id == event.exclude:
                 continue
+            held = {r.role for r in member.roles if r.school_id == case.school_id}
+            reached |= {r for r in event.roles if r in held} or held & set(route.expand(event.roles))
             queued += await queue_to_member(
                 uow,
                 member,
@@ -124,6 +144,12 @@ async def queue_notifications(
                     "urgent": event.urgent,
                     "follow_up": event.follow_up,
                 },
+                told=whens,
+            )
+        if told is not None and whens and event.roles:  # a status update to a participant is no news
+            first = min(whens)
+            told.append(
+                Told(tuple(r for r in event.roles if r in reached) or event.roles, first, first > now)
             )
     return queued
 

@@ -91,6 +91,11 @@ class CaseReader:
             mine.append(Seen(case, route, actor_at(member, case.school_id)))
         return await self._listed(member, mine)
 
+    async def my_signals(self, member: Member) -> list[Seen]:
+        """The open cases `member` signalled, each shown as far as the policy lets them see it."""
+        mine = [s for s in await self._visible(member) if s.case.created_by == member.id]
+        return await self._listed(member, [s for s in mine if s.case.status != "draft"])
+
     async def vot_list(self, member: Member) -> list[Seen]:
         """The VOT list: pupils who need extra attention — consented cases, the safety route, and
         families who do not respond."""

@@ -99,8 +99,8 @@ async def test_vlaardingen_happy_path_across_three_panes(running_demo: Demo, ope
     await juf.press("Zorg (thuis)")
     await juf.expect_text("Wat zie je?")
     for observation in ("Gedrag", "Thuissituatie"):
-        await juf.press(f"▫️ {observation}")
-        await expect(juf.log.get_by_role("button", name=f"✅ {observation}")).to_be_visible()
+        await juf.press(f"☐ {observation}")
+        await expect(juf.log.get_by_role("button", name=f"☑ {observation}")).to_be_visible()
     await juf.press("Klaar")
     await juf.expect_text("Wil je het kort toelichten?")
     await juf.send("Komt vaak moe en zonder ontbijt op school.")

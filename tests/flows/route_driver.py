@@ -13,6 +13,7 @@ from typing import Any
 from flows import events as ev
 from flows import inputs as inp
 from flows.engine import Result, RouteEngine
+from flows.participants import SIGNALLED
 from flows.policy import Actor
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -26,7 +27,9 @@ def actor(member_id: int, *roles: str, school: int = SCHOOL) -> Actor:
 
 def _answer_prompts(route_engine: RouteEngine, result: Result, who: Actor, answers: Answers) -> Result:
     step = result.case.step
-    while (prompt := next((e for e in result.events if isinstance(e, ev.Prompt)), None)) is not None:
+    # Only this step's questions: when it ends and the next step is `who`'s too, its first question
+    # follows at once, for the next `fill`.
+    while (prompt := _prompt_on(result, step)) is not None:
         if prompt.field not in answers:
             raise AssertionError(f"step {step} asked for {prompt.field!r}, which the test does not answer")
         value = answers[prompt.field]
@@ -47,31 +50,42 @@ def _answer_prompts(route_engine: RouteEngine, result: Result, who: Actor, answe
     return result
 
 
+def _prompt_on(result: Result, step: str) -> ev.Prompt | None:
+    return next((e for e in result.events if isinstance(e, ev.Prompt) and e.step == step), None)
+
+
 def start(
     route_engine: RouteEngine, route_id: str, who: Actor, answers: Answers, ref: str = "Z-0001"
 ) -> Result:
     """Start a case and submit its first step."""
     started = route_engine.start(route_id, who, ref=ref, now=NOW)
     assert isinstance(started, Result), started
-    result = _answer_prompts(route_engine, started, who, answers)
-    return _confirm(route_engine, result, who)
+    step = started.case.step
+    return _confirm(route_engine, _answer_prompts(route_engine, started, who, answers), who, step)
 
 
 def fill(route_engine: RouteEngine, result: Result, who: Actor, answers: Answers) -> Result:
     """Open the case's current step as `who`, answer its fields and submit it."""
     opened = route_engine.advance(result.case, who, inp.Open(result.case.step), NOW)
     assert not opened.refused, opened.events
-    return _confirm(route_engine, _answer_prompts(route_engine, opened, who, answers), who)
+    step = result.case.step
+    return _confirm(route_engine, _answer_prompts(route_engine, opened, who, answers), who, step)
 
 
-def _confirm(route_engine: RouteEngine, result: Result, who: Actor) -> Result:
-    if any(isinstance(e, ev.Summary) for e in result.events):
-        return route_engine.advance(result.case, who, inp.Confirm(result.case.step), NOW)
+def _confirm(route_engine: RouteEngine, result: Result, who: Actor, step: str) -> Result:
+    if any(isinstance(e, ev.Summary) and e.step == step for e in result.events):
+        return route_engine.advance(result.case, who, inp.Confirm(step), NOW)
     return result
 
 
+def is_status(event: ev.Event) -> bool:
+    """A status update to the member who signalled (flows/engine.py `_status`): pinned by the goldens."""
+    return isinstance(event, ev.Notify) and not event.roles and event.participants == (SIGNALLED,)
+
+
 def notified(result: Result) -> list[tuple[tuple[str, ...], str]]:
-    return [(e.roles, e.message) for e in result.events if isinstance(e, ev.Notify)]
+    """The route's own notifications (status updates to the signaller left out)."""
+    return [(e.roles, e.message) for e in result.events if isinstance(e, ev.Notify) and not is_status(e)]
 
 
 def said(result: Result) -> list[str]:

@@ -53,6 +53,7 @@ INPUTS: dict[str, type[Any]] = {
         inp.Toggle,
         inp.Done,
         inp.Confirm,
+        inp.Reopen,
         inp.Discard,
         inp.DoAction,
         inp.Correct,

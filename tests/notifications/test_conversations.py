@@ -20,8 +20,8 @@ async def test_meldingen_turns_on_email_with_a_checked_address(
             await h.register(1001, "ib", name="Ineke")
             await h.send(1001, "/meldingen")
             assert "Kanalen: Telegram" in h.last(1001) and "18:00–07:30 en het weekend" in h.last(1001)
-            assert "▫️ WhatsApp" not in h.buttons(1001)  # not configured, so not offered
-            await h.press(1001, "▫️ E-mail")
+            assert "☐ WhatsApp" not in h.buttons(1001)  # not configured, so not offered
+            await h.press(1001, "☐ E-mail")
             assert "e-mailadres" in h.last(1001)
             await h.send(1001, "geen adres")
             assert "lijkt geen e-mailadres" in h.last(1001)
