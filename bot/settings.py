@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     # minimal: the chat carries only school, case ref, pupil label and which step waits, and a button to
     # the Mini App; full: everything in the chat. Unset: minimal when the webhook URL is https.
     chat_content: str | None = Field(None, validation_alias=_env("ZORGROUTE_CHAT_CONTENT"))
+    # Where Telegram opens the Mini App; unset: ZORGROUTE_WEBHOOK_URL + /app/ (the webhook server serves it).
+    webapp_url: str | None = Field(None, validation_alias=_env("ZORGROUTE_WEBAPP_URL"))
 
     @field_validator("database_url")
     @classmethod
@@ -115,6 +117,7 @@ class Settings(BaseSettings):
         "whatsapp_app_secret",
         "whatsapp_verify_token",
         "chat_content",
+        "webapp_url",
         mode="before",
     )
     @classmethod
@@ -240,6 +243,12 @@ class Settings(BaseSettings):
         if self.chat_content is not None:
             return self.chat_content == "minimal"
         return bool(self.webhook_url and self.webhook_url.startswith("https://"))
+
+    @property
+    def mini_app_url(self) -> str | None:
+        if self.webapp_url is not None:
+            return self.webapp_url
+        return f"{self.webhook_url}/app/" if self.webhook_url else None
 
     @property
     def uses_emulator(self) -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.render.form import Rendered, render_prompt, render_reply, render_summary
+from bot.render.minimal import minimal_summary
 from bot.render.text import Translator
 from flows import events as ev
 from flows.case import Case
@@ -15,8 +16,17 @@ from storage.uow import UnitOfWork
 
 
 class Presenter:
-    def __init__(self, t: Translator, route_engine: RouteEngine, uow: UnitOfWork, now: datetime) -> None:
+    def __init__(
+        self,
+        t: Translator,
+        route_engine: RouteEngine,
+        uow: UnitOfWork,
+        now: datetime,
+        *,
+        minimal: bool = False,  # minimal-content chat: summaries without the answers (docs/webapp.md)
+    ) -> None:
         self.t, self.route_engine, self.uow, self.now = t, route_engine, uow, now
+        self.minimal = minimal
 
     def step_title(self, case: Case, step_id: str) -> str:
         return self.route_engine.routes.get(case.route_id, case.route_version).step(step_id).title
@@ -48,6 +58,8 @@ class Presenter:
                 out.append(
                     render_prompt(self.t, case, title, event, today=today, pupils=pupils, members=members)
                 )
+            elif isinstance(event, ev.Summary) and case is not None and self.minimal:
+                out.append(minimal_summary(self.t, case, self.step_title(case, event.step), event))
             elif isinstance(event, ev.Summary) and case is not None:
                 names = dict(await self.candidates(case, self._member_roles(case, event)))
                 out.append(render_summary(self.t, case, self.step_title(case, event.step), event, names))
