@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import Runtime, prepare
 from bot.outbox.capture import Recorder
 from bot.settings import EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
+from bot.webapp.routes import STAND_IN, webapp_for
 from emulator import ClockHandler, EmulatorState, Person, RunningEmulator, parse_step, start_emulator
 from flows.clock import Clock, IdSource, OffsetClock, SystemClock
 from flows.registry import RouteRegistry
@@ -290,6 +291,7 @@ async def start_demo(
     state.set_roster(roster)
     state.set_clock_handler(clock_handler(runtime, clock))
     state.set_clock_reader(clock.now)
+    state.mini_app.handler = webapp_for(runtime, telegram_script=STAND_IN).dispatch
     _log_demo(emulator.base_url, roster, settings.database_url)
     return Demo(runtime, emulator, clock, roster)
 

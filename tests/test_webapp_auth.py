@@ -4,18 +4,22 @@ registered member. Anything else is 401 and writes nothing; a session ends when 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import prepare
 from bot.runner import build_webhook_app
 from bot.services.audit import CLI, AuditTrail
 from bot.services.offboarding import remove_member
-from bot.settings import Settings
+from bot.settings import EMULATOR_TOKEN, Settings
 from bot.webapp.auth import SESSION_COOKIE
+from emulator.demo import start_demo
 from emulator.server import start_emulator
 from emulator.state import EmulatorState
+from emulator.web_app import sign_init_data
 from flows.clock import FrozenClock
 from tests.harness import BotHarness
 from tests.webapp_helpers import init_data, open_session, webapp_client
@@ -120,3 +124,32 @@ async def test_the_webhook_server_serves_the_mini_app_with_security_headers(sett
                 assert refused.status == 401 and "Content-Security-Policy" in refused.headers
         finally:
             await runtime.close()
+
+
+async def test_the_demo_serves_the_mini_app_on_the_emulators_server(
+    database_url: str, tmp_path: Path, clock: FrozenClock
+) -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        secret_key="test-secret-key",
+        data_dir=tmp_path / "data",
+        emulator_port=0,
+    )
+    demo = await start_demo(settings, base_clock=clock)
+    try:
+        base = demo.emulator.base_url
+        async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as http:  # 127.0.0.1: an IP host
+            shell = await http.get(f"{base}/app/")
+            assert shell.status == 200
+            assert '<script src="/app/static/telegram-web-app.js"></script>' in await shell.text()
+            assert "script-src 'self';" in shell.headers["Content-Security-Policy"]  # no third party
+            stand_in = await http.get(f"{base}/app/static/telegram-web-app.js")
+            assert stand_in.status == 200 and "tgWebAppData" in await stand_in.text()
+            member = demo.roster[0].user_id
+            raw = sign_init_data(EMULATOR_TOKEN, member, demo.clock.now())
+            opened = await http.post(f"{base}/app/session", data={"init_data": raw})
+            assert opened.status == 200
+            assert (await http.get(f"{base}/app/lists")).status == 200
+    finally:
+        await demo.close()
