@@ -13,7 +13,7 @@ from bot.render.case_view import CONSENT, STATUS, recorded_lines
 from bot.render.form import header
 from bot.render.text import Translator
 from bot.services.reads import Seen
-from flows.policy import can_read
+from flows.policy import can_act, can_read
 
 STATIC = "/app/static"
 
@@ -54,8 +54,12 @@ def dossier(
     case, route, actor = seen.case, seen.route, seen.actor
     step = route.step(case.step)
     route_name = route.name.get(t.locale, route.name["nl"])
+    work = ""
+    if case.is_open and can_act(actor, case, route, case.step):  # the step's form, on one screen
+        href = f"/app/step?ref={quote(case.ref)}&step={quote(case.step)}"
+        work = f'<p><a class="button" href="{html.escape(href)}">{t("case.work_on", step=step.title)}</a></p>'
     parts = [
-        f"<h1>{header(t, case).strip()}</h1>",
+        f"<h1>{header(t, case).strip()}</h1>{work}",
         f"<p>{html.escape(school_name)} · {html.escape(route_name)}</p>",
         f"<p>{t('case.status', status=STATUS[case.status], step=step.title)}</p>",
     ]
@@ -106,4 +110,8 @@ def case_list(t: Translator, title: str, empty: str, items: Sequence[Seen]) -> s
 
 
 def message(t: Translator, msgid: str) -> str:
-    return f'<p role="alert">{t(msgid)}</p>'
+    return message_text(t(msgid))
+
+
+def message_text(text: str) -> str:
+    return f'<p role="alert">{text}</p>'
