@@ -1,7 +1,7 @@
 """Security headers on every Mini App response. Scripts come from our own origin only, plus Telegram's
 telegram-web-app.js where Telegram requires it (in emulator mode the emulator's local stand-in is ours,
 so no third-party script runs at all). No inline script or style, no framing except by Telegram's web
-clients, no referrer, nothing cached."""
+clients, no referrer to other sites, nothing cached."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def content_security_policy(*, telegram_script: bool) -> str:
 def secure(response: web.StreamResponse, *, telegram_script: bool) -> web.StreamResponse:
     response.headers["Content-Security-Policy"] = content_security_policy(telegram_script=telegram_script)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on our own form posts.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cache-Control"] = "no-store"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     return response

@@ -8,7 +8,7 @@ import html
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
-from bot.i18n import role_msgid
+from bot.i18n import N_, role_msgid
 from bot.render.case_view import CONSENT, STATUS, recorded_lines
 from bot.render.form import header
 from bot.render.text import Translator
@@ -16,9 +16,12 @@ from bot.services.reads import Seen
 from flows.policy import can_act, can_read
 
 STATIC = "/app/static"
+BACK = N_("webapp.back")
 
 
-def layout(title: str, body: str, *, lang: str, telegram_script: str | None, back: str | None = None) -> str:
+def layout(
+    title: str, body: str, *, t: Translator, telegram_script: str | None, back: str | None = None
+) -> str:
     """A whole page. `telegram_script`: the URL of telegram-web-app.js (Telegram's, or the emulator's
     stand-in), None for pages that need no script."""
     scripts = ""
@@ -27,7 +30,9 @@ def layout(title: str, body: str, *, lang: str, telegram_script: str | None, bac
             f'<script src="{html.escape(telegram_script)}"></script>'
             f'<script src="{STATIC}/app.js" defer></script>'
         )
-    nav = f'<nav><a href="{html.escape(back)}">←</a></nav>' if back else ""
+    label = html.escape(t.raw(BACK), quote=True)
+    nav = f'<nav><a href="{html.escape(back)}" aria-label="{label}">←</a></nav>' if back else ""
+    lang = t.locale
     return (
         f'<!doctype html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -107,7 +107,7 @@ class WebApp:
         t = self._t(None)
         refused, opening = html.escape(t.raw(UNAUTHORIZED), quote=True), t("webapp.opening")
         body = f'<p id="status" aria-live="polite" data-refused="{refused}">{opening}</p>'
-        page = pages.layout("Zorgroute", body, lang=t.locale, telegram_script=self.telegram_script)
+        page = pages.layout("Zorgroute", body, t=t, telegram_script=self.telegram_script)
         return self._html(page)
 
     async def open_session(self, request: web.Request) -> web.StreamResponse:
@@ -149,7 +149,7 @@ class WebApp:
                 page = pages.layout(
                     "Zorgroute",
                     pages.message(t, seen),
-                    lang=t.locale,
+                    t=t,
                     telegram_script=None,
                     back="/app/lists",
                 )
@@ -163,7 +163,7 @@ class WebApp:
                     names[member_id] = uow.members.name(found)
             body = pages.dossier(t, seen, name, naming, names)
             await uow.commit()  # the read is audited, as in chat
-        page = pages.layout(seen.case.ref, body, lang=t.locale, telegram_script=None, back="/app/lists")
+        page = pages.layout(seen.case.ref, body, t=t, telegram_script=None, back="/app/lists")
         return self._html(page)
 
     async def lists(self, request: web.Request) -> web.StreamResponse:
@@ -177,7 +177,7 @@ class WebApp:
                 t, N_("list.mine"), N_("list.mine_empty"), await reader.waiting_for(member)
             ) + pages.case_list(t, N_("list.vot"), N_("list.vot_empty"), await reader.vot_list(member))
             await uow.commit()
-        return self._html(pages.layout("Zorgroute", body, lang=t.locale, telegram_script=None))
+        return self._html(pages.layout("Zorgroute", body, t=t, telegram_script=None))
 
     async def step_form(self, request: web.Request) -> web.StreamResponse:
         ref, step_id = request.query.get("ref", "")[:32], request.query.get("step", "")[:64]
@@ -192,7 +192,7 @@ class WebApp:
             case, route = found
             candidates = await self._candidates(uow, case, route, step_id)
             body = forms.step_form(t, route, case, step_id, {}, candidates)
-        return self._html(pages.layout(case.ref, body, lang=t.locale, telegram_script=None, back=_back(ref)))
+        return self._html(pages.layout(case.ref, body, t=t, telegram_script=None, back=_back(ref)))
 
     async def step_answers(self, request: web.Request) -> web.StreamResponse:
         if not _same_origin(request):
@@ -224,13 +224,13 @@ class WebApp:
                 body = forms.step_form(
                     t, route, case, step_id, given, candidates, error or t("input.required")
                 )
-                page = pages.layout(case.ref, body, lang=t.locale, telegram_script=None, back=_back(ref))
+                page = pages.layout(case.ref, body, t=t, telegram_script=None, back=_back(ref))
                 return self._html(page, status=422)
             names = {m: n for pairs in candidates.values() for m, n in pairs}
             title = route.step(step_id).title
             body = forms.summary_page(t, outcome.case, title, summary, names)
             await uow.commit()
-        return self._html(pages.layout(case.ref, body, lang=t.locale, telegram_script=None, back=_back(ref)))
+        return self._html(pages.layout(case.ref, body, t=t, telegram_script=None, back=_back(ref)))
 
     async def confirm(self, request: web.Request) -> web.StreamResponse:
         if not _same_origin(request):
@@ -246,7 +246,7 @@ class WebApp:
             refused = next((e for e in outcome.events if isinstance(e, ev.Refused)), None)
             if refused is not None:
                 body = pages.message_text(t(refused.message, **refused.params))
-                page = pages.layout("Zorgroute", body, lang=t.locale, telegram_script=None, back=_back(ref))
+                page = pages.layout("Zorgroute", body, t=t, telegram_script=None, back=_back(ref))
                 return self._html(page, status=409)
             wrote = uow.wrote
             await uow.commit()
@@ -319,7 +319,7 @@ class WebApp:
 
     def _not_found(self, t: Translator) -> web.StreamResponse:
         body = pages.message(t, "access.not_found")
-        page = pages.layout("Zorgroute", body, lang=t.locale, telegram_script=None, back="/app/lists")
+        page = pages.layout("Zorgroute", body, t=t, telegram_script=None, back="/app/lists")
         return self._html(page, status=404)
 
     async def _member(self, request: web.Request, uow: UnitOfWork) -> Member | None:
@@ -338,7 +338,7 @@ class WebApp:
 
     def _refused(self) -> web.StreamResponse:
         t = self._t(None)
-        page = pages.layout("Zorgroute", pages.message(t, UNAUTHORIZED), lang=t.locale, telegram_script=None)
+        page = pages.layout("Zorgroute", pages.message(t, UNAUTHORIZED), t=t, telegram_script=None)
         return self._html(page, status=401)
 
     def _html(self, page: str, status: int = 200) -> web.StreamResponse:
