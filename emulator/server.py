@@ -32,6 +32,7 @@ def build_app(state: EmulatorState, *, token: str | None = None) -> web.Applicat
     add_control_routes(app, state)
     # The bot's Mini App, as Telegram would open it on the bot's own server (emulator/mini_app.py).
     app.router.add_route("*", "/app/{tail:.*}", state.mini_app.handle)
+    app.router.add_get("/control/mini_app/{user_id}", state.mini_app.launch)
     app.cleanup_ctx.append(_webhook_delivery(state))
     app.on_shutdown.append(_release_long_polls(state))
     return app

@@ -147,7 +147,12 @@ async def test_the_demo_serves_the_mini_app_on_the_emulators_server(
             stand_in = await http.get(f"{base}/app/static/telegram-web-app.js")
             assert stand_in.status == 200 and "tgWebAppData" in await stand_in.text()
             member = demo.roster[0].user_id
-            raw = sign_init_data(EMULATOR_TOKEN, member, demo.clock.now())
+            # The address the page opens in a member's pane: the Mini App, signed with the demo's token.
+            launch = await (await http.get(f"{base}/control/mini_app/{member}?ref=Z-0001")).json()
+            url, fragment = launch["url"].split("#", 1)
+            assert url == f"{base}/app/?ref=Z-0001"
+            raw = dict(parse_qsl(fragment))["tgWebAppData"]
+            assert raw == sign_init_data(EMULATOR_TOKEN, member, demo.clock.now())
             opened = await http.post(f"{base}/app/session", data={"init_data": raw})
             assert opened.status == 200
             assert (await http.get(f"{base}/app/lists")).status == 200
