@@ -19,6 +19,7 @@ from bot.middlewares.turns import DEDUPE
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import NO_TOKEN, Settings
+from bot.webapp.routes import mount_webapp, webapp_for
 from bot.webhook import CheckedRequestHandler
 from storage.migrate import is_current
 
@@ -110,8 +111,8 @@ async def serve_polling(runtime: Runtime, started: float) -> None:
 
 
 def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) -> web.Application:
-    """aiohttp app: Telegram's updates at ZORGROUTE_WEBHOOK_PATH (secret header checked), /healthz (alive)
-    and /readyz (database reachable, migrations current)."""
+    """aiohttp app: Telegram's updates at ZORGROUTE_WEBHOOK_PATH (secret header checked), /healthz (alive),
+    /readyz (database reachable, migrations current) and the Mini App under /app/."""
     settings = runtime.settings
     if not settings.webhook_secret:
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
@@ -143,6 +144,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     mount_whatsapp_webhook(app, settings, runtime.sessionmaker)
+    mount_webapp(app, webapp_for(runtime))  # the Mini App under /app/ (docs/webapp.md)
     setup_application(app, runtime.dp, bot=runtime.bot)
     return app
 

@@ -83,6 +83,17 @@ class Settings(BaseSettings):
     # Several workers: their shared limits in Redis instead of PostgreSQL (optional; storage/buckets.py).
     redis_url: str | None = Field(None, validation_alias=_env("ZORGROUTE_REDIS_URL"), repr=False)
     retention_months: int = Field(24, ge=1, le=1200, validation_alias=_env("ZORGROUTE_RETENTION_MONTHS"))
+    # The Mini App (docs/webapp.md): Telegram's initData is accepted for this many minutes after it was
+    # signed; the session it opens lasts this many minutes.
+    webapp_auth_minutes: int = Field(5, ge=1, le=1440, validation_alias=_env("ZORGROUTE_WEBAPP_AUTH_MINUTES"))
+    webapp_session_minutes: int = Field(
+        30, ge=1, le=1440, validation_alias=_env("ZORGROUTE_WEBAPP_SESSION_MINUTES")
+    )
+    # minimal: the chat carries only school, case ref, pupil label and which step waits, and a button to
+    # the Mini App; full: everything in the chat. Unset: minimal when the webhook URL is https.
+    chat_content: str | None = Field(None, validation_alias=_env("ZORGROUTE_CHAT_CONTENT"))
+    # Where Telegram opens the Mini App; unset: ZORGROUTE_WEBHOOK_URL + /app/ (the webhook server serves it).
+    webapp_url: str | None = Field(None, validation_alias=_env("ZORGROUTE_WEBAPP_URL"))
 
     @field_validator("database_url")
     @classmethod
@@ -105,6 +116,8 @@ class Settings(BaseSettings):
         "whatsapp_token",
         "whatsapp_app_secret",
         "whatsapp_verify_token",
+        "chat_content",
+        "webapp_url",
         mode="before",
     )
     @classmethod
@@ -182,6 +195,13 @@ class Settings(BaseSettings):
             raise ValueError("must be a plain e-mail address (name@example.org)")
         return value
 
+    @field_validator("chat_content")
+    @classmethod
+    def _chat_content(cls, value: str | None) -> str | None:
+        if value is not None and value not in ("minimal", "full"):
+            raise ValueError("must be minimal or full")
+        return value
+
     @field_validator("whatsapp_template")
     @classmethod
     def _template(cls, value: str) -> str:
@@ -215,6 +235,20 @@ class Settings(BaseSettings):
     @property
     def whatsapp_enabled(self) -> bool:
         return self.whatsapp_phone_number_id is not None
+
+    @property
+    def minimal_chat(self) -> bool:
+        """Case content only in the Mini App, not in the chat. The default needs a public https URL:
+        without one Telegram cannot open the Mini App, and the chat is all members have."""
+        if self.chat_content is not None:
+            return self.chat_content == "minimal"
+        return bool(self.webhook_url and self.webhook_url.startswith("https://"))
+
+    @property
+    def mini_app_url(self) -> str | None:
+        if self.webapp_url is not None:
+            return self.webapp_url
+        return f"{self.webhook_url}/app/" if self.webhook_url else None
 
     @property
     def uses_emulator(self) -> bool:

@@ -9,10 +9,11 @@ no demo school or member ever reaches a production database.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,6 +23,7 @@ from bot.i18n import make_i18n, role_msgid
 from bot.outbox.capture import Recorder
 from bot.render.text import Translator
 from bot.settings import EMULATOR_TOKEN, TELEGRAM_API_DEFAULT, Settings
+from bot.webapp.routes import STAND_IN, webapp_for
 from emulator import (
     ClockHandler,
     EmulatorState,
@@ -31,6 +33,7 @@ from emulator import (
     parse_step,
     start_emulator,
 )
+from emulator.web_app import launch_url, sign_init_data
 from flows.calendar import SchoolCalendar
 from flows.calendar.localtime import local_to_utc, local_wall_clock
 from flows.clock import Clock, IdSource, OffsetClock, SystemClock
@@ -350,8 +353,20 @@ async def start_demo(
     state.set_clock_handler(clock_handler(runtime, clock))
     state.set_clock_reader(clock.now)
     state.set_held_reader(held_reader(runtime, clock))
+    state.mini_app.handler = webapp_for(runtime, telegram_script=STAND_IN).dispatch
+    state.mini_app.launcher = mini_app_launcher(emulator.base_url, clock)
     _log_demo(emulator.base_url, roster, settings.database_url)
     return Demo(runtime, emulator, clock, roster)
+
+
+def mini_app_launcher(base_url: str, clock: Clock) -> Callable[[int, str], str]:
+    """The address Telegram would open for a member: the Mini App, signed with the demo's token now."""
+
+    def launch(user_id: int, ref: str) -> str:
+        query = f"?{urlencode({'ref': ref})}" if ref else ""
+        return launch_url(f"{base_url}/app/{query}", sign_init_data(EMULATOR_TOKEN, user_id, clock.now()))
+
+    return launch
 
 
 def _log_demo(base_url: str, roster: list[Person], database_url: str) -> None:

@@ -30,6 +30,9 @@ def build_app(state: EmulatorState, *, token: str | None = None) -> web.Applicat
     app.router.add_static("/web/", WEB_DIR, name="web")
     app.router.add_route("*", "/bot{token}/{method}", bot_api_handler(state, token))
     add_control_routes(app, state)
+    # The bot's Mini App, as Telegram would open it on the bot's own server (emulator/mini_app.py).
+    app.router.add_route("*", "/app/{tail:.*}", state.mini_app.handle)
+    app.router.add_get("/control/mini_app/{user_id}", state.mini_app.launch)
     app.cleanup_ctx.append(_webhook_delivery(state))
     app.on_shutdown.append(_release_long_polls(state))
     return app

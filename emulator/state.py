@@ -16,6 +16,7 @@ from typing import Any
 from emulator.clock import ClockHandler, ClockNotWired, ClockReader, HeldReader, parse_step
 from emulator.faults import FaultInjector, FaultPlan, Stats
 from emulator.history import ChatLog
+from emulator.mini_app import MiniAppDoor
 from emulator.models import (
     Button,
     CallbackAnswer,
@@ -65,6 +66,7 @@ class EmulatorState:
         self._clock_handler: ClockHandler | None = None
         self._clock_reader: ClockReader | None = None
         self._held_reader: HeldReader | None = None
+        self.mini_app = MiniAppDoor()  # the runner sets .handler to the bot's Mini App
         self.reset()
 
     def reset(self) -> None:

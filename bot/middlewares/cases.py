@@ -57,7 +57,7 @@ class CaseServicesMiddleware(BaseMiddleware):
                 channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
                 video_base=settings.video_base_url,
             )
-            data["presenter"] = Presenter(t, route_engine, uow, clock.now())
+            data["presenter"] = Presenter(t, route_engine, uow, clock.now(), minimal=settings.minimal_chat)
         return await handler(event, data)
 
 

@@ -21,6 +21,7 @@ from aiogram.exceptions import (
 
 from bot.channels.errors import PermanentError, RetryableError
 from bot.outbox.limiter import TelegramLimiter
+from bot.render.minimal import with_open_app
 from bot.render.outgoing import Outgoing, render
 from bot.render.text import Translator
 from flows.route import Route
@@ -55,20 +56,31 @@ class TelegramSender:
     dispatcher committed its id (one database round trip) sends it again. The dispatcher lets in-flight
     sends finish and record on a graceful stop, so only a hard kill in that window can duplicate."""
 
-    def __init__(self, bot: Bot, limiter: TelegramLimiter | None = None, *, timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        limiter: TelegramLimiter | None = None,
+        *,
+        timeout: float = 20.0,
+        mini_app_url: str | None = None,  # minimal-content chat: a button to the case in the Mini App
+    ) -> None:
         self.bot = bot
         self.limiter = limiter or TelegramLimiter()
         self.timeout = timeout
+        self.mini_app_url = mini_app_url
 
     async def send(self, delivery: Delivery) -> str:
         chat_id = delivery.member.telegram_user_id
         if chat_id is None:
             raise PermanentError("member has no Telegram account")
         out = delivery.render()
+        keyboard = out.keyboard
+        if out.ref not in ("-", "VOT"):  # about one case: open it in the Mini App
+            keyboard = with_open_app(delivery.t, keyboard, self.mini_app_url, out.ref)
         await self.limiter.acquire(chat_id)
         try:
             sent = await self.bot.send_message(
-                chat_id, out.telegram, reply_markup=out.keyboard, request_timeout=int(self.timeout)
+                chat_id, out.telegram, reply_markup=keyboard, request_timeout=int(self.timeout)
             )
         except TelegramRetryAfter as exc:
             self.limiter.pause(chat_id, float(exc.retry_after))

@@ -23,7 +23,8 @@ def build_senders(
     record_external: Recorder | None = None,
     limiter: TelegramLimiter | None = None,
 ) -> dict[str, Sender]:
-    senders: dict[str, Sender] = {"telegram": TelegramSender(bot, limiter)}
+    app_url = settings.mini_app_url if settings.minimal_chat else None
+    senders: dict[str, Sender] = {"telegram": TelegramSender(bot, limiter, mini_app_url=app_url)}
     mail = mail_settings(settings)
     if mail is not None:
         senders["email"] = EmailSender(MailSender(mail), mail.from_address, settings.timezone)

@@ -11,6 +11,7 @@ from babel.dates import format_date
 
 from bot.i18n import role_names
 from bot.render.form import Rendered, header, render_answered, render_prompt, render_reply, render_summary
+from bot.render.minimal import minimal_summary
 from bot.render.text import Translator
 from bot.services.notify import Told
 from flows import events as ev
@@ -20,8 +21,17 @@ from storage.uow import UnitOfWork
 
 
 class Presenter:
-    def __init__(self, t: Translator, route_engine: RouteEngine, uow: UnitOfWork, now: datetime) -> None:
+    def __init__(
+        self,
+        t: Translator,
+        route_engine: RouteEngine,
+        uow: UnitOfWork,
+        now: datetime,
+        *,
+        minimal: bool = False,  # minimal-content chat: summaries without the answers (docs/webapp.md)
+    ) -> None:
         self.t, self.route_engine, self.uow, self.now = t, route_engine, uow, now
+        self.minimal = minimal
 
     def step_title(self, case: Case, step_id: str) -> str:
         return self.route_engine.routes.get(case.route_id, case.route_version).step(step_id).title
@@ -107,6 +117,8 @@ class Presenter:
             return render_prompt(
                 self.t, case, title, event, today=today, pupils=pupils, members=members, answered=answered
             )
+        if isinstance(event, ev.Summary) and case is not None and self.minimal:
+            return minimal_summary(self.t, case, self.step_title(case, event.step), event)
         if isinstance(event, ev.Summary) and case is not None:
             names = dict(await self.candidates(case, self._member_roles(case, event.step)))
             return render_summary(self.t, case, self.step_title(case, event.step), event, names)

@@ -11,12 +11,14 @@ from bot.callbacks import ActionCb, ActionConfirmCb, ActionDropCb, CaseCb, CaseP
 from bot.i18n import N_, role_names
 from bot.render.case_view import case_button, render_case
 from bot.render.document import document_for
+from bot.render.minimal import minimal_case, with_open_app
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
 from bot.services.actors import actor_at
 from bot.services.cases import CaseService, Outcome
 from bot.services.reads import CaseReader, Seen, case_context
+from bot.settings import Settings
 from flows import inputs as inp
 from flows.engine import RouteEngine
 from storage.models import Member
@@ -32,6 +34,7 @@ async def _show(
     member: Member,
     ref: str,
     t: Translator,
+    settings: Settings,
     page: CasePageCb | None = None,
 ) -> None:
     seen = await reader.one(member, ref)
@@ -41,6 +44,10 @@ async def _show(
     context = await case_context(uow, seen.case)
     part, number = (page.part, page.page) if page is not None else ("c", 0)
     text, keyboard = render_case(t, seen.route, seen.case, seen.actor, context, part, number)
+    if settings.minimal_chat:  # the dossier is in the Mini App; the chat says only which case it is
+        school = await uow.schools.get(seen.case.school_id)
+        text = minimal_case(t, seen.route, seen.case, school.name if school else "")
+        keyboard = with_open_app(t, keyboard, settings.mini_app_url, seen.case.ref)
     await target.answer(text, reply_markup=keyboard)
 
 
@@ -67,11 +74,12 @@ def build_router() -> Router:
         reader: CaseReader,
         uow: UnitOfWork,
         t: Translator,
+        settings: Settings,
     ) -> None:
         if not command.args:
             await message.answer(t("case.usage"))
             return
-        await _show(message, reader, uow, member, command.args, t)
+        await _show(message, reader, uow, member, command.args, t, settings)
 
     @router.message(Command("mijn", "mine"))
     async def mine(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
@@ -97,10 +105,11 @@ def build_router() -> Router:
         reader: CaseReader,
         uow: UnitOfWork,
         t: Translator,
+        settings: Settings,
     ) -> None:
         await query.answer()
         if isinstance(query.message, Message):
-            await _show(query.message, reader, uow, member, callback_data.ref, t)
+            await _show(query.message, reader, uow, member, callback_data.ref, t, settings)
 
     @router.callback_query(CasePageCb.filter())
     async def case_page(
@@ -110,10 +119,11 @@ def build_router() -> Router:
         reader: CaseReader,
         uow: UnitOfWork,
         t: Translator,
+        settings: Settings,
     ) -> None:
         await query.answer()
         if isinstance(query.message, Message):
-            await _show(query.message, reader, uow, member, callback_data.ref, t, callback_data)
+            await _show(query.message, reader, uow, member, callback_data.ref, t, settings, callback_data)
 
     @router.callback_query(OpenCb.filter())
     async def work_on(
@@ -124,10 +134,13 @@ def build_router() -> Router:
         presenter: Presenter,
         route_engine: RouteEngine,
         t: Translator,
+        settings: Settings,
     ) -> None:
         outcome = await cases.advance(member, callback_data.ref, inp.Open(callback_data.step))
-        # A step that receives a document (Rotterdam: the toeleidingsdocument) shows it before its questions.
-        if not outcome.refused and outcome.case is not None and isinstance(query.message, Message):
+        # A step that receives a document (Rotterdam: the toeleidingsdocument) shows it before its questions;
+        # in minimal-content mode the document is read in the Mini App's dossier instead.
+        shown = not outcome.refused and outcome.case is not None and not settings.minimal_chat
+        if shown and outcome.case is not None and isinstance(query.message, Message):
             route = route_engine.routes.get(outcome.case.route_id, outcome.case.route_version)
             actor = actor_at(member, outcome.case.school_id)
             for part in document_for(t, route, outcome.case, callback_data.step, actor):

@@ -16,6 +16,7 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 TELEGRAM, WEBHOOK, CLI, SYSTEM = "telegram", "webhook", "cli", "system"
+WEBAPP = "webapp"  # the Mini App (bot/webapp/)
 
 
 class AuditTrail:
