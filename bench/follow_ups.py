@@ -30,8 +30,8 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import UTC, datetime, timedelta
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select, update
 
 from bot.follow_ups.runner import FollowUpRunner
+from bot.scheduler import CLAIM_EVERY, build_scheduler
 from bot.services.actors import actor_at
 from bot.services.cases import CaseService
-from bot.scheduler import CLAIM_EVERY, build_scheduler
 from flows import inputs as inp
 from flows.case import Case
 from flows.clock import FrozenClock, SequentialIds
@@ -243,7 +243,9 @@ async def measure_live(url: str, cases: int) -> dict[str, Any]:
     fired = await runner.run_due()
     took = time.perf_counter() - began
     async with UnitOfWork(sessionmaker) as uow:
-        timeline = (await uow.session.scalar(select(func.count()).select_from(TimelineRow)) or 0) - (timeline or 0)
+        timeline = (await uow.session.scalar(select(func.count()).select_from(TimelineRow)) or 0) - (
+            timeline or 0
+        )
         outbox = (await uow.session.scalar(select(func.count()).select_from(OutboxRow)) or 0) - (outbox or 0)
     await engine.dispose()
     assert fired == cases, (fired, cases)

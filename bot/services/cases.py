@@ -14,7 +14,7 @@ from aiogram.fsm.context import FSMContext
 from bot.services.actors import actor_at
 from bot.services.audit import SYSTEM, AuditTrail
 from bot.services.follow_ups import record_follow_ups
-from bot.services.notify import TELEGRAM_ONLY, queue_notifications
+from bot.services.notify import TELEGRAM_ONLY, Lookups, queue_notifications
 from bot.states import CaseForm
 from flows import events as ev
 from flows import inputs as inp
@@ -55,6 +55,7 @@ class CaseService:
         channels: Collection[str] = TELEGRAM_ONLY,
         audit: AuditTrail | None = None,
         dialogue: FSMContext | None = None,
+        lookups: Lookups | None = None,
     ) -> None:
         self.uow, self.route_engine, self.clock, self.ids, self.timezone = (
             uow,
@@ -69,6 +70,8 @@ class CaseService:
         self.audit = audit or AuditTrail(uow, clock, member=None, channel=SYSTEM, via="follow-up")
         # The acting member's dialogue state (bot/states.CaseForm), None without one (follow-ups).
         self.dialogue = dialogue
+        # Who holds which role and their preferences, remembered across a batch (follow-ups); None: read each.
+        self.lookups = lookups
 
     async def start(self, member: Member, school_id: int, route_id: str) -> Outcome:
         now = self.clock.now()
@@ -114,9 +117,13 @@ class CaseService:
         route = self.route_engine.routes.get(case.route_id, case.route_version)
         return bool(policy.can_view(actor_at(member, case.school_id), case, route))
 
-    async def timeout(self, ref: str, step: str, follow_up: str) -> Result | None:
-        """A due follow-up re-enters the engine as a timeout input (no actor)."""
-        case = await self.uow.cases.get(ref)
+    async def timeout(
+        self, ref: str, step: str, follow_up: str, *, case: Case | None = None
+    ) -> Result | None:
+        """A due follow-up re-enters the engine as a timeout input (no actor). `case`: the case `ref` as
+        this unit of work already read it (a batch of follow-ups loads its cases together)."""
+        if case is None:
+            case = await self.uow.cases.get(ref)
         if case is None:
             return None
         result = self.route_engine.advance(case, None, inp.Timeout(follow_up, step), self.clock.now())
@@ -168,7 +175,7 @@ class CaseService:
         now = self.clock.now()
         known = len(before.timeline) if before is not None else 0
         appended = result.case.timeline[known:]
-        saved = await self.uow.cases.save(result.case, now, appended)
+        saved = await self.uow.cases.save(result.case, now, appended, stored=before)
         await self.audit.case(
             "create" if before is None else "update",
             saved,
@@ -186,6 +193,7 @@ class CaseService:
             event_seq=len(saved.timeline),
             available=self.channels,
             timezone=self.timezone,
+            lookups=self.lookups,
         )
         await record_follow_ups(self.uow, route, saved, result.events, now=now)
         return saved

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, select, text, update
+from sqlalchemy import Select, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
@@ -55,6 +55,18 @@ class CaseRepository:
     def __init__(self, session: AsyncSession, cipher: Cipher | None = None) -> None:
         self.session = session
         self.cipher = cipher or PlainCipher()
+        self._held: list[object] = []
+        # Not None: save() keeps the timeline rows it appends here, and flush_deferred() inserts them in one
+        # statement (a batch of follow-ups; the same transaction).
+        self._deferred: list[dict[str, Any]] | None = None
+
+    def begin_deferred(self) -> None:
+        self._deferred = []
+
+    async def flush_deferred(self) -> None:
+        rows, self._deferred = self._deferred or [], None
+        if rows:
+            await self.session.execute(insert(TimelineRow), rows)
 
     # -- reading ------------------------------------------------------------------------------
     async def get(self, ref: str) -> Case | None:
@@ -64,6 +76,36 @@ class CaseRepository:
     async def get_by_id(self, case_id: int) -> Case | None:
         row = await self.session.get(CaseRow, case_id)
         return None if row is None else await self._to_case(row)
+
+    async def get_many_by_id(self, case_ids: Sequence[int]) -> dict[int, Case]:
+        """Several cases with their timelines, by id, in four statements whatever their number (cases,
+        pupils, timelines, participants): the follow-up runner loads a claimed batch's cases at once."""
+        wanted = sorted(set(case_ids))
+        if not wanted:
+            return {}
+        rows = list(await self.session.scalars(select(CaseRow).where(CaseRow.id.in_(wanted))))
+        pupil_ids = sorted({r.pupil_id for r in rows if r.pupil_id is not None})
+        pupils = []
+        if pupil_ids:  # into the identity map, where _to_case's session.get finds them without a query
+            pupils = list(await self.session.scalars(select(PupilRow).where(PupilRow.id.in_(pupil_ids))))
+        # The session's identity map holds rows weakly: keep these for the unit of work, so that save()
+        # finds them there instead of reading each case again.
+        self._held.extend([*rows, *pupils])
+        timelines: dict[int, list[TimelineEntry]] = {r.id: [] for r in rows}
+        for e in await self.session.scalars(
+            select(TimelineRow)
+            .where(TimelineRow.case_id.in_(wanted))
+            .order_by(TimelineRow.case_id, TimelineRow.seq)
+        ):
+            timelines[e.case_id].append(
+                TimelineEntry(e.at, e.member_id, e.role, e.step, e.action, dict(e.summary or {}), e.to_step)
+            )
+        found = await self._participants_of([r.id for r in rows])
+        cases = {}
+        for row in rows:
+            case = await self._to_case(row, with_timeline=False, participants=found[row.id])
+            cases[row.id] = case.with_(timeline=tuple(timelines[row.id]))
+        return cases
 
     async def all(self) -> list[Case]:
         rows = await self.session.scalars(select(CaseRow).order_by(CaseRow.id))
@@ -108,13 +150,29 @@ class CaseRepository:
         return None if row is None else Pupil(row.id, row.label, row.number)
 
     # -- writing ------------------------------------------------------------------------------
-    async def save(self, case: Case, now: datetime, appended: Sequence[TimelineEntry] = ()) -> Case:
+    async def save(
+        self,
+        case: Case,
+        now: datetime,
+        appended: Sequence[TimelineEntry] = (),
+        *,
+        stored: Case | None = None,
+    ) -> Case:
         """Insert or update the case and append `appended` to its timeline (append-only: entries already
-        stored are never rewritten). Returns the case with its ids."""
+        stored are never rewritten). Returns the case with its ids.
+
+        `stored`: the case as this transaction read it from the database, timeline and participants whole
+        (CaseService passes the case it advanced). Its timeline length is then the stored count and its
+        participants are known to be stored, so an update of a loaded case runs no statement of its own: its
+        writes wait for the next flush, where the ORM sends many cases' rows together."""
         pupil = await self._ensure_pupil(case, now)
         case = case.with_(pupil=pupil)
         row = None if case.id is None else await self.session.get(CaseRow, case.id)
-        if row is None:
+        already: set[Participant] = set()
+        if row is not None and stored is not None and stored.id == row.id:
+            known = len(stored.timeline)
+            already = set(stored.participants)
+        elif row is None:
             row = CaseRow(
                 ref=case.ref, school_id=case.school_id, created_at=case.created_at, created_by=case.created_by
             )
@@ -135,24 +193,28 @@ class CaseRepository:
             row.closed_at = now
         row.state = _state(case)
         row.content = self.cipher.seal(json.dumps(_content(case), sort_keys=True))
-        await self.session.flush()
+        if row.id is None:
+            await self.session.flush()  # the new case's id, for its timeline and participants
         for seq, entry in enumerate(appended, start=known):
-            self.session.add(
-                TimelineRow(
-                    case_id=row.id,
-                    seq=seq,
-                    at=entry.at,
-                    member_id=entry.member_id,
-                    role=entry.role,
-                    step=entry.step,
-                    action=entry.action,
-                    summary=entry.summary,
-                    to_step=entry.to_step,
-                )
+            values = dict(
+                case_id=row.id,
+                seq=seq,
+                at=entry.at,
+                member_id=entry.member_id,
+                role=entry.role,
+                step=entry.step,
+                action=entry.action,
+                summary=entry.summary,
+                to_step=entry.to_step,
             )
-        await self.session.flush()
+            if self._deferred is not None:
+                self._deferred.append(values)
+            else:
+                self.session.add(TimelineRow(**values))
         await self._record_first_moves(row.id, appended)
         for p in case.participants:  # participants are only ever added: insert the new ones
+            if p in already:
+                continue
             await insert_new(
                 self.session,
                 ParticipantRow,
