@@ -91,14 +91,25 @@ class CaseRepository:
         # The session's identity map holds rows weakly: keep these for the unit of work, so that save()
         # finds them there instead of reading each case again.
         self._held.extend([*rows, *pupils])
+        # Columns, not mapped rows: the timeline is only read here, and mapping it costs more than the query.
         timelines: dict[int, list[TimelineEntry]] = {r.id: [] for r in rows}
-        for e in await self.session.scalars(
-            select(TimelineRow)
+        entries = await self.session.execute(
+            select(
+                TimelineRow.case_id,
+                TimelineRow.at,
+                TimelineRow.member_id,
+                TimelineRow.role,
+                TimelineRow.step,
+                TimelineRow.action,
+                TimelineRow.summary,
+                TimelineRow.to_step,
+            )
             .where(TimelineRow.case_id.in_(wanted))
             .order_by(TimelineRow.case_id, TimelineRow.seq)
-        ):
-            timelines[e.case_id].append(
-                TimelineEntry(e.at, e.member_id, e.role, e.step, e.action, dict(e.summary or {}), e.to_step)
+        )
+        for case_id, at, member_id, role, step, action, summary, to_step in entries:
+            timelines[case_id].append(
+                TimelineEntry(at, member_id, role, step, action, dict(summary or {}), to_step)
             )
         found = await self._participants_of([r.id for r in rows])
         cases = {}

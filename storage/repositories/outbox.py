@@ -18,7 +18,7 @@ class OutboxRepository:
         self.session = session
         # While deferring (begin_deferred … flush_deferred), add() keeps its rows here, and the key check
         # and the insert are done for all of them together.
-        self._deferred: dict[str, OutboxRow] | None = None
+        self._deferred: dict[str, dict[str, Any]] | None = None
 
     def begin_deferred(self) -> None:
         self._deferred = {}
@@ -30,8 +30,7 @@ class OutboxRepository:
         if not rows:
             return 0
         taken = set(await self.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(list(rows)))))
-        columns = [c.key for c in OutboxRow.__table__.columns if c.key != "id"]
-        new = [{c: getattr(row, c) for c in columns} for key, row in rows.items() if key not in taken]
+        new = [values for key, values in rows.items() if key not in taken]
         if new:
             await self.session.execute(insert(OutboxRow), new)
         return len(new)
@@ -58,7 +57,7 @@ class OutboxRepository:
             and await self.session.scalar(select(OutboxRow.id).where(OutboxRow.key == key)) is not None
         ):
             return None
-        row = OutboxRow(
+        values = dict(
             key=key,
             member_id=member_id,
             channel=channel,
@@ -72,8 +71,9 @@ class OutboxRepository:
             created_at=now,
         )
         if self._deferred is not None:
-            self._deferred[key] = row
-            return row
+            self._deferred[key] = values
+            return OutboxRow(**values)
+        row = OutboxRow(**values)
         self.session.add(row)
         await self.session.flush()
         return row
