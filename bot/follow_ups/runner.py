@@ -127,8 +127,8 @@ class FollowUpRunner:
             result = await service.timeout(case.ref, row.step, row.follow_up, case=case)
             if result is not None:
                 cases[row.case_id] = result.case  # a second follow-up of the case sees this one's move
-        await uow.session.flush()  # the cases' own rows first: the others refer to them
-        await uow.cases.flush_deferred()
+        await uow.cases.flush_deferred()  # the cases' own rows first: the others refer to them
+        await uow.session.flush()
         await uow.audit.flush_deferred()
         await uow.outbox.flush_deferred()
         return len(ids)

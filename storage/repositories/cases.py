@@ -9,8 +9,11 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, insert, select, text, update
+from sqlalchemy import Column, Integer, Select, bindparam, delete, func, insert, inspect, select, text, update
+from sqlalchemy import values as values_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from flows.case import Case, Consent, Draft, Priority, Pupil, Status, TimelineEntry
 from flows.participants import Participant
@@ -48,6 +51,22 @@ GROUP BY t.case_id, t.member_id, t.role
 """,
 )
 
+# The columns save() may change on a stored case (flush_deferred writes the changed ones).
+UPDATABLE = (
+    "route_id",
+    "route_version",
+    "step",
+    "status",
+    "priority",
+    "timezone",
+    "pupil_id",
+    "updated_at",
+    "step_entered_at",
+    "closed_at",
+    "state",
+    "content",
+)
+
 EMPTY_CONTENT: dict[str, dict[str, Any]] = {"data": {}, "drafts": {}}
 
 
@@ -56,17 +75,73 @@ class CaseRepository:
         self.session = session
         self.cipher = cipher or PlainCipher()
         self._held: list[object] = []
-        # Not None: save() keeps the timeline rows it appends here, and flush_deferred() inserts them in one
-        # statement (a batch of follow-ups; the same transaction).
+        # Not None: save() keeps the timeline rows it appends here (and the loaded case rows it changes in
+        # _changed), and flush_deferred() writes them together (a batch of follow-ups; one transaction).
         self._deferred: list[dict[str, Any]] | None = None
+        self._changed: dict[int, CaseRow] = {}
 
     def begin_deferred(self) -> None:
-        self._deferred = []
+        self._deferred, self._changed = [], {}
 
     async def flush_deferred(self) -> None:
+        """Write what save() kept since begin_deferred: the changed cases, one UPDATE … FROM (VALUES …) per
+        set of changed columns, each case still checked against the revision it was read at (raises
+        StaleDataError when one changed meanwhile, as the ORM's flush would); then the timeline rows."""
         rows, self._deferred = self._deferred or [], None
+        changed, self._changed = self._changed, {}
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for case_row in changed.values():
+            state = inspect(case_row)
+            columns = tuple(
+                sorted(
+                    key
+                    for key in UPDATABLE
+                    if state.attrs[key].history.has_changes()  # type: ignore[union-attr]
+                )
+            )
+            if not columns:
+                continue
+            old = case_row.revision
+            values = {key: getattr(case_row, key) for key in columns}
+            groups.setdefault(columns, []).append({"id": case_row.id, "old": old, "new": old + 1, **values})
+            for key, value in {**values, "revision": old + 1}.items():  # now stored: nothing left to flush
+                set_committed_value(case_row, key, value)
+        for columns, params in groups.items():
+            updated = await self._update_many(columns, params)
+            if updated != len(params):
+                raise StaleDataError(f"{len(params) - updated} cases changed while their batch fired")
         if rows:
             await self.session.execute(insert(TimelineRow), rows)
+
+    async def _update_many(self, columns: tuple[str, ...], params: list[dict[str, Any]]) -> int:
+        """Update these cases' `columns` in one statement where each still has its `old` revision; returns
+        how many did. SQLite counts an executemany's rows; PostgreSQL's driver does not, so there it is one
+        UPDATE … FROM (VALUES …) RETURNING (SQLite cannot name a VALUES list's columns)."""
+        table = CaseRow.__table__
+        dialect = self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
+        if dialect != "postgresql":
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("b_id"), table.c.revision == bindparam("b_old"))
+                .values(revision=bindparam("b_new"), **{key: bindparam(f"b_{key}") for key in columns})
+            )
+            result = await self.session.connection()
+            done = await result.execute(statement, [{f"b_{k}": v for k, v in p.items()} for p in params])
+            return int(done.rowcount)
+        given = values_(
+            Column("id", Integer),
+            Column("old", Integer),
+            Column("new", Integer),
+            *(Column(key, table.c[key].type) for key in columns),
+            name="given",
+        ).data([tuple(p[c] for c in ("id", "old", "new", *columns)) for p in params])
+        statement = (
+            update(table)
+            .where(table.c.id == given.c.id, table.c.revision == given.c.old)
+            .values(revision=given.c.new, **{key: given.c[key] for key in columns})
+            .returning(table.c.id)
+        )
+        return len(set(await self.session.scalars(statement)))
 
     # -- reading ------------------------------------------------------------------------------
     async def get(self, ref: str) -> Case | None:
@@ -204,6 +279,8 @@ class CaseRepository:
             row.closed_at = now
         row.state = _state(case)
         row.content = self.cipher.seal(json.dumps(_content(case), sort_keys=True))
+        if self._deferred is not None and row.id is not None and stored is not None:
+            self._changed[row.id] = row  # written by flush_deferred, with the batch's other cases
         if row.id is None:
             await self.session.flush()  # the new case's id, for its timeline and participants
         for seq, entry in enumerate(appended, start=known):
