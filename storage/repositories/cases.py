@@ -9,7 +9,20 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Column, Integer, Select, bindparam, delete, func, insert, inspect, select, text, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy import values as values_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -92,13 +105,7 @@ class CaseRepository:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for case_row in changed.values():
             state = inspect(case_row)
-            columns = tuple(
-                sorted(
-                    key
-                    for key in UPDATABLE
-                    if state.attrs[key].history.has_changes()  # type: ignore[union-attr]
-                )
-            )
+            columns = tuple(sorted(key for key in UPDATABLE if state.attrs[key].history.has_changes()))
             if not columns:
                 continue
             old = case_row.revision
@@ -117,7 +124,7 @@ class CaseRepository:
         """Update these cases' `columns` in one statement where each still has its `old` revision; returns
         how many did. SQLite counts an executemany's rows; PostgreSQL's driver does not, so there it is one
         UPDATE … FROM (VALUES …) RETURNING (SQLite cannot name a VALUES list's columns)."""
-        table = CaseRow.__table__
+        table = cast(Table, CaseRow.__table__)
         dialect = self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
         if dialect != "postgresql":
             statement = (
