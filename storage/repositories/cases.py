@@ -440,12 +440,19 @@ class CaseRepository:
     async def _participants_of(self, case_ids: list[int]) -> dict[int, tuple[Participant, ...]]:
         found: dict[int, list[Participant]] = {case_id: [] for case_id in case_ids}
         if case_ids:
-            for p in await self.session.scalars(
-                select(ParticipantRow)
+            rows = await self.session.execute(  # columns: mapping rows only read costs more than the query
+                select(
+                    ParticipantRow.case_id,
+                    ParticipantRow.member_id,
+                    ParticipantRow.reason,
+                    ParticipantRow.at,
+                    ParticipantRow.step,
+                )
                 .where(ParticipantRow.case_id.in_(case_ids))
                 .order_by(ParticipantRow.at, ParticipantRow.member_id, ParticipantRow.reason)
-            ):
-                found[p.case_id].append(Participant(p.member_id, p.reason, p.at, p.step))
+            )
+            for case_id, member_id, reason, at, step in rows:
+                found[case_id].append(Participant(member_id, reason, at, step))
         return {case_id: tuple(people) for case_id, people in found.items()}
 
     async def _to_case(
