@@ -5,11 +5,16 @@ Measures, on SQLite (and on PostgreSQL when ZORGROUTE_TEST_POSTGRES_URL is set, 
   up front: the table is the source of truth, so start-up must not grow with it);
 - memory_growth_mb: tracemalloc peak while claiming every row;
 - claim_rows_per_s: claiming and marking rows fired (the database side of the runner), in batches;
-- fire_rows_per_s: the full runner path (one unit of work per row through the engine) on a sample;
+- fire_rows_per_s: the full runner path on a sample of VOID timeouts (every row's case sits at another
+  step, so each is marked fired without loading its case);
+- fire_live_rows_per_s: the full runner path on LIVE timeouts, in a database of its own: --live-cases real
+  Vlaardingen cases (built by the engine and stored by CaseService, as the bot does) wait at the consent
+  step with their consent reminder due; `run_due()` fires every reminder through the engine, writing its
+  timeline row and its outbox notification to the school's IB-er;
 - max_lateness_s: rows fall due over 100 claim intervals; time is stepped one interval at a time and
   each step claims what is due. Lateness = step time - due time + the wall time the step took.
 
-    .venv/bin/python bench/follow_ups.py [--rows 100000]
+    .venv/bin/python bench/follow_ups.py [--rows 100000] [--live-cases 2000]
 
 The last line is a JSON object.
 """
@@ -25,28 +30,47 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, select, update
 
 from bot.follow_ups.runner import FollowUpRunner
 from bot.scheduler import CLAIM_EVERY, build_scheduler
+from bot.services.actors import actor_at
+from bot.services.cases import CaseService
+from flows import inputs as inp
+from flows.case import Case
 from flows.clock import FrozenClock, SequentialIds
-from flows.engine import RouteEngine
+from flows.engine import Result, RouteEngine
 from flows.registry import builtin_registry
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade
-from storage.models import CaseRow, FollowUpRow
+from storage.models import CaseRow, FollowUpRow, OutboxRow, TimelineRow
 from storage.uow import UnitOfWork
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 INTERVALS = 100  # the rows fall due over this many claim intervals
 BATCH = 500
 FIRE_SAMPLE = 2000
+# Monday 23 November 2026, 09:00 in Amsterdam: the live cases reach the consent step; their reminders fall
+# due three school days later, their escalations later still.
+LIVE_T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+LIVE_DUE = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+SIGNAL = (
+    inp.Answer("AB 5b"),
+    inp.Choose("signaal", "area", "zorg"),
+    inp.Toggle("signaal", "observations", "verzuim"),
+    inp.Done("signaal", "observations"),
+    inp.Done("signaal", "notes"),
+    inp.Choose("signaal", "safety", "nee"),
+    inp.Confirm("signaal"),
+)
+TO_CONSENT = (inp.Open("ib_beoordeling"), inp.Choose("ib_beoordeling", "decision", "extern"))
 
 
 async def seed(url: str, rows: int) -> None:
@@ -165,7 +189,77 @@ async def measure(url: str, rows: int) -> dict[str, Any]:
     }
 
 
-async def with_postgres(base: str, rows: int) -> dict[str, Any]:
+async def seed_live(url: str, cases: int, route_engine: RouteEngine, ids: SequentialIds) -> None:
+    """`cases` Vlaardingen cases at the consent step of one school with a teacher and an IB-er: each is
+    carried through the engine in memory (a signal, the IB-er's decision) and stored by CaseService as the
+    bot stores a case (its sealed content, participants, timeline, notifications and follow-ups)."""
+    await upgrade(url)
+    engine = create_engine(url)
+    sessionmaker = make_sessionmaker(engine)
+    clock = FrozenClock(LIVE_T0)
+    async with UnitOfWork(sessionmaker) as uow:
+        school = await uow.schools.add(name="Bench", kind="po", route_id="vlaardingen", now=LIVE_T0)
+        people = {}
+        for i, role in enumerate(("leerkracht", "ib", "directie")):
+            member = await uow.members.add(
+                telegram_user_id=9000 + i, display_name=role, language="nl", now=LIVE_T0
+            )
+            await uow.members.add_roles(member, school.id, [role])
+            people[role] = member.id
+        await uow.commit()
+    for start in range(0, cases, 250):
+        async with UnitOfWork(sessionmaker) as uow:
+            teacher, ib = await uow.members.get(people["leerkracht"]), await uow.members.get(people["ib"])
+            assert teacher is not None and ib is not None
+            service = CaseService(uow, route_engine, clock, ids, "Europe/Amsterdam")
+            for _ in range(start, min(cases, start + 250)):
+                result = route_engine.start(
+                    "vlaardingen", actor_at(teacher, school.id), ref=ids.case_ref(), now=LIVE_T0
+                )
+                assert isinstance(result, Result), result
+                case: Case = result.case
+                steps = [(teacher, given) for given in SIGNAL] + [(ib, given) for given in TO_CONSENT]
+                for member, given in steps:
+                    result = route_engine.advance(case, actor_at(member, school.id), given, LIVE_T0)
+                    assert not result.refused, result.events
+                    case = result.case
+                # Stored as a new case: its whole timeline, and the last move's notifications and follow-ups.
+                await service._persist(people["leerkracht"], None, result)
+            await uow.commit()
+    await engine.dispose()
+
+
+async def measure_live(url: str, cases: int) -> dict[str, Any]:
+    route_engine, ids = RouteEngine(builtin_registry()), SequentialIds()
+    await seed_live(url, cases, route_engine, ids)
+    engine = create_engine(url)
+    sessionmaker = make_sessionmaker(engine)
+    clock = FrozenClock(LIVE_DUE)
+    runner = FollowUpRunner(sessionmaker, route_engine, clock, ids, worker="bench", batch=BATCH)
+    async with UnitOfWork(sessionmaker) as uow:
+        timeline = await uow.session.scalar(select(func.count()).select_from(TimelineRow))
+        outbox = await uow.session.scalar(select(func.count()).select_from(OutboxRow))
+    began = time.perf_counter()
+    fired = await runner.run_due()
+    took = time.perf_counter() - began
+    async with UnitOfWork(sessionmaker) as uow:
+        timeline = (await uow.session.scalar(select(func.count()).select_from(TimelineRow)) or 0) - (
+            timeline or 0
+        )
+        outbox = (await uow.session.scalar(select(func.count()).select_from(OutboxRow)) or 0) - (outbox or 0)
+    await engine.dispose()
+    assert fired == cases, (fired, cases)
+    return {
+        "live_cases": cases,
+        "fire_live_rows_per_s": round(fired / took),
+        "fire_live_s": round(took, 3),
+        "timeline_rows_written": timeline,
+        "outbox_rows_written": outbox,
+    }
+
+
+async def in_schema(base: str, run: Callable[[str], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+    """`run` on a scratch schema of the PostgreSQL database at `base`, dropped afterwards."""
     import asyncpg
     from sqlalchemy.engine import make_url
 
@@ -175,27 +269,43 @@ async def with_postgres(base: str, rows: int) -> dict[str, Any]:
     await connection.execute(f'CREATE SCHEMA "{schema}"')
     try:
         separator = "&" if "?" in base else "?"
-        return await measure(f"{base}{separator}search_path={schema}", rows)
+        return await run(f"{base}{separator}search_path={schema}")
     finally:
         await connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
         await connection.close()
+
+
+async def with_postgres(base: str, rows: int, live_cases: int) -> dict[str, Any]:
+    result = await in_schema(base, lambda url: measure(url, rows)) if rows else {}
+    if live_cases:
+        result |= await in_schema(base, lambda url: measure_live(url, live_cases))
+    return result
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, default=100_000, help="0: skip the void-row measures")
+    parser.add_argument("--live-cases", type=int, default=2000, help="0: skip the live fire rate")
     args = parser.parse_args()
     result: dict[str, Any] = {
-        "targets": {"startup_s": 2.0, "memory_growth_mb": 50, "max_lateness_s": CLAIM_EVERY}
+        "targets": {
+            "startup_s": 2.0,
+            "memory_growth_mb": 50,
+            "max_lateness_s": CLAIM_EVERY,
+            "fire_live_rows_per_s": 1000,
+        }
     }
     with tempfile.TemporaryDirectory() as folder:
-        result["sqlite"] = await measure(f"sqlite+aiosqlite:///{folder}/bench.db", args.rows)
+        sqlite = await measure(f"sqlite+aiosqlite:///{folder}/bench.db", args.rows) if args.rows else {}
+        if args.live_cases:
+            sqlite |= await measure_live(f"sqlite+aiosqlite:///{folder}/live.db", args.live_cases)
+        result["sqlite"] = sqlite
         print(json.dumps({"sqlite": result["sqlite"]}), file=sys.stderr)
     postgres = os.environ.get("ZORGROUTE_TEST_POSTGRES_URL")
     if postgres:
-        result["postgres"] = await with_postgres(postgres, args.rows)
+        result["postgres"] = await with_postgres(postgres, args.rows, args.live_cases)
     print(json.dumps(result))
 
 

@@ -2,6 +2,9 @@
 fired together in one transaction without loading their cases; the remaining rows are marked fired and
 carried through the engine (CaseService.timeout) together in one more transaction, their notifications
 going into the outbox in it (should one row fail, the batch rolls back and each row fires on its own).
+That transaction runs a bounded number of statements whatever the batch's size: the rows and their cases
+are read together, the holders of a role and their preferences once, and the cases' updates, timeline,
+audit and outbox rows are written together at the end (tests/follow_ups/test_batch.py counts them).
 A worker that dies mid-fire leaves its lease to expire; the next claim fires the row once. Several workers
 never fire a row twice (see FollowUpRepository.mark_fired)."""
 
@@ -14,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.cases import CaseService, EventLog
+from bot.services.notify import Lookups
 from flows.clock import Clock, IdSource
 from flows.engine import RouteEngine, timeout_is_void
 from storage.uow import UnitOfWork
@@ -84,9 +88,7 @@ class FollowUpRunner:
         events_before = len(self.event_log) if self.event_log is not None else 0
         try:
             async with UnitOfWork(self.sessionmaker) as uow:
-                fired = 0
-                for row_id in ids:
-                    fired += await self._fire_in(uow, row_id)
+                fired = await self._fire_batch(uow, ids)
                 await uow.commit()
                 return fired
         except Exception:
@@ -94,6 +96,42 @@ class FollowUpRunner:
                 del self.event_log[events_before:]  # those events were rolled back with the batch
             log.warning("a batch of %d follow-ups failed; firing them one by one", len(ids))
         return sum([await self.fire(row_id) for row_id in ids])
+
+    async def _fire_batch(self, uow: UnitOfWork, ids: list[int]) -> int:
+        """Mark `ids` fired and carry them through the engine in `uow`, reading and writing together. Raises
+        when another worker took one of them meanwhile (the caller then fires them one by one)."""
+        rows = await uow.follow_ups.mine(ids, worker=self.worker)
+        if len(rows) != len(ids):
+            raise _Taken(f"{len(ids) - len(rows)} of the batch are no longer {self.worker}'s")
+        marked = await uow.follow_ups.mark_fired_many(ids, worker=self.worker, now=self.clock.now())
+        if marked != len(ids):
+            raise _Taken(f"{len(ids) - marked} of the batch fired elsewhere")
+        cases = await uow.cases.get_many_by_id([row.case_id for row in rows])
+        service = CaseService(
+            uow,
+            self.route_engine,
+            self.clock,
+            self.ids,
+            self.timezone,
+            self.event_log,
+            lookups=Lookups(uow),
+        )
+        # The writes wait for the end of the batch, and go together (the same transaction either way).
+        uow.audit.begin_deferred()
+        uow.outbox.begin_deferred()
+        uow.cases.begin_deferred()
+        for row in sorted(rows, key=lambda r: ids.index(r.id)):  # claim order
+            case = cases.get(row.case_id)
+            if case is None:
+                continue
+            result = await service.timeout(case.ref, row.step, row.follow_up, case=case)
+            if result is not None:
+                cases[row.case_id] = result.case  # a second follow-up of the case sees this one's move
+        await uow.cases.flush_deferred()  # the cases' own rows first: the others refer to them
+        await uow.session.flush()
+        await uow.audit.flush_deferred()
+        await uow.outbox.flush_deferred()
+        return len(ids)
 
     async def _fire_in(self, uow: UnitOfWork, row_id: int) -> bool:
         row = await uow.follow_ups.get(row_id)
@@ -121,3 +159,7 @@ class FollowUpRunner:
                 await uow.follow_ups.failed(row_id, worker=self.worker)
                 await uow.commit()
             return False
+
+
+class _Taken(Exception):
+    """A row of the batch is no longer this worker's to fire."""

@@ -14,7 +14,7 @@ from aiogram.fsm.context import FSMContext
 from bot.services.actors import actor_at
 from bot.services.audit import SYSTEM, AuditTrail
 from bot.services.follow_ups import record_follow_ups
-from bot.services.notify import TELEGRAM_ONLY, Told, queue_notifications
+from bot.services.notify import TELEGRAM_ONLY, Lookups, Told, queue_notifications
 from bot.states import CaseForm
 from flows import events as ev
 from flows import inputs as inp
@@ -56,6 +56,7 @@ class CaseService:
         channels: Collection[str] = TELEGRAM_ONLY,
         audit: AuditTrail | None = None,
         dialogue: FSMContext | None = None,
+        lookups: Lookups | None = None,
     ) -> None:
         self.uow, self.route_engine, self.clock, self.ids, self.timezone = (
             uow,
@@ -70,6 +71,8 @@ class CaseService:
         self.audit = audit or AuditTrail(uow, clock, member=None, channel=SYSTEM, via="follow-up")
         # The acting member's dialogue state (bot/states.CaseForm), None without one (follow-ups).
         self.dialogue = dialogue
+        # Who holds which role and their preferences, remembered across a batch (follow-ups); None: read each.
+        self.lookups = lookups
 
     async def start(self, member: Member, school_id: int, route_id: str) -> Outcome:
         now = self.clock.now()
@@ -129,9 +132,13 @@ class CaseService:
         route = self.route_engine.routes.get(case.route_id, case.route_version)
         return bool(policy.can_view(actor_at(member, case.school_id), case, route))
 
-    async def timeout(self, ref: str, step: str, follow_up: str) -> Result | None:
-        """A due follow-up re-enters the engine as a timeout input (no actor)."""
-        case = await self.uow.cases.get(ref)
+    async def timeout(
+        self, ref: str, step: str, follow_up: str, *, case: Case | None = None
+    ) -> Result | None:
+        """A due follow-up re-enters the engine as a timeout input (no actor). `case`: the case `ref` as
+        this unit of work already read it (a batch of follow-ups loads its cases together)."""
+        if case is None:
+            case = await self.uow.cases.get(ref)
         if case is None:
             return None
         result = self.route_engine.advance(case, None, inp.Timeout(follow_up, step), self.clock.now())
@@ -191,7 +198,7 @@ class CaseService:
                 await self.uow.cases.remember_route(entered.route, entered.version, definition, now)
         known = len(before.timeline) if before is not None else 0
         appended = result.case.timeline[known:]
-        saved = await self.uow.cases.save(result.case, now, appended)
+        saved = await self.uow.cases.save(result.case, now, appended, stored=before)
         await self.audit.case(
             "create" if before is None else "update",
             saved,
@@ -210,6 +217,7 @@ class CaseService:
             available=self.channels,
             timezone=self.timezone,
             told=told,
+            lookups=self.lookups,
         )
         await record_follow_ups(self.uow, route, saved, result.events, now=now)
         return saved

@@ -38,6 +38,28 @@ class Told:
     quiet: bool  # `at` is the end of quiet hours
 
 
+class Lookups:
+    """The members holding roles at a school and members' preferences, each read once and then
+    remembered: a batch of follow-ups notifies the same few people about many cases. Lives for one unit
+    of work (what it remembers is what that transaction read)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self._holders: dict[tuple[int, tuple[str, ...]], list[Member]] = {}
+        self._prefs: dict[int, Preferences] = {}
+
+    async def with_roles(self, school_id: int, roles: list[str]) -> list[Member]:
+        key = (school_id, tuple(roles))
+        if key not in self._holders:
+            self._holders[key] = list(await self.uow.members.with_roles(school_id, roles))
+        return self._holders[key]
+
+    async def prefs(self, member_id: int) -> Preferences:
+        if member_id not in self._prefs:
+            self._prefs[member_id] = await self.uow.prefs.get(member_id)
+        return self._prefs[member_id]
+
+
 def channels_for(member: Member, prefs: Preferences, available: Collection[str]) -> list[str]:
     """The channels `member` is notified on: those they chose that the bot can send on and that they
     gave an address for. Never none: without a usable choice, Telegram."""
@@ -74,11 +96,12 @@ async def queue_to_member(
     case_id: int | None = None,
     only: str | None = None,
     told: list[datetime] | None = None,
+    lookups: Lookups | None = None,
 ) -> int:
     """Queue one notification on each of the member's channels (or just `only`); returns rows added.
     `key` names the event and recipient; the channel is appended, so each (event, recipient, channel)
     is queued once however often this runs."""
-    prefs = await uow.prefs.get(member.id)
+    prefs = await lookups.prefs(member.id) if lookups is not None else await uow.prefs.get(member.id)
     channels = [only] if only is not None else channels_for(member, prefs, available)
     when = due_at(prefs, now, urgent=urgent, timezone=timezone)
     if told is not None:
@@ -111,6 +134,7 @@ async def queue_notifications(
     available: Collection[str] = TELEGRAM_ONLY,
     timezone: str | None = None,
     told: list[Told] | None = None,
+    lookups: Lookups | None = None,
 ) -> int:
     """Queue the events' notifications; `told` collects, per notification, whom it reached and when."""
     queued = 0
@@ -119,7 +143,7 @@ async def queue_notifications(
             continue
         whens: list[datetime] = []
         reached: set[str] = set()
-        for member in await recipients(uow, route, case, event):
+        for member in await recipients(uow, route, case, event, lookups):
             if member.id == event.exclude:
                 continue
             held = {r.role for r in member.roles if r.school_id == case.school_id}
@@ -134,6 +158,7 @@ async def queue_notifications(
                 now=now,
                 available=available,
                 timezone=timezone or case.timezone,
+                lookups=lookups,
                 payload={
                     "message": event.message,
                     "case_ref": case.ref,
@@ -154,11 +179,19 @@ async def queue_notifications(
     return queued
 
 
-async def recipients(uow: UnitOfWork, route: Route, case: Case, event: ev.Notify) -> list[Member]:
+async def recipients(
+    uow: UnitOfWork, route: Route, case: Case, event: ev.Notify, lookups: Lookups | None = None
+) -> list[Member]:
     """Who `event` reaches: the holders of its roles at the case's school and the case's participants for
     its reasons, and of those only whom the policy lets see the case as it now is (before consent the
     SWV-er and the GS hear nothing of a case they may not open; of all coaches, only the chosen one)."""
-    found = {m.id: m for m in await uow.members.with_roles(case.school_id, sorted(route.expand(event.roles)))}
+    roles = sorted(route.expand(event.roles))
+    holders = (
+        await lookups.with_roles(case.school_id, roles)
+        if lookups is not None
+        else await uow.members.with_roles(case.school_id, roles)
+    )
+    found = {m.id: m for m in holders}
     for member_id in sorted(members_for(case, event.participants) - set(found)):
         member = await uow.members.get(member_id)
         if member is not None:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.audit import AuditRow
@@ -33,8 +33,22 @@ class AuditEntry:
 class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # Not None: append() keeps its rows here, and flush_deferred() inserts them in one statement (a
+        # batch of follow-ups writes its entries together, in the same transaction).
+        self._deferred: list[dict[str, Any]] | None = None
+
+    def begin_deferred(self) -> None:
+        self._deferred = []
+
+    async def flush_deferred(self) -> None:
+        rows, self._deferred = self._deferred or [], None
+        if rows:
+            await self.session.execute(insert(AuditRow), rows)
 
     async def append(self, entry: AuditEntry) -> None:
+        if self._deferred is not None:
+            self._deferred.append(asdict(entry))
+            return
         self.session.add(AuditRow(**asdict(entry)))
         await self.session.flush()
 

@@ -9,8 +9,24 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, select, text, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import values as values_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from flows.case import Case, Consent, Correction, Draft, Priority, Pupil, RouteFrame, Status, TimelineEntry
 from flows.participants import Participant
@@ -48,6 +64,22 @@ GROUP BY t.case_id, t.member_id, t.role
 """,
 )
 
+# The columns save() may change on a stored case (flush_deferred writes the changed ones).
+UPDATABLE = (
+    "route_id",
+    "route_version",
+    "step",
+    "status",
+    "priority",
+    "timezone",
+    "pupil_id",
+    "updated_at",
+    "step_entered_at",
+    "closed_at",
+    "state",
+    "content",
+)
+
 EMPTY_CONTENT: dict[str, dict[str, Any]] = {"data": {}, "drafts": {}}
 
 
@@ -55,6 +87,68 @@ class CaseRepository:
     def __init__(self, session: AsyncSession, cipher: Cipher | None = None) -> None:
         self.session = session
         self.cipher = cipher or PlainCipher()
+        self._held: list[object] = []
+        # Not None: save() keeps the timeline rows it appends here (and the loaded case rows it changes in
+        # _changed), and flush_deferred() writes them together (a batch of follow-ups; one transaction).
+        self._deferred: list[dict[str, Any]] | None = None
+        self._changed: dict[int, CaseRow] = {}
+
+    def begin_deferred(self) -> None:
+        self._deferred, self._changed = [], {}
+
+    async def flush_deferred(self) -> None:
+        """Write what save() kept since begin_deferred: the changed cases, one UPDATE … FROM (VALUES …) per
+        set of changed columns, each case still checked against the revision it was read at (raises
+        StaleDataError when one changed meanwhile, as the ORM's flush would); then the timeline rows."""
+        rows, self._deferred = self._deferred or [], None
+        changed, self._changed = self._changed, {}
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for case_row in changed.values():
+            state = inspect(case_row)
+            columns = tuple(sorted(key for key in UPDATABLE if state.attrs[key].history.has_changes()))
+            if not columns:
+                continue
+            old = case_row.revision
+            values = {key: getattr(case_row, key) for key in columns}
+            groups.setdefault(columns, []).append({"id": case_row.id, "old": old, "new": old + 1, **values})
+            for key, value in {**values, "revision": old + 1}.items():  # now stored: nothing left to flush
+                set_committed_value(case_row, key, value)
+        for columns, params in groups.items():
+            updated = await self._update_many(columns, params)
+            if updated != len(params):
+                raise StaleDataError(f"{len(params) - updated} cases changed while their batch fired")
+        if rows:
+            await self.session.execute(insert(TimelineRow), rows)
+
+    async def _update_many(self, columns: tuple[str, ...], params: list[dict[str, Any]]) -> int:
+        """Update these cases' `columns` in one statement where each still has its `old` revision; returns
+        how many did. SQLite counts an executemany's rows; PostgreSQL's driver does not, so there it is one
+        UPDATE … FROM (VALUES …) RETURNING (SQLite cannot name a VALUES list's columns)."""
+        table = cast(Table, CaseRow.__table__)
+        dialect = self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
+        if dialect != "postgresql":
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("b_id"), table.c.revision == bindparam("b_old"))
+                .values(revision=bindparam("b_new"), **{key: bindparam(f"b_{key}") for key in columns})
+            )
+            result = await self.session.connection()
+            done = await result.execute(statement, [{f"b_{k}": v for k, v in p.items()} for p in params])
+            return int(done.rowcount)
+        given = values_(
+            Column("id", Integer),
+            Column("old", Integer),
+            Column("new", Integer),
+            *(Column(key, table.c[key].type) for key in columns),
+            name="given",
+        ).data([tuple(p[c] for c in ("id", "old", "new", *columns)) for p in params])
+        statement = (
+            update(table)
+            .where(table.c.id == given.c.id, table.c.revision == given.c.old)
+            .values(revision=given.c.new, **{key: given.c[key] for key in columns})
+            .returning(table.c.id)
+        )
+        return len(set(await self.session.scalars(statement)))
 
     # -- reading ------------------------------------------------------------------------------
     async def get(self, ref: str) -> Case | None:
@@ -64,6 +158,47 @@ class CaseRepository:
     async def get_by_id(self, case_id: int) -> Case | None:
         row = await self.session.get(CaseRow, case_id)
         return None if row is None else await self._to_case(row)
+
+    async def get_many_by_id(self, case_ids: Sequence[int]) -> dict[int, Case]:
+        """Several cases with their timelines, by id, in four statements whatever their number (cases,
+        pupils, timelines, participants): the follow-up runner loads a claimed batch's cases at once."""
+        wanted = sorted(set(case_ids))
+        if not wanted:
+            return {}
+        rows = list(await self.session.scalars(select(CaseRow).where(CaseRow.id.in_(wanted))))
+        pupil_ids = sorted({r.pupil_id for r in rows if r.pupil_id is not None})
+        pupils = []
+        if pupil_ids:  # into the identity map, where _to_case's session.get finds them without a query
+            pupils = list(await self.session.scalars(select(PupilRow).where(PupilRow.id.in_(pupil_ids))))
+        # The session's identity map holds rows weakly: keep these for the unit of work, so that save()
+        # finds them there instead of reading each case again.
+        self._held.extend([*rows, *pupils])
+        # Columns, not mapped rows: the timeline is only read here, and mapping it costs more than the query.
+        timelines: dict[int, list[TimelineEntry]] = {r.id: [] for r in rows}
+        entries = await self.session.execute(
+            select(
+                TimelineRow.case_id,
+                TimelineRow.at,
+                TimelineRow.member_id,
+                TimelineRow.role,
+                TimelineRow.step,
+                TimelineRow.action,
+                TimelineRow.summary,
+                TimelineRow.to_step,
+            )
+            .where(TimelineRow.case_id.in_(wanted))
+            .order_by(TimelineRow.case_id, TimelineRow.seq)
+        )
+        for case_id, at, member_id, role, step, action, summary, to_step in entries:
+            timelines[case_id].append(
+                TimelineEntry(at, member_id, role, step, action, dict(summary or {}), to_step)
+            )
+        found = await self._participants_of([r.id for r in rows])
+        cases = {}
+        for row in rows:
+            case = await self._to_case(row, with_timeline=False, participants=found[row.id])
+            cases[row.id] = case.with_(timeline=tuple(timelines[row.id]))
+        return cases
 
     async def all(self) -> list[Case]:
         rows = await self.session.scalars(select(CaseRow).order_by(CaseRow.id))
@@ -108,13 +243,29 @@ class CaseRepository:
         return None if row is None else Pupil(row.id, row.label, row.number)
 
     # -- writing ------------------------------------------------------------------------------
-    async def save(self, case: Case, now: datetime, appended: Sequence[TimelineEntry] = ()) -> Case:
+    async def save(
+        self,
+        case: Case,
+        now: datetime,
+        appended: Sequence[TimelineEntry] = (),
+        *,
+        stored: Case | None = None,
+    ) -> Case:
         """Insert or update the case and append `appended` to its timeline (append-only: entries already
-        stored are never rewritten). Returns the case with its ids."""
+        stored are never rewritten). Returns the case with its ids.
+
+        `stored`: the case as this transaction read it from the database, timeline and participants whole
+        (CaseService passes the case it advanced). Its timeline length is then the stored count and its
+        participants are known to be stored, so an update of a loaded case runs no statement of its own: its
+        writes wait for the next flush, where the ORM sends many cases' rows together."""
         pupil = await self._ensure_pupil(case, now)
         case = case.with_(pupil=pupil)
         row = None if case.id is None else await self.session.get(CaseRow, case.id)
-        if row is None:
+        already: set[Participant] = set()
+        if row is not None and stored is not None and stored.id == row.id:
+            known = len(stored.timeline)
+            already = set(stored.participants)
+        elif row is None:
             row = CaseRow(
                 ref=case.ref, school_id=case.school_id, created_at=case.created_at, created_by=case.created_by
             )
@@ -135,24 +286,30 @@ class CaseRepository:
             row.closed_at = now
         row.state = _state(case)
         row.content = self.cipher.seal(json.dumps(_content(case), sort_keys=True))
-        await self.session.flush()
+        if self._deferred is not None and row.id is not None and stored is not None:
+            self._changed[row.id] = row  # written by flush_deferred, with the batch's other cases
+        if row.id is None:
+            await self.session.flush()  # the new case's id, for its timeline and participants
         for seq, entry in enumerate(appended, start=known):
-            self.session.add(
-                TimelineRow(
-                    case_id=row.id,
-                    seq=seq,
-                    at=entry.at,
-                    member_id=entry.member_id,
-                    role=entry.role,
-                    step=entry.step,
-                    action=entry.action,
-                    summary=entry.summary,
-                    to_step=entry.to_step,
-                )
+            values = dict(
+                case_id=row.id,
+                seq=seq,
+                at=entry.at,
+                member_id=entry.member_id,
+                role=entry.role,
+                step=entry.step,
+                action=entry.action,
+                summary=entry.summary,
+                to_step=entry.to_step,
             )
-        await self.session.flush()
+            if self._deferred is not None:
+                self._deferred.append(values)
+            else:
+                self.session.add(TimelineRow(**values))
         await self._record_first_moves(row.id, appended)
         for p in case.participants:  # participants are only ever added: insert the new ones
+            if p in already:
+                continue
             await insert_new(
                 self.session,
                 ParticipantRow,
@@ -283,12 +440,19 @@ class CaseRepository:
     async def _participants_of(self, case_ids: list[int]) -> dict[int, tuple[Participant, ...]]:
         found: dict[int, list[Participant]] = {case_id: [] for case_id in case_ids}
         if case_ids:
-            for p in await self.session.scalars(
-                select(ParticipantRow)
+            rows = await self.session.execute(  # columns: mapping rows only read costs more than the query
+                select(
+                    ParticipantRow.case_id,
+                    ParticipantRow.member_id,
+                    ParticipantRow.reason,
+                    ParticipantRow.at,
+                    ParticipantRow.step,
+                )
                 .where(ParticipantRow.case_id.in_(case_ids))
                 .order_by(ParticipantRow.at, ParticipantRow.member_id, ParticipantRow.reason)
-            ):
-                found[p.case_id].append(Participant(p.member_id, p.reason, p.at, p.step))
+            )
+            for case_id, member_id, reason, at, step in rows:
+                found[case_id].append(Participant(member_id, reason, at, step))
         return {case_id: tuple(people) for case_id, people in found.items()}
 
     async def _to_case(

@@ -66,6 +66,20 @@ class FollowUpRepository:
         """Ids of due rows now leased to `worker` (the caller commits before firing them)."""
         return await claim_due(self.session, FollowUpRow, worker=worker, now=now, lease=lease, limit=limit)
 
+    async def mine(self, row_ids: Sequence[int], *, worker: str) -> list[FollowUpRow]:
+        """The rows among `row_ids` still pending and held by `worker`, in one query."""
+        if not row_ids:
+            return []
+        return list(
+            await self.session.scalars(
+                select(FollowUpRow).where(
+                    FollowUpRow.id.in_(list(row_ids)),
+                    FollowUpRow.status == "pending",
+                    FollowUpRow.claimed_by == worker,
+                )
+            )
+        )
+
     async def mark_fired(self, row_id: int, *, worker: str, now: datetime) -> bool:
         """Take the row from pending to fired if `worker` still holds it. Run in the transaction that
         applies the timeout: the row lock (PostgreSQL) or the single writer (SQLite) makes a second

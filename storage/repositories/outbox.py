@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.claims import claim_due
@@ -16,6 +16,24 @@ from storage.models.outbox import OutboxRow
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # While deferring (begin_deferred … flush_deferred), add() keeps its rows here, and the key check
+        # and the insert are done for all of them together.
+        self._deferred: dict[str, dict[str, Any]] | None = None
+
+    def begin_deferred(self) -> None:
+        self._deferred = {}
+
+    async def flush_deferred(self) -> int:
+        """Queue the rows kept since begin_deferred whose key is not queued yet, in one query and one
+        flush; returns how many were queued."""
+        rows, self._deferred = self._deferred or {}, None
+        if not rows:
+            return 0
+        taken = set(await self.session.scalars(select(OutboxRow.key).where(OutboxRow.key.in_(list(rows)))))
+        new = [values for key, values in rows.items() if key not in taken]
+        if new:
+            await self.session.execute(insert(OutboxRow), new)
+        return len(new)
 
     async def add(
         self,
@@ -30,10 +48,16 @@ class OutboxRepository:
         urgent: bool = False,
         due_at: datetime | None = None,
     ) -> OutboxRow | None:
-        """Queue one message; a key that is already queued is ignored (the same event twice)."""
-        if await self.session.scalar(select(OutboxRow.id).where(OutboxRow.key == key)) is not None:
+        """Queue one message; a key that is already queued is ignored (the same event twice). While
+        deferring, the row is returned unflushed and may still be dropped by flush_deferred."""
+        if self._deferred is not None and key in self._deferred:
             return None
-        row = OutboxRow(
+        if (
+            self._deferred is None
+            and await self.session.scalar(select(OutboxRow.id).where(OutboxRow.key == key)) is not None
+        ):
+            return None
+        values = dict(
             key=key,
             member_id=member_id,
             channel=channel,
@@ -46,6 +70,10 @@ class OutboxRepository:
             due_at=due_at or now,
             created_at=now,
         )
+        if self._deferred is not None:
+            self._deferred[key] = values
+            return OutboxRow(**values)
+        row = OutboxRow(**values)
         self.session.add(row)
         await self.session.flush()
         return row
