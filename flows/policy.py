@@ -185,9 +185,11 @@ def can_do_action(actor: Actor, case: Case, route: Route, action: Action, shown_
         return CLOSED if not case.is_open else NOT_FOUND
     if shown_on_step != case.step or (action.steps and case.step not in action.steps):
         return STALE
+    if not actor.roles & route.expand(action.roles):
+        return WRONG_ROLE  # whatever the case's state: a role that may never do it is told so
     if action.flags and action.flags <= case.flags:  # done before ("Zorg om veiligheid" on a flagged case)
         return STALE
-    return ALLOW if actor.roles & route.expand(action.roles) else WRONG_ROLE
+    return ALLOW
 
 
 # Who sees the route report (aggregates only; docs/report.md). A school's figures: its leadership and care

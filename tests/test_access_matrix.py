@@ -123,7 +123,11 @@ def spec_action(
         return seen
     if action.steps and step.id not in action.steps:
         return STALE
-    return ALLOW if role in route.expand(action.roles) else WRONG_ROLE
+    if role not in route.expand(action.roles):
+        return WRONG_ROLE
+    # The "safety" consent state is a case flagged unsafe: an action that only sets that flag is done.
+    flags = {"safety"} if consent == "safety" else set()
+    return STALE if action.flags and set(action.flags) <= flags else ALLOW
 
 
 def spec_read(route: Route, step: Step, read: Step, role: str, reason: str | None, consent: str) -> bool:

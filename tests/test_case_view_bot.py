@@ -19,7 +19,7 @@ async def _to_the_consent_date(h: BotHarness) -> str:
     await h.send(JUF, "/signaal")
     await h.send(JUF, "QX 7")
     await h.press(JUF, "Zorg (thuis)")
-    await h.press(JUF, "▫️ Gedrag")
+    await h.press(JUF, "☐ Gedrag")
     await h.press(JUF, "Klaar")
     await h.send(JUF, "Komt vaak moe op school")
     await h.press(JUF, "Nee")

@@ -30,7 +30,7 @@ async def _vlaardingen_path(h: BotHarness) -> None:
     await h.send(JUF, "/signaal")
     await h.send(JUF, "ab 5B")
     await h.press(JUF, "Zorg (thuis)")
-    await h.press(JUF, "▫️ Thuissituatie")
+    await h.press(JUF, "☐ Thuissituatie")
     await h.press(JUF, "Klaar")
     await h.send(JUF, NOTE)
     await h.press(JUF, "Nee")

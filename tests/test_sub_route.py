@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.i18n import make_i18n
-from bot.render.case_view import render_case
+from bot.render.case_view import CaseContext, render_case
 from bot.render.text import Translator
 from flows import inputs as inp
 from flows import policy
@@ -44,6 +44,9 @@ def _case_after(call_text: str) -> tuple[Case, Scenario]:
         if call_text in str(call["input"]):
             return case, scenario
     raise AssertionError(f"no call mentions {call_text!r}")
+
+
+SCHOOL = CaseContext(school_name="De Regenboog")
 
 
 def _route(case: Case) -> Route:
@@ -112,9 +115,16 @@ async def test_storage_keeps_the_route_the_case_returns_to(database_url: str) ->
 def test_the_teachers_case_view_shows_the_meldcode_is_followed_and_by_whom_not_the_weighing() -> None:
     case, scenario = _case_after("mc_besluit")
     t = Translator(make_i18n("nl"), "nl")
-    text, _ = render_case(t, _route(case), case, scenario.actors["juf"], "De Regenboog")
+    juf, context = scenario.actors["juf"], CaseContext(school_name="De Regenboog")
+    # The case page and its timeline (behind a button since /zaak became readable).
+    text = (
+        render_case(t, _route(case), case, juf, context)[0]
+        + render_case(t, _route(case), case, juf, context, "t")[0]
+    )
     assert "naar de Meldcode" in text  # the hand-over, on the timeline
     assert "Stap 4: wegen" in text and "aandachtsfunctionaris" in text  # that it is followed, and by whom
     assert "ernstig" not in text and "Blauwe" not in text  # not the weighing, not what was recorded
-    ib_text, _ = render_case(t, _route(case), case, scenario.actors["ib"], "De Regenboog")
+    ib_text, _ = render_case(
+        t, _route(case), case, scenario.actors["ib"], CaseContext(school_name="De Regenboog", names={})
+    )
     assert "ernstig" in ib_text  # the IB-er reads the weighing

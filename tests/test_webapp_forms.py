@@ -20,7 +20,7 @@ async def _until_consent(h: BotHarness) -> None:
     await h.send(JUF, "/signaal")
     await h.send(JUF, "ab 5B")
     await h.press(JUF, "Zorg (thuis)")
-    await h.press(JUF, "▫️ Thuissituatie")
+    await h.press(JUF, "☐ Thuissituatie")
     await h.press(JUF, "Klaar")
     await h.press(JUF, "Overslaan")
     await h.press(JUF, "Nee")

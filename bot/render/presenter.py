@@ -92,7 +92,8 @@ class Presenter:
         route = self.route_engine.routes.get(case.route_id, case.route_version)
         values = answers_of(route, case, member_id, step_id)
         names = dict(await self.candidates(case, self._member_roles(case, step_id))) if values else {}
-        answered = render_answered(self.t, values, names)
+        # Minimal-content chat keeps answers out of Telegram: the edited question shows none of them.
+        answered = "" if self.minimal else render_answered(self.t, values, names)
         shown = [e for e in events if self._shown(case, e)]
         first = shown[0] if shown else None
         if isinstance(first, ev.Prompt | ev.Summary) and first.step == step_id:

@@ -61,7 +61,7 @@ async def test_a_signal_in_the_evening_shows_as_waiting_for_the_morning(
     await juf.send("/signaal")
     await juf.send("AB 5b")
     await juf.press("Zorg (thuis)")
-    await juf.press("▫️ Gedrag")
+    await juf.press("☐ Gedrag")
     await juf.press("Klaar")
     await juf.expect_text("Wil je het kort toelichten?")
     await juf.send("Komt vaak moe op school.")
