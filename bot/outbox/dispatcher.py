@@ -220,8 +220,8 @@ class OutboxDispatcher:
             route = None
             # The route labels action buttons and says who works on the step (their "Oppakken" button).
             if row.payload.get("actions") or row.payload.get("follow_up") or row.payload.get("step"):
-                case = await uow.cases.get(row.payload["case_ref"])
-                route = self.routes.get(case.route_id, case.route_version) if case else None
+                pinned = await uow.cases.route_of(row.payload["case_ref"])
+                route = self.routes.get(*pinned) if pinned else None
             # Telegram needs no contact details: do not even read them for it.
             prefs = await uow.prefs.get(member.id) if row.channel != "telegram" else Preferences()
             return Delivery(

@@ -226,7 +226,7 @@ def build_router() -> Router:
     ) -> None:
         ref = str((await state.get_data()).get("ref", ""))
         text = (message.text or "")[:MAX_MESSAGE]
-        field = await cases.awaited_field(member, ref)
+        case, field = await cases.awaited(member, ref)
         if field is not None and field.kind == "text":
             found = await _guarded(message, name_guard, t, text)
             if found is not None:
@@ -236,7 +236,8 @@ def build_router() -> Router:
                 await message.answer(t("names.found", text=found.text), reply_markup=names_keyboard(t, ref))
                 return
         await state.set_state(CaseForm.open)
-        await send_outcome(message, presenter, await cases.advance(member, ref, inp.Answer(text)))
+        outcome = await cases.advance(member, ref, inp.Answer(text), loaded=case)
+        await send_outcome(message, presenter, outcome)
 
     @router.callback_query(NamesCb.filter())
     async def names_chosen(

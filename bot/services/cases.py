@@ -90,8 +90,11 @@ class CaseService:
             await self.uow.cases.remember_route(route.id, route.version, definition, now)
         return await self._store(member, actor, None, started)
 
-    async def advance(self, member: Member, ref: str, given: inp.Input) -> Outcome:
-        case = await self.uow.cases.get(ref)
+    async def advance(
+        self, member: Member, ref: str, given: inp.Input, *, loaded: Case | None = None
+    ) -> Outcome:
+        """`loaded`: the case as this unit of work already read it (`awaited`), not read again."""
+        case = loaded if loaded is not None and loaded.ref == ref else await self.uow.cases.get(ref)
         if case is None:
             return Outcome(None, [ev.Refused(member.id, policy.NOT_FOUND.reason)])
         actor = actor_at(member, case.school_id)
@@ -106,12 +109,14 @@ class CaseService:
             return Outcome(case, [e for e in result.events if _for(e, member.id)])
         return await self._store(member, actor, case, result)
 
-    async def awaited_field(self, member: Member, ref: str) -> Field | None:
-        """The field the member's open form on `ref` waits for a typed answer to (None: none)."""
+    async def awaited(self, member: Member, ref: str) -> tuple[Case | None, Field | None]:
+        """The case and the field the member's open form on it waits for a typed answer to (None: none);
+        the case goes on to `advance(..., loaded=)`, so a typed answer reads it once."""
         case = await self.uow.cases.get(ref)
         if case is None:
-            return None
-        return awaited_field(self.route_engine.routes.get(case.route_id, case.route_version), case, member.id)
+            return None, None
+        route = self.route_engine.routes.get(case.route_id, case.route_version)
+        return case, awaited_field(route, case, member.id)
 
     async def alerts(self, member: Member, ref: str, action_id: str, step: str) -> tuple[str, ...]:
         """The roles action `action_id` would alert, when `member` may take it now (else nothing, and the

@@ -155,6 +155,15 @@ class CaseRepository:
         row = await self.session.scalar(select(CaseRow).where(CaseRow.ref == ref))
         return None if row is None else await self._to_case(row)
 
+    async def route_of(self, ref: str) -> tuple[str, int] | None:
+        """The (route id, version) a case runs on, without loading (and unsealing) the case."""
+        row = (
+            await self.session.execute(
+                select(CaseRow.route_id, CaseRow.route_version).where(CaseRow.ref == ref)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
     async def get_by_id(self, case_id: int) -> Case | None:
         row = await self.session.get(CaseRow, case_id)
         return None if row is None else await self._to_case(row)
