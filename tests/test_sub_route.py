@@ -15,15 +15,18 @@ from bot.i18n import make_i18n
 from bot.render.case_view import CaseContext, render_case
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
+from bot.settings import Settings
 from flows import inputs as inp
 from flows import policy
 from flows.case import Case, RouteFrame
+from flows.clock import FrozenClock
 from flows.engine import Result, RouteEngine
 from flows.registry import builtin_registry
 from flows.route import Route
 from storage.db import create_engine, make_sessionmaker
 from storage.uow import UnitOfWork
 from tests.golden.engine_runner import Scenario, _moment, input_from_data
+from tests.harness import BotHarness
 
 SCENARIO = Path(__file__).parent / "golden" / "engine" / "vlaardingen" / "meldcode_and_back.yaml"
 REGISTRY = builtin_registry()
@@ -212,3 +215,47 @@ async def test_the_press_on_the_meldcodes_last_step_renders_after_the_return(dat
     finally:
         await db.dispose()
     assert "Besluit van Veilig Thuis" in edited and "Veilig Thuis zet hulp in" in edited
+
+
+async def test_starting_the_meldcode_from_the_case_page_asks_first_and_tells_its_people(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """Through the bot: the IB-er presses "Meldcode starten" on /zaak, is asked "Weet je het zeker?" naming
+    whom it alerts, says yes; the aandachtsfunctionaris is told, the case is in the Meldcode, and the page
+    no longer offers it. The teacher who signalled was never offered it."""
+    juf, ib, af = 41, 42, 45
+    async with BotHarness(settings, clock=clock) as h:
+        school = await h.add_school()
+        await h.register(juf, "leerkracht", school_id=school)
+        await h.register(ib, "ib", school_id=school, name="Ineke")
+        await h.register(af, "aandachtsfunctionaris", school_id=school)
+        await h.send(juf, "/signaal")
+        await h.send(juf, "AB 5b")
+        for button in ("Zorg (thuis)", "☐ Gedrag", "Klaar", "Overslaan", "Nee", "Bevestigen"):
+            await h.press(juf, button)
+        h.received(ib)
+        h.received(af)
+        await h.send(juf, "/zaak Z-0001")
+        assert "Meldcode starten" not in h.buttons(juf)
+
+        await h.send(ib, "/zaak Z-0001")
+        await h.press(ib, "Meldcode starten")
+        asked = h.last(ib)
+        assert (
+            asked.startswith("Weet je het zeker? Dit stuurt een melding naar:")
+            and "aandachtsfunctionaris" in asked
+        )
+        assert h.received(af) == []  # nothing happens before the yes
+        await h.press(ib, "Ja, versturen")
+        assert any("Meldcode" in m for m in h.received(af))
+        async with h.uow() as uow:
+            [case] = await uow.cases.all()
+        assert (case.route_id, case.step, case.stack[-1].return_to) == (
+            "meldcode",
+            "mc_signalen",
+            "ib_beoordeling",
+        )
+        started = next(e for e in case.timeline if e.action == "action:meldcode_starten")
+        assert started.role == "ib" and started.member_id is not None
+        await h.send(ib, "/zaak Z-0001")
+        assert "Meldcode starten" not in h.buttons(ib)
