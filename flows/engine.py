@@ -19,7 +19,8 @@ from flows.case import Case, Consent, Correction, Draft, Pupil, RouteFrame, Time
 from flows.msgids import N_, Msg
 from flows.policy import Actor, Decision
 from flows.registry import RouteRegistry
-from flows.route import Condition, Effect, Field, FollowUp, Route, Step, Transition
+from flows.roles import RoleId
+from flows.route import Action, Condition, Effect, Field, FollowUp, Route, Step, Transition
 from flows.values import ValueProblem, check_date, parse_date, parse_pupil
 
 
@@ -39,6 +40,35 @@ SYSTEM = None  # the actor of a timeout
 class RouteEngine:
     def __init__(self, routes: RouteRegistry) -> None:
         self.routes = routes
+
+    def route_of_step(self, case: Case, step_id: str) -> Route:
+        """The route `step_id` of `case` belongs to: the route it is in now, else one it will return to,
+        else a sub-route it went through (a press on the Meldcode's last step lands after the case went
+        back to its calling route). The case's own route when none has it (the caller's lookup fails)."""
+        current = self.routes.get(case.route_id, case.route_version)
+        if step_id in current.steps:
+            return current
+        pinned = [(f.route_id, f.route_version) for f in reversed(case.stack)]
+        for entry in reversed(case.timeline):
+            if entry.action.startswith("enter_route:"):
+                route_id, _, version = str(entry.summary.get("route", "")).rpartition("@")
+                if route_id and version.isdigit():
+                    pinned.append((route_id, int(version)))
+        for pinned_id, pinned_version in pinned:
+            route = self.routes.get(pinned_id, pinned_version)
+            if step_id in route.steps:
+                return route
+        return current
+
+    def alerts(self, action: Action) -> tuple[RoleId, ...]:
+        """The roles `action` alerts, which is why it is confirmed first: its own notifications, and for a
+        hand-over to a sub-route (Meldcode starten) those of the step the case enters there."""
+        roles = list(action.alerts)
+        handover = _handover(action.effects)
+        if handover is not None:
+            entry = self.routes.latest(handover["route"]).step(self._landing(action.effects, ""))
+            roles += [r for e in entry.on_enter if e.kind == "notify" for r in e.args["roles"]]
+        return tuple(dict.fromkeys(roles))
 
     # -- starting -------------------------------------------------------------------------------
     def start(
@@ -297,7 +327,8 @@ class RouteEngine:
         handover = _handover(effects)
         if handover is not None:
             sub = self.routes.latest(handover["route"])
-            frame = RouteFrame(route.id, route.version, handover["return_to"])
+            # No `return_to` (a case action offered on every step): back where it was handed over from.
+            frame = RouteFrame(route.id, route.version, handover.get("return_to") or case.step)
             member = actor.member_id if actor else None
             summary = {"route": f"{sub.id}@{sub.version}", "return_to": frame.return_to}
             entry = TimelineEntry(
@@ -489,7 +520,7 @@ def _members(value: Any) -> list[int]:
     return [int(v) for v in value] if isinstance(value, list) else [int(value)]
 
 
-def _handover(effects: tuple[Effect, ...]) -> dict[str, str] | None:
+def _handover(effects: tuple[Effect, ...]) -> dict[str, Any] | None:
     """The `enter_route` among `effects`, if any: {route, return_to}."""
     return next((e.args for e in effects if e.kind == "enter_route"), None)
 

@@ -123,7 +123,7 @@ def _date_field(route: Route, where: str, step_id: str, field_id: str) -> Iterat
 
 def _returns(effects: Iterable[Effect]) -> list[str]:
     """The steps a sub-route hands the case back to."""
-    return [e.args["return_to"] for e in effects if e.kind == "enter_route"]
+    return [e.args["return_to"] for e in effects if e.kind == "enter_route" and e.args.get("return_to")]
 
 
 def _reachable(route: Route) -> set[str]:

@@ -209,10 +209,12 @@ class AssignActor(_Effect):
 
 class EnterRouteArgs(FileModel):
     """Hand the case to another route (a sub-route, e.g. the Meldcode) at its `entry` step; when that route
-    closes, the case comes back to this route's `return_to` step. The transition's own `to` is not taken."""
+    closes, the case comes back to this route's `return_to` step. The transition's own `to` is not taken.
+    Without `return_to` (a case action that can be taken on any step) the case comes back to the step it
+    was handed over from."""
 
     route: Id
-    return_to: StepId
+    return_to: StepId | None = None
 
 
 class EnterRoute(_Effect):

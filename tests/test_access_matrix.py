@@ -414,6 +414,7 @@ CLI_SPEC: dict[str, tuple[str, bool]] = {
     "retention run": (ADMIN, True),
     "pupil export": (ADMIN, True),
     "pupil erase": (ADMIN, True),
+    "meldcode report": (ADMIN, True),  # the Meldcode record of one case: an admin's read, audited
     "school set-route": (ADMIN, False),
     "school set-naming": (ADMIN, False),
     "routes list": (ADMIN, False),

@@ -20,6 +20,7 @@ from bot.cli import (
     emulator,
     invite,
     keys,
+    meldcode,
     member,
     outbox,
     pupil,
@@ -49,6 +50,7 @@ COMMAND_GROUPS = (
     keys,
     retention,
     pupil,
+    meldcode,
     report,
 )
 

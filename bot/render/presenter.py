@@ -34,7 +34,8 @@ class Presenter:
         self.minimal = minimal
 
     def step_title(self, case: Case, step_id: str) -> str:
-        return self.route_engine.routes.get(case.route_id, case.route_version).step(step_id).title
+        # The step may be a sub-route's the case has just left (the Meldcode's last step, pressed).
+        return self.route_engine.route_of_step(case, step_id).step(step_id).title
 
     async def candidates(self, case: Case, roles: tuple[str, ...]) -> list[tuple[int, str]]:
         """The members a member field offers: the holders of its roles at the case's school, by name."""
@@ -45,7 +46,7 @@ class Presenter:
         return [(m.id, self.uow.members.name(m)) for m in found]
 
     def _member_roles(self, case: Case, step_id: str) -> tuple[str, ...]:
-        step = self.route_engine.routes.get(case.route_id, case.route_version).step(step_id)
+        step = self.route_engine.route_of_step(case, step_id).step(step_id)
         return tuple(sorted({r for f in step.fields if f.kind == "member" for r in f.roles}))
 
     async def render(
@@ -89,7 +90,7 @@ class Presenter:
         """A press on a question of `step_id` went through: the pressed message, edited to show the
         step's answers so far and, when the step goes on, its next question or summary (one message per
         step); then what follows as new messages."""
-        route = self.route_engine.routes.get(case.route_id, case.route_version)
+        route = self.route_engine.route_of_step(case, step_id)
         values = answers_of(route, case, member_id, step_id)
         names = dict(await self.candidates(case, self._member_roles(case, step_id))) if values else {}
         # Minimal-content chat keeps answers out of Telegram: the edited question shows none of them.

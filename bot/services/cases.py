@@ -130,7 +130,7 @@ class CaseService:
             actor_at(member, case.school_id), case, route, action, step
         ):
             return ()
-        return action.alerts
+        return self.route_engine.alerts(action)
 
     def may_view(self, member: Member, case: Case) -> bool:
         """The access policy's answer, for the edge to refuse a press before it reads the button's data."""

@@ -8,7 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.audit import AuditTrail
+from bot.services.meldcode import record_of
 from flows.case import Case, Pupil
+from flows.meldcode_record import record_as_dict
+from flows.registry import RouteRegistry, builtin_registry
 from flows.snapshot import case_snapshot
 from storage.uow import UnitOfWork
 
@@ -32,8 +35,13 @@ async def find_subject(uow: UnitOfWork, ref: str) -> Subject:
     return Subject(case.pupil, await uow.cases.of_pupil(case.pupil.id))
 
 
-async def export_pupil(uow: UnitOfWork, ref: str, audit: AuditTrail) -> dict[str, Any]:
-    """The pupil, all their cases (what was written, the timeline) and the audit entries about them."""
+async def export_pupil(
+    uow: UnitOfWork, ref: str, audit: AuditTrail, routes: RouteRegistry | None = None
+) -> dict[str, Any]:
+    """The pupil, all their cases (what was written, the timeline) and the audit entries about them; a
+    case that went through the Meldcode also has its Meldcode record (`meldcode`: the five steps, dates and
+    who decided), as `zorgroute meldcode report --json` shows it."""
+    routes = routes or builtin_registry()
     subject = await find_subject(uow, ref)
     refs = [c.ref for c in subject.cases]
     trail = [e.as_dict() for e in await uow.audit.for_case(refs)]
@@ -41,7 +49,7 @@ async def export_pupil(uow: UnitOfWork, ref: str, audit: AuditTrail) -> dict[str
         await audit.admin("export", case=case, detail=f"pupil export via {ref}")
     return {
         "pupil": {"label": subject.pupil.label, "number": subject.pupil.number},
-        "cases": [_case_export(c) for c in subject.cases],
+        "cases": [await _case_export(uow, routes, c) for c in subject.cases],
         "audit": trail,
     }
 
@@ -59,10 +67,14 @@ async def erase_pupil(uow: UnitOfWork, ref: str, now: datetime, audit: AuditTrai
     return [c.ref for c in subject.cases]
 
 
-def _case_export(case: Case) -> dict[str, Any]:
-    return {
+async def _case_export(uow: UnitOfWork, routes: RouteRegistry, case: Case) -> dict[str, Any]:
+    exported = {
         **case_snapshot(case),
         "school_id": case.school_id,
         "created_at": case.created_at.isoformat(),
         "drafts": {str(m): {"step": d.step, "values": d.values} for m, d in case.drafts.items()},
     }
+    record = await record_of(uow, routes, case)
+    if record is not None:
+        exported["meldcode"] = record_as_dict(record)
+    return exported

@@ -147,3 +147,22 @@ def test_the_docs_show_the_current_maps() -> None:
     if os.environ.get("UPDATE_ROUTE_DOCS"):
         DOCS.write_text(fresh, encoding="utf-8")
     assert fresh == text, "docs/routes.md is out of date: run with UPDATE_ROUTE_DOCS=1"
+
+
+@pytest.mark.parametrize("route_id", [r for r in ROUTES if r != "meldcode"])
+def test_every_route_draws_its_hand_over_to_the_meldcode(route_id: str) -> None:
+    """The safety branch's arrow goes to where the case comes back, "via the Meldcode"; and the action that
+    starts the Meldcode from /zaak is in the route's box of actions."""
+    r, say = route(route_id), labels("en")
+    text = graph.mermaid(r, say, "en")
+    returns = {
+        e.args["return_to"]
+        for s in r.steps.values()
+        for t in s.transitions
+        for e in t.effects
+        if e.kind == "enter_route"
+    }
+    assert returns, route_id
+    for step in returns:
+        assert re.search(rf'-->\|"[^"]*via the Meldcode, then back"\| {step}\b', text), (route_id, step)
+    assert 'act_meldcode_starten[/"Start the Meldcode' in text
