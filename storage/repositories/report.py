@@ -162,6 +162,13 @@ class ReportRepository:
         if len(milestones) < 2:
             return []
         conditions = [_move_condition(m) for m in milestones]
+        sqlite = self._dialect() == "sqlite"
+        where = _cases_in(scope)
+        if sqlite and len(scope.school_ids) > 1:
+            # Across schools SQLite should walk the first moves in key order and look each case up by id,
+            # grouping as it goes; left to itself it looks the cases up by school and sorts 400,000 moves
+            # in a temporary tree (2-3x slower at 100,000 cases). `school_id + 0` keeps it off that index.
+            where[0] = (CaseRow.school_id + 0).in_(scope.school_ids)
         moments = (
             select(
                 _calendar_school(scope).label("school"),
@@ -169,8 +176,10 @@ class ReportRepository:
             )
             .select_from(FirstMoveRow)
             .join(CaseRow, CaseRow.id == FirstMoveRow.case_id)
-            .where(*_cases_in(scope), or_(*[c for c in conditions if c is not None]))
-            .group_by(FirstMoveRow.case_id, CaseRow.school_id)
+            .where(*where, or_(*[c for c in conditions if c is not None]))
+            # SQLite streams the groups only when grouped by the column it walks in order (the case's other
+            # columns are the same within a group); PostgreSQL needs the case's key to read its school.
+            .group_by(FirstMoveRow.case_id if sqlite else CaseRow.id)
             .cte("moments")
         )
         start = moments.c.m0
