@@ -38,7 +38,7 @@ from flows.registry import builtin_registry
 from storage.db import create_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import CaseRow, FollowUpRow, School, TimelineRow
-from storage.repositories.cases import BACKFILL_FIRST_MOVES
+from storage.repositories.cases import backfill_first_moves
 from storage.uow import UnitOfWork
 
 NOW = datetime(2027, 6, 1, 8, 0, tzinfo=UTC)
@@ -136,7 +136,7 @@ async def seed(url: str, cases: int, schools: int, regions: int) -> list[int]:
             if follow_ups:
                 await uow.session.execute(insert(FollowUpRow), follow_ups)
         # What CaseRepository.save keeps when a case moves (the timeline above bypasses it).
-        await uow.session.execute(text(BACKFILL_FIRST_MOVES))
+        await backfill_first_moves(uow.session)
         await uow.commit()
     # Planner statistics, as a live database has them (autovacuum on PostgreSQL, `ANALYZE` on SQLite):
     # without them PostgreSQL plans the fresh tables as if they were empty.

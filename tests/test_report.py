@@ -263,3 +263,62 @@ async def test_every_shipped_route_reports_and_draws(database_url: str, route_id
     labels = [t.raw(m.label) for m in route.milestones[1:]]
     png = report_png(figures, labels, [t.raw(s.title) for s in figures.steps], ("lead", "open", "days"))
     assert png.startswith(b"\x89PNG")
+
+
+async def test_meldcode_cases_get_lead_times_whether_started_or_handed_over(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The Meldcode's milestones come from flows/routes/meldcode.yaml; its lead times start when a case
+    reaches its first step, so a case handed over by the Vlaardingen route's consent step counts as well as
+    one started with /meldcode."""
+    engine = create_engine(database_url)
+    async with UnitOfWork(make_sessionmaker(engine)) as uow:
+        school = await uow.schools.add(name="De Regenboog", kind="po", route_id="vlaardingen", now=NOW)
+        school.calendar_region = "vlaardingen"
+        member = await uow.members.add(telegram_user_id=None, display_name="Ineke", language="nl", now=NOW)
+        await uow.session.flush()
+        # M1, started on its own Mon 14 Dec; signals mapped Wed 16 Dec (2 school days, 2 days); the weighing
+        # decided Tue 5 Jan to report: 15–18 Dec + 4, 5 Jan = 6 school days, 22 days.
+        m1 = Case("Z-M1", school.id, "meldcode", 1, "mc_melden", "open", member.id, at("2026-12-14"))
+        await uow.cases.save(
+            m1,
+            NOW,
+            moves(
+                ("2026-12-14", "mc_start", "mc_signalen"),
+                ("2026-12-16", "mc_signalen", "mc_collegiaal"),
+                ("2026-12-17", "mc_collegiaal", "mc_gesprek"),
+                ("2026-12-18", "mc_gesprek", "mc_wegen"),
+                ("2027-01-04", "mc_wegen", "mc_besluit"),
+                ("2027-01-05", "mc_besluit", "mc_melden"),
+            ),
+        )
+        # M2, signalled on the Vlaardingen route Thu 10 Dec; parents unreachable, handed to the Meldcode
+        # Fri 18 Dec; signals mapped Mon 4 Jan: 1 school day (the holiday between), 17 days.
+        m2 = Case("Z-M2", school.id, "meldcode", 1, "mc_collegiaal", "open", member.id, at("2026-12-10"))
+        await uow.cases.save(
+            m2.with_(flags=frozenset({"safety", "non_responsive"})),
+            NOW,
+            moves(
+                ("2026-12-10", "signaal", "ib_beoordeling"),
+                ("2026-12-11", "ib_beoordeling", "toestemming"),
+                ("2026-12-18", "toestemming", "mc_signalen"),
+                ("2027-01-04", "mc_signalen", "mc_collegiaal"),
+            ),
+        )
+        await uow.commit()
+    await engine.dispose()
+    data = await report(database_url, tmp_path, "--school", str(school.id))
+    [route] = data["routes"]
+    assert route["route_id"] == "meldcode" and route["cases"] == 2
+    lead = {m["milestone"]: m for m in route["lead_times"]}
+    assert list(lead) == ["signals", "decision", "report", "closed"]
+    # Signals: M1 2, M2 1 school days → median 1.5, p90 the 2nd of 2 = 2; days 2 and 17 → median 9.5.
+    assert lead["signals"]["reached"] == 2
+    assert lead["signals"]["school_days"] == stat(1.5, 2, 2)
+    assert lead["signals"]["calendar_days"] == stat(9.5, 17, 17)
+    assert lead["decision"]["school_days"] == stat(6, 6, 6) and lead["decision"]["calendar_days"] == stat(
+        22, 22, 22
+    )
+    assert lead["report"]["reached"] == 1 and lead["report"]["school_days"] == stat(6, 6, 6)
+    assert lead["closed"]["reached"] == 0
+    assert (route["safety"], route["meldcode"]) == (1, 1)

@@ -1,12 +1,13 @@
 """`case_first_move`, the narrow table the route report reads its milestones from: `CaseRepository.save` keeps
-it with the timeline, and migration 0007 backfills it from the timeline so running cases report as before."""
+it with the timeline (each move's moment and local day number), and migrations 0007 and 0011 backfill it from
+the timeline so running cases report as before."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from alembic import command
-from sqlalchemy import delete, select
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.engine import Connection
 
 from bot.services.report import ReportRequest, route_report
@@ -108,3 +109,62 @@ async def test_reports_need_the_first_moves(seeded: str) -> None:  # noqa: F811
     await engine.dispose()
     [school, *_] = await _reports(seeded)
     assert all(m.reached == 0 for m in school.routes[0].lead_times)
+
+
+async def _days(database_url: str) -> list[tuple[int, str, str, int]]:
+    engine = create_engine(database_url)
+    async with UnitOfWork(make_sessionmaker(engine)) as uow:
+        rows = await uow.session.execute(
+            select(FirstMoveRow.case_id, FirstMoveRow.step, FirstMoveRow.to_step, FirstMoveRow.day).order_by(
+                FirstMoveRow.case_id, FirstMoveRow.step, FirstMoveRow.to_step
+            )
+        )
+        found = [(c, s, t, d) for c, s, t, d in rows]
+    await engine.dispose()
+    return found
+
+
+async def test_each_move_keeps_its_local_day_and_migration_0011_backfills_it(database_url: str) -> None:
+    """`day` is the move's local date in the case's zone (Amsterdam) as `date.toordinal()`: a move at 00:30
+    on Tue 5 Jan is 23:30 UTC on Mon 4 Jan, and counts on the 5th. Down to 0010 (the column goes) and up
+    again: 0011 fills it from the moments, the same numbers the writer kept, on both databases."""
+    engine = create_engine(database_url)
+    async with UnitOfWork(make_sessionmaker(engine)) as uow:
+        school = await uow.schools.add(name="School", kind="po", route_id="vlaardingen", now=NOW)
+        member = await uow.members.add(telegram_user_id=None, display_name="M", language="nl", now=NOW)
+        await uow.session.flush()
+        case = Case("Z-1", school.id, "vlaardingen", 1, "toestemming", "open", member.id, at("2026-12-10"))
+        case = await uow.cases.save(
+            case,
+            NOW,
+            moves(
+                ("2026-12-10T23:59", "signaal", "ib_beoordeling"),  # 22:59 UTC: the 10th either way
+                ("2027-01-05T00:30", "ib_beoordeling", "toestemming"),  # 23:30 UTC on the 4th
+            ),
+        )
+        await uow.commit()
+    await engine.dispose()
+    assert case.id is not None
+    kept = await _days(database_url)
+    assert kept == [
+        (case.id, "ib_beoordeling", "toestemming", date(2027, 1, 5).toordinal()),
+        (case.id, "signaal", "ib_beoordeling", date(2026, 12, 10).toordinal()),
+    ]
+    before = await _reports(database_url)
+
+    def _downgrade(connection: Connection) -> None:
+        config = alembic_config(database_url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(_downgrade)
+        columns = await connection.run_sync(
+            lambda sync: {c["name"] for c in inspect(sync).get_columns("case_first_move")}
+        )
+    await engine.dispose()
+    assert "day" not in columns
+    await upgrade(database_url)
+    assert await _days(database_url) == kept
+    assert await _reports(database_url) == before

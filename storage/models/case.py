@@ -87,7 +87,8 @@ class FirstMoveRow(Base):
     from its step), kept by `CaseRepository.save` in the same transaction as the timeline. The route
     report's milestones are conditions on such moves, so it reads this narrow table instead of grouping
     the whole timeline; keyed by the move and not by milestone, it stays right when a route file changes
-    its milestones."""
+    its milestones. `day` is the move's local date in the case's time zone as `date.toordinal()`: the
+    report groups lead times by it without converting moments to local dates in SQL (migration 0011)."""
 
     __tablename__ = "case_first_move"
 
@@ -95,6 +96,7 @@ class FirstMoveRow(Base):
     step: Mapped[str] = mapped_column(String(40), primary_key=True)
     to_step: Mapped[str] = mapped_column(String(40), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    day: Mapped[int] = mapped_column(Integer)
 
 
 class ParticipantRow(Base):

@@ -7,7 +7,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Column,
@@ -35,13 +37,31 @@ from storage.inserts import insert_new
 from storage.models.case import CaseRow, FirstMoveRow, ParticipantRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.outbox import OutboxRow
 
-# Each case's first moment of each move, from the timeline (migration 0007 runs the same statement).
+# Each case's first moment of each move, from the timeline (migrations 0007 and 0011 do the same): the
+# moments, then their local day numbers (`move_day`), in SQL where the database knows the zones.
 BACKFILL_FIRST_MOVES = """
-INSERT INTO case_first_move (case_id, step, to_step, at)
-SELECT case_id, step, to_step, MIN(at) FROM timeline_entry
+INSERT INTO case_first_move (case_id, step, to_step, at, day)
+SELECT case_id, step, to_step, MIN(at), 0 FROM timeline_entry
 WHERE to_step IS NOT NULL AND to_step <> step
 GROUP BY case_id, step, to_step
 """
+FILL_MOVE_DAYS_POSTGRESQL = """
+UPDATE case_first_move AS m
+SET day = (timezone(c.timezone, timezone('UTC', m.at)))::date - DATE '0001-01-01' + 1
+FROM case_file AS c WHERE c.id = m.case_id AND m.day = 0
+"""
+
+
+def move_day(at: datetime, timezone: str) -> int:
+    """A move's local date in the case's time zone as a day number (`date.toordinal()`), which
+    `case_first_move.day` keeps for the report."""
+    return at.astimezone(_zone(timezone)).date().toordinal()
+
+
+@lru_cache(maxsize=16)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
 
 # Each case's participants from before they were stored: its creator and every member on its timeline, with
 # the role they acted in (flows.participants.from_timeline; migration 0009 runs the same statements).
@@ -315,7 +335,7 @@ class CaseRepository:
                 self._deferred.append(values)
             else:
                 self.session.add(TimelineRow(**values))
-        await self._record_first_moves(row.id, appended)
+        await self._record_first_moves(row.id, row.timezone, appended)
         for p in case.participants:  # participants are only ever added: insert the new ones
             if p in already:
                 continue
@@ -327,7 +347,9 @@ class CaseRepository:
             )
         return case.with_(id=row.id)
 
-    async def _record_first_moves(self, case_id: int, appended: Sequence[TimelineEntry]) -> None:
+    async def _record_first_moves(
+        self, case_id: int, timezone: str, appended: Sequence[TimelineEntry]
+    ) -> None:
         """Keep `case_first_move` (the report's milestones) with the timeline, in the same transaction: the
         first entry of each move wins, a later identical move leaves the stored moment alone."""
         first: dict[tuple[str, str], datetime] = {}
@@ -338,13 +360,19 @@ class CaseRepository:
             await insert_new(
                 self.session,
                 FirstMoveRow,
-                {"case_id": case_id, "step": step, "to_step": to_step, "at": at},
+                {
+                    "case_id": case_id,
+                    "step": step,
+                    "to_step": to_step,
+                    "at": at,
+                    "day": move_day(at, timezone),
+                },
                 key=("case_id", "step", "to_step"),
             )
 
     async def backfill_first_moves(self) -> None:
-        """Fill `case_first_move` from the timeline (what migration 0007 runs; also for seeded data)."""
-        await self.session.execute(text(BACKFILL_FIRST_MOVES))
+        """Fill `case_first_move` from the timeline (what migrations 0007 and 0011 run; also seeded data)."""
+        await backfill_first_moves(self.session)
 
     async def backfill_participants(self) -> None:
         """Give cases their participants from their timeline (what migration 0009 runs)."""
@@ -574,3 +602,34 @@ def _content(case: Case) -> dict[str, Any]:
             str(m): {"step": d.step, "values": d.values, "pending": d.pending} for m, d in case.drafts.items()
         },
     }
+
+
+async def backfill_first_moves(session: AsyncSession) -> None:
+    """Each case's first moment of each move from the timeline, with its local day number: PostgreSQL
+    converts with its own zone data, on SQLite (no zone data) the days are counted here."""
+    await session.execute(text(BACKFILL_FIRST_MOVES))
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        await session.execute(text(FILL_MOVE_DAYS_POSTGRESQL))
+        return
+    rows = (
+        await session.execute(
+            select(
+                FirstMoveRow.case_id,
+                FirstMoveRow.step,
+                FirstMoveRow.to_step,
+                FirstMoveRow.at,
+                CaseRow.timezone,
+            )
+            .join(CaseRow, CaseRow.id == FirstMoveRow.case_id)
+            .where(FirstMoveRow.day == 0)
+        )
+    ).all()
+    if rows:
+        await session.execute(
+            update(FirstMoveRow),
+            [
+                {"case_id": c, "step": s, "to_step": t, "day": move_day(at, zone)}
+                for c, s, t, at, zone in rows
+            ],
+        )
