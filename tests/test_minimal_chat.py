@@ -28,6 +28,8 @@ async def _vlaardingen_path(h: BotHarness) -> None:
     for user_id, role in ((JUF, "leerkracht"), (IB, "ib"), (SWV, "swv"), (GS, "gs")):
         await h.register(user_id, role, school_id=school)
     await h.send(JUF, "/signaal")
+    assert h.buttons(JUF) == ["Signaal invullen in de app", "In de chat invullen"]
+    await h.press(JUF, "In de chat invullen")  # the chat's form: what it sends carries no answers either
     await h.send(JUF, "ab 5B")
     await h.press(JUF, "Zorg (thuis)")
     await h.press(JUF, "☐ Thuissituatie")
