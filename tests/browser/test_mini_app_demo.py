@@ -21,7 +21,7 @@ from .page import TIMEOUT_MS
 from .test_vlaardingen_demo import SCHOOL, T0, demo_running, member
 
 if TYPE_CHECKING:  # playwright may be missing: the tests are then skipped, not broken
-    from playwright.async_api import Locator
+    from playwright.async_api import Locator, Page
 
 expect = pytest.importorskip(
     "playwright.async_api", reason="playwright is not installed (pip install playwright)"
@@ -34,9 +34,11 @@ SCREENS = os.environ.get("ZORGROUTE_SCREENS")
 NOTE = "Komt vaak moe en zonder ontbijt op school."
 
 
-async def _shot(sheet: Locator, name: str) -> None:
+async def _shot(page: Page, sheet: Locator, name: str) -> None:
+    """The phone's screen (390 px wide) with the Mini App's sheet over the member's pane."""
     if SCREENS:
-        await sheet.screenshot(path=f"{SCREENS}/{name}.png")
+        await sheet.scroll_into_view_if_needed()
+        await page.screenshot(path=f"{SCREENS}/{name}.png")
 
 
 async def test_signal_in_the_mini_app_and_the_ib_reads_it(tmp_path: Path, open_page: OpenPage) -> None:
@@ -65,7 +67,8 @@ async def test_signal_in_the_mini_app_and_the_ib_reads_it(tmp_path: Path, open_p
         await expect(form.get_by_role("alert")).to_contain_text("namen of contactgegevens")
         await expect(form.locator("textarea")).not_to_have_value("Daan de Vries komt vaak moe op school.")
         await form.locator("textarea").fill(NOTE)
-        await _shot(sheet, "miniapp_form")
+        await form.get_by_role("heading", level=1).scroll_into_view_if_needed()
+        await _shot(page.page, sheet, "miniapp_form")
         await form.get_by_role("button", name="Klaar").click()
         await expect(form.locator("main")).to_contain_text("Klopt dit?")
         await form.get_by_role("button", name="Bevestigen").click()
@@ -80,7 +83,8 @@ async def test_signal_in_the_mini_app_and_the_ib_reads_it(tmp_path: Path, open_p
         dossier = ib.section.frame_locator(".sheet iframe")
         await expect(dossier.locator("main")).to_contain_text(NOTE)
         await expect(dossier.locator("main")).to_contain_text("Thuissituatie")
-        await _shot(ib.section.locator(".sheet"), "miniapp_dossier")
+        await dossier.get_by_role("heading", name="Vastgelegd").evaluate("n => n.scrollIntoView()")
+        await _shot(page.page, ib.section.locator(".sheet"), "miniapp_dossier")
         await dossier.get_by_role("link", name="Oppakken: Beoordeling door de IB-er").click()
         await dossier.get_by_label("Ondersteuning van buiten de school (VOT)").check()
         await dossier.get_by_role("button", name="Klaar").click()
