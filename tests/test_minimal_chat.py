@@ -50,8 +50,24 @@ async def _vlaardingen_path(h: BotHarness) -> None:
     await h.send(SWV, "/lijst")
     await h.press(SWV, h.buttons(SWV)[0])
     await h.press(SWV, "Oppakken: Op de VOT-lijst (SWV-er)")
-    await h.press(SWV, "Overslaan")
+    await h.send(SWV, "Graag snel oppakken, veel verzuim.")
     await h.press(SWV, "Bevestigen")
+    # The GS takes it to its end: the wijkteam check, the contact with the family, the result.
+    await h.send(GS, "/zaak Z-0001")
+    await h.press(GS, "Oppakken: Check bij het wijkteam (GS)")
+    await h.press(GS, "Ja")
+    await h.send(GS, "Bekend bij het wijkteam; gedragswetenschapper kijkt mee.")
+    await h.press(GS, "Bevestigen")
+    await h.send(GS, "/zaak Z-0001")
+    await h.press(GS, "Oppakken: Contact met het gezin (GS)")
+    await h.press(GS, "Videobellen")
+    await h.press(GS, "Ja")
+    await h.send(GS, "Gesprek gehad; ouders willen meer hulp.")
+    await h.press(GS, "Bevestigen")
+    await h.send(GS, "/zaak Z-0001")
+    await h.press(GS, "Oppakken: Resultaat van de aanpak (GS)")
+    await h.press(GS, "Voldoende")
+    await h.press(GS, "Bevestigen")
 
 
 def _recorded_answers(t: Translator, route: Route, data: dict[str, dict[str, Any]]) -> set[str]:
@@ -83,10 +99,11 @@ async def test_minimal_mode_sends_no_recorded_answer_through_telegram(
         assert h.runtime is not None
         async with h.uow() as uow:
             case = await uow.cases.get("Z-0001")
-        assert case is not None and case.step == "gs_check"  # the whole path ran
+        assert case is not None and case.step == "afgerond" and not case.is_open  # the whole path ran
         route = h.runtime.route_engine.routes.get(case.route_id, case.route_version)
         answers = _recorded_answers(Translator(h.runtime.i18n, "nl"), route, case.data)
-        assert {NOTE, "Thuissituatie", "Telefoon", "23 november 2026"} <= answers
+        assert {NOTE, "Thuissituatie", "Telefoon", "23 november 2026", "Videobellen"} <= answers
+        assert "Gesprek gehad; ouders willen meer hulp." in answers
 
         sent: list[str] = []
         while not events.empty():
@@ -99,7 +116,9 @@ async def test_minimal_mode_sends_no_recorded_answer_through_telegram(
         leaks = [(answer, text) for text in sent for answer in answers if answer in text]
         assert leaks == []
         # Notifications and /zaak carry the way to the content instead.
-        assert "Openen in Zorgroute" in h.buttons(GS)
+        opened = [b for m in h.state.bot_messages(GS) for row in m.buttons for b in row if b.web_app]
+        assert opened and all(b.web_app.startswith(f"{APP_URL}?ref=Z-0001") for b in opened if b.web_app)
+        assert {b.text for b in opened} == {"Openen in Zorgroute"}
 
 
 def test_minimal_is_the_default_only_with_a_public_https_url() -> None:
