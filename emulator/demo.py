@@ -328,6 +328,9 @@ async def start_demo(
     state = EmulatorState(now=clock.now)  # message dates follow the same clock as the bot
     emulator = await start_emulator(state, settings.emulator_host, settings.emulator_port)
     runtime: Runtime | None = None
+    if settings.webapp_url is None:
+        # The Mini App is served by the emulator: web_app buttons (minimal-content chat) open it there.
+        settings = settings.model_copy(update={"webapp_url": f"{emulator.base_url}/app/"})
     try:
         runtime = await prepare(
             settings,
@@ -359,11 +362,12 @@ async def start_demo(
     return Demo(runtime, emulator, clock, roster)
 
 
-def mini_app_launcher(base_url: str, clock: Clock) -> Callable[[int, str], str]:
+def mini_app_launcher(base_url: str, clock: Clock) -> Callable[[int, str, str], str]:
     """The address Telegram would open for a member: the Mini App, signed with the demo's token now."""
 
-    def launch(user_id: int, ref: str) -> str:
-        query = f"?{urlencode({'ref': ref})}" if ref else ""
+    def launch(user_id: int, ref: str, to: str = "") -> str:
+        wanted = {k: v for k, v in (("ref", ref), ("to", to)) if v}
+        query = f"?{urlencode(wanted)}" if wanted else ""
         return launch_url(f"{base_url}/app/{query}", sign_init_data(EMULATOR_TOKEN, user_id, clock.now()))
 
     return launch

@@ -2,8 +2,9 @@
 demo that server is the emulator's, so it forwards /app/… to whatever the runner plugged in (the bot's
 bot/webapp WebApp.dispatch). Nothing plugged in: 404.
 
-`/control/mini_app/{user_id}` hands the page the address Telegram would open for that member: the Mini
-App with initData signed by the demo's token (the runner plugs in `launcher`), for the member's pane."""
+`/control/mini_app/{user_id}?ref=…|to=signal` hands the page the address Telegram would open for that
+member: the Mini App with initData signed by the demo's token (the runner plugs in `launcher`). The page
+opens it in a sheet over the member's pane when a web_app button in their chat is pressed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 MiniAppHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Launcher = Callable[[int, str], str]  # (user id, case ref or "") -> the URL with initData in its fragment
+# (user id, case ref or "", "signal" or "") -> the URL with initData in its fragment
+Launcher = Callable[[int, str, str], str]
 
 
 class MiniAppDoor:
@@ -30,4 +32,5 @@ class MiniAppDoor:
         if self.launcher is None or not raw.isdigit():
             return web.json_response({"ok": False, "description": "no Mini App on this emulator"}, status=404)
         ref = request.query.get("ref", "")[:32]
-        return web.json_response({"ok": True, "url": self.launcher(int(raw), ref)})
+        to = "signal" if request.query.get("to") == "signal" else ""
+        return web.json_response({"ok": True, "url": self.launcher(int(raw), ref, to)})

@@ -11,11 +11,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Button:
-    """One inline button. Exactly one of callback_data / url is set for the kinds we model."""
+    """One inline button. Exactly one of callback_data / url / web_app is set for the kinds we model."""
 
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None  # the Mini App's URL: a client opens it in a sheet over the chat
 
 
 @dataclass(frozen=True)

@@ -80,11 +80,17 @@ def _parse_button(raw: Any) -> Button:
         return Button(raw["text"], callback_data=str(data))
     if url is not None:
         return Button(raw["text"], url=str(url))
+    web_app = raw.get("web_app")
+    if web_app is not None:
+        # Telegram accepts only an https Mini App URL; the demo serves its Mini App over http on loopback.
+        if not isinstance(web_app, dict) or not isinstance(web_app.get("url"), str):
+            raise bad_request('can\'t parse inline keyboard button: field "web_app" must be an Object')
+        return Button(raw["text"], web_app=web_app["url"])
     if len(raw) == 1:
         raise bad_request(
             "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
         )
-    return Button(raw["text"])  # other kinds (web_app, copy_text, ...) kept by their text only
+    return Button(raw["text"])  # other kinds (copy_text, ...) kept by their text only
 
 
 def keyboard_json(buttons: list[list[Button]]) -> dict[str, Any]:
@@ -97,6 +103,8 @@ def keyboard_json(buttons: list[list[Button]]) -> dict[str, Any]:
                 item["callback_data"] = b.callback_data
             if b.url is not None:
                 item["url"] = b.url
+            if b.web_app is not None:
+                item["web_app"] = {"url": b.web_app}
             out.append(item)
         rows.append(out)
     return {"inline_keyboard": rows}
@@ -171,7 +179,10 @@ def message_view(msg: ChatMessage) -> dict[str, Any]:
         "text": msg.text,
         "parse_mode": msg.parse_mode,
         "buttons": [
-            [{"text": b.text, "callback_data": b.callback_data, "url": b.url} for b in row]
+            [
+                {"text": b.text, "callback_data": b.callback_data, "url": b.url, "web_app": b.web_app}
+                for b in row
+            ]
             for row in msg.buttons
         ],
         "edits": msg.edits,

@@ -4,6 +4,7 @@ the Mini App, which every notification and /zaak open with a web_app button."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -23,11 +24,14 @@ def _minimal(settings: Settings) -> Settings:
     return settings.model_copy(update={"chat_content": "minimal", "webapp_url": APP_URL})
 
 
-async def _vlaardingen_path(h: BotHarness) -> None:
+async def _vlaardingen_path(h: BotHarness, *, minimal: bool = True) -> None:
     school = await h.add_school()
     for user_id, role in ((JUF, "leerkracht"), (IB, "ib"), (SWV, "swv"), (GS, "gs")):
         await h.register(user_id, role, school_id=school)
     await h.send(JUF, "/signaal")
+    if minimal:
+        assert h.buttons(JUF) == ["Signaal invullen in de app", "In de chat invullen"]
+        await h.press(JUF, "In de chat invullen")  # the chat's form: what it sends carries no answers either
     await h.send(JUF, "ab 5B")
     await h.press(JUF, "Zorg (thuis)")
     await h.press(JUF, "☐ Thuissituatie")
@@ -48,8 +52,24 @@ async def _vlaardingen_path(h: BotHarness) -> None:
     await h.send(SWV, "/lijst")
     await h.press(SWV, h.buttons(SWV)[0])
     await h.press(SWV, "Oppakken: Op de VOT-lijst (SWV-er)")
-    await h.press(SWV, "Overslaan")
+    await h.send(SWV, "Graag snel oppakken, veel verzuim.")
     await h.press(SWV, "Bevestigen")
+    # The GS takes it to its end: the wijkteam check, the contact with the family, the result.
+    await h.send(GS, "/zaak Z-0001")
+    await h.press(GS, "Oppakken: Check bij het wijkteam (GS)")
+    await h.press(GS, "Ja")
+    await h.send(GS, "Bekend bij het wijkteam; gedragswetenschapper kijkt mee.")
+    await h.press(GS, "Bevestigen")
+    await h.send(GS, "/zaak Z-0001")
+    await h.press(GS, "Oppakken: Contact met het gezin (GS)")
+    await h.press(GS, "Videobellen")
+    await h.press(GS, "Ja")
+    await h.send(GS, "Gesprek gehad; ouders willen meer hulp.")
+    await h.press(GS, "Bevestigen")
+    await h.send(GS, "/zaak Z-0001")
+    await h.press(GS, "Oppakken: Resultaat van de aanpak (GS)")
+    await h.press(GS, "Voldoende")
+    await h.press(GS, "Bevestigen")
 
 
 def _recorded_answers(t: Translator, route: Route, data: dict[str, dict[str, Any]]) -> set[str]:
@@ -78,26 +98,49 @@ async def test_minimal_mode_sends_no_recorded_answer_through_telegram(
     async with BotHarness(_minimal(settings), clock=clock) as h:
         events = h.state.subscribe()
         await _vlaardingen_path(h)
-        assert h.runtime is not None
-        async with h.uow() as uow:
-            case = await uow.cases.get("Z-0001")
-        assert case is not None and case.step == "gs_check"  # the whole path ran
-        route = h.runtime.route_engine.routes.get(case.route_id, case.route_version)
-        answers = _recorded_answers(Translator(h.runtime.i18n, "nl"), route, case.data)
-        assert {NOTE, "Thuissituatie", "Telefoon", "23 november 2026"} <= answers
-
-        sent: list[str] = []
-        while not events.empty():
-            event = events.get_nowait()
-            if event["type"] in ("message", "edit") and event["message"]["from_bot"]:
-                sent.append(event["message"]["text"] or "")
-            elif event["type"] == "callback_answer":
-                sent.append(event["text"] or "")
+        answers = await _answers(h)
+        sent = _sent(events)
         assert len(sent) > 30
         leaks = [(answer, text) for text in sent for answer in answers if answer in text]
         assert leaks == []
         # Notifications and /zaak carry the way to the content instead.
-        assert "Openen in Zorgroute" in h.buttons(GS)
+        opened = [b for m in h.state.bot_messages(GS) for row in m.buttons for b in row if b.web_app]
+        assert opened and all(b.web_app.startswith(f"{APP_URL}?ref=Z-0001") for b in opened if b.web_app)
+        assert {b.text for b in opened} == {"Openen in Zorgroute"}
+
+
+async def test_full_mode_shows_the_answers_in_the_chat(settings: Settings, clock: FrozenClock) -> None:
+    """The same path in `full` mode: the check above would catch the answers, which the chat then shows."""
+    async with BotHarness(settings.model_copy(update={"chat_content": "full"}), clock=clock) as h:
+        events = h.state.subscribe()
+        await _vlaardingen_path(h, minimal=False)
+        answers = await _answers(h)
+        sent = "\n".join(_sent(events))
+        assert {NOTE, "Thuissituatie", "Videobellen"} <= {a for a in answers if a in sent}
+
+
+async def _answers(h: BotHarness) -> set[str]:
+    assert h.runtime is not None
+    async with h.uow() as uow:
+        case = await uow.cases.get("Z-0001")
+    assert case is not None and case.step == "afgerond" and not case.is_open  # the whole path ran
+    route = h.runtime.route_engine.routes.get(case.route_id, case.route_version)
+    answers = _recorded_answers(Translator(h.runtime.i18n, "nl"), route, case.data)
+    assert {NOTE, "Thuissituatie", "Telefoon", "23 november 2026", "Videobellen"} <= answers
+    assert "Gesprek gehad; ouders willen meer hulp." in answers
+    return answers
+
+
+def _sent(events: asyncio.Queue[dict[str, Any]]) -> list[str]:
+    """Every text the bot sent, edited or answered a press with, as the emulator received it."""
+    sent: list[str] = []
+    while not events.empty():
+        event = events.get_nowait()
+        if event["type"] in ("message", "edit") and event["message"]["from_bot"]:
+            sent.append(event["message"]["text"] or "")
+        elif event["type"] == "callback_answer":
+            sent.append(event["text"] or "")
+    return sent
 
 
 def test_minimal_is_the_default_only_with_a_public_https_url() -> None:

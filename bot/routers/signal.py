@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, WebAppInfo
 
 from bot.callbacks import SchoolCb
 from bot.render.presenter import Presenter
@@ -13,6 +13,7 @@ from bot.render.text import Translator
 from bot.routers.replies import send_outcome
 from bot.services.cases import CaseService
 from bot.services.school_routes import starting_schools
+from bot.settings import Settings
 from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
@@ -31,10 +32,15 @@ def build_router() -> Router:
         cases: CaseService,
         presenter: Presenter,
         t: Translator,
+        settings: Settings,
     ) -> None:
         schools = await starting_schools(member, uow, route_engine)
+        app_url = settings.mini_app_url if settings.minimal_chat else None
         if not schools:
             await message.answer(t("access.wrong_role"))
+        elif app_url is not None:
+            # Minimal-content chat: the signal's answers belong in the Mini App; the chat stays possible.
+            await message.answer(t("signal.where"), reply_markup=_where(t, app_url, schools))
         elif len(schools) == 1:
             school_id, _, route_id = schools[0]
             await send_outcome(message, presenter, await cases.start(member, school_id, route_id))
@@ -71,3 +77,12 @@ def build_router() -> Router:
         )
 
     return router
+
+
+def _where(t: Translator, app_url: str, schools: list[tuple[int, str, str]]) -> InlineKeyboardMarkup:
+    """The Mini App's signal form first; the chat's form per school (SchoolCb starts it there)."""
+    rows = [[InlineKeyboardButton(text=t("signal.in_app"), web_app=WebAppInfo(url=f"{app_url}?to=signal"))]]
+    for sid, name, _ in schools:
+        text = t("signal.in_chat") if len(schools) == 1 else f"{t('signal.in_chat')} · {name}"
+        rows.append([InlineKeyboardButton(text=text, callback_data=SchoolCb(school=sid).pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)

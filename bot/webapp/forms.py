@@ -24,14 +24,46 @@ def step_form(
     error: str = "",
 ) -> str:
     step = route.step(step_id)
+    heading = header(t, case, step.title).strip()
+    hidden = {"ref": case.ref, "step": step_id}
+    return fields_form(t, heading, "/app/step", hidden, step.fields, given, candidates, error)
+
+
+def signal_form(
+    t: Translator,
+    route: Route,
+    school: tuple[int, str],
+    given: Mapping[str, Sequence[str]],
+    candidates: Mapping[str, Sequence[tuple[int, str]]],
+    error: str = "",
+) -> str:
+    """The route's start step before there is a case: every question of the signal on one screen."""
+    step = route.step(route.start.step)
+    heading = f"{t.raw(step.title)} · {html.escape(school[1])}"
+    hidden = {"school": str(school[0])}
+    return fields_form(t, heading, "/app/signal", hidden, step.fields, given, candidates, error)
+
+
+def fields_form(
+    t: Translator,
+    heading: str,
+    action: str,
+    hidden: Mapping[str, str],
+    fields: Sequence[Field],
+    given: Mapping[str, Sequence[str]],
+    candidates: Mapping[str, Sequence[tuple[int, str]]],
+    error: str = "",
+) -> str:
     alert = f'<p role="alert" class="error">{error}</p>' if error else ""
-    fields = "".join(_field(t, f, given.get(f.id, ()), candidates.get(f.id, ())) for f in step.fields)
-    ref, sid = html.escape(case.ref, quote=True), html.escape(step_id, quote=True)
+    drawn = "".join(_field(t, f, given.get(f.id, ()), candidates.get(f.id, ())) for f in fields)
+    kept = "".join(
+        f'<input type="hidden" name="{html.escape(k, quote=True)}" value="{html.escape(v, quote=True)}">'
+        for k, v in hidden.items()
+    )
     submit = t("form.done")
     return (
-        f"<h1>{header(t, case, step.title).strip()}</h1>{alert}"
-        f'<form method="post" action="/app/step"><input type="hidden" name="ref" value="{ref}">'
-        f'<input type="hidden" name="step" value="{sid}">{fields}'
+        f"<h1>{heading}</h1>{alert}"
+        f'<form method="post" action="{html.escape(action, quote=True)}">{kept}{drawn}'
         f'<button type="submit">{submit}</button></form>'
     )
 
@@ -57,6 +89,11 @@ def _field(t: Translator, field: Field, given: Sequence[str], candidates: Sequen
     value = html.escape(given[0] if given else "", quote=True)
     if field.kind == "date":
         control = f'<input type="date" id="f-{name}" name="{name}" value="{value}"{required}>'
+    elif field.kind == "pupil":
+        control = (
+            f'<input type="text" id="f-{name}" name="{name}" value="{value}" maxlength="64" '
+            f'autocomplete="off"{required}>'
+        )
     else:
         control = (
             f'<textarea id="f-{name}" name="{name}" maxlength="{field.max_length}" rows="4"{required}>'

@@ -13,7 +13,9 @@ from bot.render.case_view import CONSENT, STATUS, recorded_lines
 from bot.render.form import header
 from bot.render.text import Translator
 from bot.services.reads import Seen
-from flows.policy import can_act, can_read
+from flows.case import Case
+from flows.policy import can_act, can_do_action, can_read
+from flows.route import Route
 
 STATIC = "/app/static"
 BACK = N_("webapp.back")
@@ -64,7 +66,7 @@ def dossier(
         href = f"/app/step?ref={quote(case.ref)}&step={quote(case.step)}"
         work = f'<p><a class="button" href="{html.escape(href)}">{t("case.work_on", step=step.title)}</a></p>'
     parts = [
-        f"<h1>{header(t, case).strip()}</h1>{work}",
+        f"<h1>{header(t, case).strip()}</h1>{work}{_actions(t, seen)}",
         f"<p>{html.escape(school_name)} · {html.escape(route_name)}</p>",
         f"<p>{t('case.status', status=STATUS[case.status], step=step.title)}</p>",
     ]
@@ -120,3 +122,53 @@ def message(t: Translator, msgid: str) -> str:
 
 def message_text(text: str) -> str:
     return f'<p role="alert">{text}</p>'
+
+
+def _actions(t: Translator, seen: Seen) -> str:
+    """The case actions this reader may take now, as the chat's buttons under /zaak (posted forms)."""
+    case, route, actor = seen.case, seen.route, seen.actor
+    if not case.is_open:
+        return ""
+    forms = [
+        _post("/app/action", {"ref": case.ref, "step": case.step, "action": action.id}, t.raw(action.label))
+        for action in route.actions.values()
+        if can_do_action(actor, case, route, action, case.step)
+    ]
+    return f'<div class="actions">{"".join(forms)}</div>' if forms else ""
+
+
+def action_confirm(t: Translator, case: Case, route: Route, step: str, action_id: str, who: str) -> str:
+    """An action that alerts others, asked first (the chat's "Weet je het zeker?")."""
+    action = route.actions.get(action_id)
+    label = t.raw(action.label) if action else ""
+    fields = {"ref": case.ref, "step": step, "action": action_id, "sure": "1"}
+    sure, yes, no = t("action.confirm", who=who), t("action.confirm_yes"), t("action.confirm_no")
+    return (
+        f"<h1>{header(t, case).strip()}</h1><h2>{label}</h2><p>{sure}</p>"
+        + _post("/app/action", fields, yes)
+        + f'<p><a class="button secondary" href="{html.escape(case_href(case.ref))}">{no}</a></p>'
+    )
+
+
+def school_choice(t: Translator, schools: Sequence[tuple[int, str]]) -> str:
+    """Which school a signal is for, when the member may start one at more than one."""
+    items = "".join(
+        f'<li><a class="button" href="/app/signal?school={sid}">{html.escape(name)}</a></li>'
+        for sid, name in schools
+    )
+    title = t("signal.pick_school")
+    return f'<h1>{title}</h1><ul class="cases">{items}</ul>'
+
+
+def to_case(t: Translator, ref: str) -> str:
+    label = t("webapp.to_case", ref=ref)  # outside the f-string: Babel does not look inside one
+    return f'<p><a class="button" href="{html.escape(case_href(ref))}">{label}</a></p>'
+
+
+def _post(action: str, fields: Mapping[str, str], label: str) -> str:
+    kept = "".join(
+        f'<input type="hidden" name="{html.escape(k, quote=True)}" value="{html.escape(v, quote=True)}">'
+        for k, v in fields.items()
+    )
+    target = html.escape(action, quote=True)
+    return f'<form method="post" action="{target}">{kept}<button type="submit">{label}</button></form>'

@@ -8,6 +8,9 @@ emulator mode, behind the emulator's /app door (emulator/server.py).
     GET  /app/step      ?ref=&step=  the step's form on one screen
     POST /app/step      the answers, through the name guard and the engine → the summary to confirm
     POST /app/confirm   submit the step, as the chat's Confirm button does
+    GET  /app/signal    ?school=  the route's start step (a new signal) on one screen
+    POST /app/signal    the answers → a new case with its draft → the summary to confirm
+    POST /app/action    a case action from the dossier (one that alerts others asks first)
     GET  /app/static/…  app.js, app.css, and the emulator's stand-in for telegram-web-app.js
 
 Every page request checks the session (signature, expiry) and loads the member again."""
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +30,7 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import LANGUAGES, N_
+from bot.i18n import LANGUAGES, N_, role_names
 from bot.render.text import Translator
 from bot.services.actors import actor_at
 from bot.services.audit import WEBAPP, AuditTrail
@@ -35,6 +38,7 @@ from bot.services.cases import CaseService, EventLog
 from bot.services.name_guard import NameGuard
 from bot.services.notify import TELEGRAM_ONLY
 from bot.services.reads import CaseReader
+from bot.services.school_routes import starting_schools
 from bot.settings import Settings
 from bot.webapp import forms, pages
 from bot.webapp.auth import SESSION_COOKIE, SessionTokens, member_of, parse_init_data
@@ -46,7 +50,7 @@ from flows.case import Case
 from flows.clock import Clock, IdSource, RandomIds
 from flows.engine import RouteEngine
 from flows.policy import can_act
-from flows.route import Route
+from flows.route import Field, Route
 from storage.models import Member
 from storage.uow import UnitOfWork
 
@@ -59,6 +63,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 STAND_IN = "/app/static/telegram-web-app.js"  # the emulator's local telegram-web-app.js
 _STATIC_TYPES = {".js": "text/javascript", ".css": "text/css"}
 UNAUTHORIZED = N_("webapp.unauthorized")
+SUBMITTED = "engine.submitted"  # the engine's Say when a step is submitted
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -90,6 +95,9 @@ class WebApp:
             ("GET", "/app/step"): self.step_form,
             ("POST", "/app/step"): self.step_answers,
             ("POST", "/app/confirm"): self.confirm,
+            ("GET", "/app/signal"): self.signal_form,
+            ("POST", "/app/signal"): self.signal_answers,
+            ("POST", "/app/action"): self.action,
             ("GET", "/app/static/app.js"): self.static,
             ("GET", "/app/static/app.css"): self.static,
             ("GET", STAND_IN): self.static,
@@ -190,7 +198,7 @@ class WebApp:
             if found is None:
                 return self._not_found(t)
             case, route = found
-            candidates = await self._candidates(uow, case, route, step_id)
+            candidates = await self._candidates(uow, case.school_id, route, step_id)
             body = forms.step_form(t, route, case, step_id, {}, candidates)
         return self._html(pages.layout(case.ref, body, t=t, telegram_script=None, back=_back(ref)))
 
@@ -209,8 +217,8 @@ class WebApp:
             if found is None:
                 return self._not_found(t)
             case, route = found
-            candidates = await self._candidates(uow, case, route, step_id)
-            error = await self._guard(t, route, step_id, given, candidates)
+            candidates = await self._candidates(uow, case.school_id, route, step_id)
+            error = await self._guard(t, route.step(step_id).fields, given, candidates)
             outcome = None
             if not error:
                 outcome = await fill_step(self._cases(uow, member), member, route, ref, step_id, given)
@@ -219,6 +227,9 @@ class WebApp:
             summary = (
                 next((e for e in outcome.events if isinstance(e, ev.Summary)), None) if outcome else None
             )
+            if not error and outcome is not None and _was_submitted(outcome.events):
+                # A step without a summary (confirm: false) is submitted with its last answer.
+                return await self._submitted(uow, ref)
             if error or summary is None or outcome is None or outcome.case is None:
                 # Nothing is committed: the form comes back with the answers and what was wrong.
                 body = forms.step_form(
@@ -245,14 +256,118 @@ class WebApp:
             outcome = await self._cases(uow, member).advance(member, ref, inp.Confirm(step_id))
             refused = next((e for e in outcome.events if isinstance(e, ev.Refused)), None)
             if refused is not None:
-                body = pages.message_text(t(refused.message, **refused.params))
-                page = pages.layout("Zorgroute", body, t=t, telegram_script=None, back=_back(ref))
-                return self._html(page, status=409)
+                return self._conflict(t, t(refused.message, **refused.params), ref)
+            return await self._submitted(uow, ref)
+
+    async def signal_form(self, request: web.Request) -> web.StreamResponse:
+        async with UnitOfWork(self.sessionmaker) as uow:
+            member = await self._member(request, uow)
+            if member is None:
+                return self._refused()
+            t = self._t(member)
+            schools = await starting_schools(member, uow, self.route_engine)
+            chosen = [s for s in schools if str(s[0]) == request.query.get("school", "")[:16]]
+            if not schools:
+                return self._conflict(t, t("access.wrong_role"), "", status=403)
+            if len(schools) > 1 and not chosen:  # which school: as the chat's /signaal asks
+                body = pages.school_choice(t, [(sid, name) for sid, name, _ in schools])
+                return self._html(
+                    pages.layout("Zorgroute", body, t=t, telegram_script=None, back="/app/lists")
+                )
+            school_id, name, route_id = (chosen or schools)[0]
+            route = self.route_engine.routes.latest(route_id)
+            candidates = await self._candidates(uow, school_id, route, route.start.step)
+            body = forms.signal_form(t, route, (school_id, name), {}, candidates)
+        return self._html(pages.layout("Zorgroute", body, t=t, telegram_script=None, back="/app/lists"))
+
+    async def signal_answers(self, request: web.Request) -> web.StreamResponse:
+        """A new case, its start step filled in one go: nothing is stored unless every answer holds, and
+        then only the case with the teacher's draft, until they confirm the summary (as in chat)."""
+        if not _same_origin(request):
+            return self._secured(web.Response(status=403, text="Forbidden"))
+        form = await request.post()
+        given = {k: [str(v)[:4000] for v in form.getall(k)] for k in form if k != "school"}
+        async with UnitOfWork(self.sessionmaker) as uow:
+            member = await self._member(request, uow)
+            if member is None:
+                return self._refused()
+            t = self._t(member)
+            schools = await starting_schools(member, uow, self.route_engine)
+            chosen = [s for s in schools if str(s[0]) == str(form.get("school", ""))[:16]]
+            if not chosen:
+                return self._conflict(t, t("access.wrong_role"), "", status=403)
+            school_id, name, route_id = chosen[0]
+            route = self.route_engine.routes.latest(route_id)
+            step_id = route.start.step
+            candidates = await self._candidates(uow, school_id, route, step_id)
+            error = await self._guard(t, route.step(step_id).fields, given, candidates)
+            outcome = None
+            if not error:
+                cases = self._cases(uow, member, "webapp:signal")
+                started = await cases.start(member, school_id, route_id)
+                outcome = started
+                if not started.refused and started.case is not None:
+                    outcome = await fill_step(cases, member, route, started.case.ref, step_id, given)
+                refused = next((e for e in outcome.events if isinstance(e, ev.Refused)), None)
+                error = t(refused.message, **refused.params) if refused else ""
+            summary = (
+                next((e for e in outcome.events if isinstance(e, ev.Summary)), None) if outcome else None
+            )
+            if (
+                not error
+                and outcome is not None
+                and outcome.case is not None
+                and _was_submitted(outcome.events)
+            ):
+                return await self._submitted(uow, outcome.case.ref)
+            if error or summary is None or outcome is None or outcome.case is None:
+                body = forms.signal_form(
+                    t, route, (school_id, name), given, candidates, error or t("input.required")
+                )
+                page = pages.layout("Zorgroute", body, t=t, telegram_script=None, back="/app/lists")
+                return self._html(page, status=422)
+            names = {m: n for pairs in candidates.values() for m, n in pairs}
+            body = forms.summary_page(t, outcome.case, route.step(step_id).title, summary, names)
+            ref = outcome.case.ref
+            await uow.commit()
+        return self._html(pages.layout(ref, body, t=t, telegram_script=None, back="/app/lists"))
+
+    async def action(self, request: web.Request) -> web.StreamResponse:
+        """A case action from the dossier, through the engine as the chat's button: one that alerts
+        others first shows who will be told and waits for a second post with `sure`."""
+        if not _same_origin(request):
+            return self._secured(web.Response(status=403, text="Forbidden"))
+        form = await request.post()
+        ref, step_id = str(form.get("ref", ""))[:32], str(form.get("step", ""))[:64]
+        action_id, sure = str(form.get("action", ""))[:64], form.get("sure") == "1"
+        async with UnitOfWork(self.sessionmaker) as uow:
+            member = await self._member(request, uow)
+            if member is None:
+                return self._refused()
+            t = self._t(member)
+            case = await uow.cases.get(ref) if ref else None
+            cases = self._cases(uow, member, "webapp:action")
+            if case is None or not cases.may_view(member, case):
+                return self._not_found(t)
+            alerts = await cases.alerts(member, ref, action_id, step_id)
+            if alerts and not sure:  # it alerts others: asked first, nothing changes until the yes
+                route = self.route_engine.routes.get(case.route_id, case.route_version)
+                body = pages.action_confirm(t, case, route, step_id, action_id, role_names(t, alerts))
+                return self._html(pages.layout(case.ref, body, t=t, telegram_script=None, back=_back(ref)))
+            outcome = await cases.advance(member, ref, inp.DoAction(action_id, step_id))
+            refused = next((e for e in outcome.events if isinstance(e, ev.Refused)), None)
+            if refused is not None:
+                await uow.commit()  # the refusal is audited, as in chat
+                return self._conflict(t, t(refused.message, **refused.params), ref)
+            said = [t(e.message, **e.params) for e in outcome.events if isinstance(e, ev.Say)]
+            if not said:
+                return await self._submitted(uow, ref)
             wrote = uow.wrote
             await uow.commit()
         if wrote:
-            self.wrote()  # the notifications were committed with the step: send them now
-        raise web.HTTPSeeOther(pages.case_href(ref))
+            self.wrote()
+        body = "".join(pages.message_text(line) for line in said) + pages.to_case(t, ref)
+        return self._html(pages.layout(ref, body, t=t, telegram_script=None, back=_back(ref)))
 
     async def static(self, request: web.Request) -> web.StreamResponse:
         path = STATIC_DIR / Path(request.path).name
@@ -272,28 +387,39 @@ class WebApp:
             return None
         return (case, route) if can_act(actor_at(member, case.school_id), case, route, step_id) else None
 
+    async def _submitted(self, uow: UnitOfWork, ref: str) -> web.StreamResponse:
+        """Commit what the engine did, send its notifications, and go back to the case's dossier."""
+        wrote = uow.wrote
+        await uow.commit()
+        if wrote:
+            self.wrote()  # the notifications were committed with the step: send them now
+        raise web.HTTPSeeOther(pages.case_href(ref))
+
+    def _conflict(self, t: Translator, text: str, ref: str, status: int = 409) -> web.StreamResponse:
+        page = pages.layout("Zorgroute", pages.message_text(text), t=t, telegram_script=None, back=_back(ref))
+        return self._html(page, status=status)
+
     async def _candidates(
-        self, uow: UnitOfWork, case: Case, route: Route, step_id: str
+        self, uow: UnitOfWork, school_id: int, route: Route, step_id: str
     ) -> dict[str, list[tuple[int, str]]]:
         """Per member field: who may be picked (the school's holders of its roles), by name."""
         out: dict[str, list[tuple[int, str]]] = {}
         for one in route.step(step_id).fields:
             if one.kind == "member":
-                found = await uow.members.with_roles(case.school_id, sorted(route.expand(one.roles)))
+                found = await uow.members.with_roles(school_id, sorted(route.expand(one.roles)))
                 out[one.id] = [(m.id, uow.members.name(m)) for m in found]
         return out
 
     async def _guard(
         self,
         t: Translator,
-        route: Route,
-        step_id: str,
+        fields: Sequence[Field],
         given: dict[str, list[str]],
         candidates: dict[str, list[tuple[int, str]]],
     ) -> str:
         """The name guard on every free-text answer (a finding comes back redacted, to use or rewrite),
         and member picks only among those offered — as the chat checks them."""
-        for one in route.step(step_id).fields:
+        for one in fields:
             values = given.get(one.id, [])
             if one.kind == "member" and not set(values) <= {str(m) for m, _ in candidates.get(one.id, [])}:
                 return t("input.use_buttons")
@@ -304,8 +430,8 @@ class WebApp:
                     return t("webapp.names_found")
         return ""
 
-    def _cases(self, uow: UnitOfWork, member: Member) -> CaseService:
-        audit = self._audit(uow, member, "webapp:step")
+    def _cases(self, uow: UnitOfWork, member: Member, via: str = "webapp:step") -> CaseService:
+        audit = self._audit(uow, member, via)
         return CaseService(
             uow,
             self.route_engine,
@@ -350,6 +476,11 @@ class WebApp:
 
 def _back(ref: str) -> str:
     return pages.case_href(ref) if ref else "/app/lists"
+
+
+def _was_submitted(events: Sequence[ev.Event]) -> bool:
+    """The step was submitted (a step without confirm: at its last answer)."""
+    return any(isinstance(e, ev.Say) and e.message == SUBMITTED for e in events)
 
 
 def _same_origin(request: web.Request) -> bool:

@@ -50,6 +50,9 @@ const STRINGS = {
   subject: "Onderwerp:",
   attachment: "Bijlage:",
   failed: (what) => `Mislukt: ${what}`,
+  miniApp: "Mini App",
+  miniAppOf: (name) => `Zorgroute Mini App van ${name}`,
+  closeMiniApp: "Sluiten",
 };
 
 const TIMEZONE = "Europe/Amsterdam"; // the schools' time, whatever the demo machine says
@@ -316,7 +319,12 @@ class Pane {
     for (const row of message.buttons) {
       const line = el("div", { class: "row" });
       for (const spec of row) {
-        if (spec.url) {
+        if (spec.web_app) {
+          // A Mini App button: Telegram opens the page in a sheet over the chat, signed for this member.
+          const button = el("button", { type: "button", class: "kb-button web-app", text: spec.text });
+          button.addEventListener("click", () => this.openMiniApp(spec.web_app));
+          line.append(button);
+        } else if (spec.url) {
           line.append(el("a", {
             class: "kb-button", href: SAFE_LINK.test(spec.url) ? spec.url : null, target: "_blank",
             rel: "noopener noreferrer", text: `${spec.text} ↗`,
@@ -332,6 +340,36 @@ class Pane {
       keyboard.append(line);
     }
     return keyboard;
+  }
+
+  // The Mini App in a sheet over this pane, as Telegram shows it: the emulator signs initData for the
+  // member (/control/mini_app), the iframe loads the bot's Mini App from the emulator's /app/.
+  async openMiniApp(appUrl) {
+    const asked = new URL(appUrl, location.href).searchParams;
+    const query = new URLSearchParams();
+    for (const key of ["ref", "to"]) if (asked.get(key)) query.set(key, asked.get(key));
+    try {
+      const launch = await api("GET", `/control/mini_app/${this.person.user_id}?${query}`);
+      this.closeMiniApp();
+      const close = el("button", { type: "button", class: "sheet-close", text: STRINGS.closeMiniApp });
+      const frame = el("iframe", { src: launch.url, title: STRINGS.miniAppOf(this.person.name) });
+      this.sheet = el("div", {
+        class: "sheet", role: "dialog", "aria-modal": "false", "aria-label": STRINGS.miniAppOf(this.person.name),
+      }, el("div", { class: "sheet-head" }, el("span", { text: STRINGS.miniApp }), close), frame);
+      close.addEventListener("click", () => this.closeMiniApp());
+      this.sheet.addEventListener("keydown", (event) => { if (event.key === "Escape") this.closeMiniApp(); });
+      this.node.append(this.sheet);
+      close.focus();
+    } catch (error) {
+      this.showToast(STRINGS.failed(error.message), true);
+    }
+  }
+
+  closeMiniApp() {
+    if (!this.sheet) return;
+    this.sheet.remove();
+    this.sheet = null;
+    this.input.focus();
   }
 
   answered(answer) {

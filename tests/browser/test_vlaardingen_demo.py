@@ -41,6 +41,13 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam")).astimezon
 @pytest_asyncio.fixture
 async def running_demo(tmp_path: Path) -> AsyncIterator[Demo]:
     """What `make run` starts without a token, on a fresh SQLite file; fails the test on a bot error."""
+    async with demo_running(tmp_path) as demo:
+        yield demo
+
+
+@contextlib.asynccontextmanager
+async def demo_running(tmp_path: Path, **changes: object) -> AsyncIterator[Demo]:
+    """The demo with `changes` to its settings (e.g. chat_content="minimal")."""
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite+aiosqlite:///{tmp_path}/demo.db",
@@ -48,7 +55,7 @@ async def running_demo(tmp_path: Path) -> AsyncIterator[Demo]:
         secret_key="test-secret-key",
         data_dir=tmp_path / "data",
         emulator_port=0,
-    )
+    ).model_copy(update=changes)
     demo = await start_demo(settings, base_clock=FrozenClock(T0), ids=SequentialIds())
     runtime = demo.runtime
     errors: list[BaseException] = []

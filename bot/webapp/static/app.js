@@ -10,7 +10,9 @@
   }
   if (tg.ready) tg.ready();
   if (tg.expand) tg.expand();
-  var ref = new URLSearchParams(location.search).get("ref");
+  var query = new URLSearchParams(location.search);
+  var ref = query.get("ref");
+  var signal = query.get("to") === "signal"; // the chat's "fill in the signal in the app"
   fetch("/app/session", {
     method: "POST",
     body: new URLSearchParams({ init_data: tg.initData }),
@@ -20,6 +22,7 @@
       status.textContent = status.getAttribute("data-refused");
       return;
     }
-    location.replace(ref ? "/app/case?ref=" + encodeURIComponent(ref) : "/app/lists");
+    if (signal) location.replace("/app/signal");
+    else location.replace(ref ? "/app/case?ref=" + encodeURIComponent(ref) : "/app/lists");
   });
 })();
