@@ -169,7 +169,7 @@ def _effect_msgids(effects: Iterable[Effect]) -> set[str]:
     for eff in effects:
         if eff.kind == "notify":
             out.add(eff.args["message"])
-        elif eff.kind == "say":
+        elif eff.kind in ("say", "status"):
             out.add(eff.args)
     return out
 

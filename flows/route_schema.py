@@ -199,6 +199,13 @@ class Say(_Effect):
     say: MsgId = Field(description="a message to the person who acted")
 
 
+class Status(_Effect):
+    status: MsgId = Field(
+        description="a short status update to the member who signalled (picked up, on the VOT list, consent, "
+        "escalated, the Meldcode): the ref, the pupil label and this message; no answers, no family details"
+    )
+
+
 class AssignRegiehouder(_Effect):
     assign_regiehouder: Role
 
@@ -236,6 +243,7 @@ EffectSpec = Annotated[
     | Annotated[AssignActor, Tag("assign_actor")]
     | Annotated[Close, Tag("close")]
     | Annotated[Say, Tag("say")]
+    | Annotated[Status, Tag("status")]
     | Annotated[Count, Tag("count")]
     | Annotated[EnterRoute, Tag("enter_route")],
     Discriminator(_effect_kind, custom_error_type="effect", custom_error_message=EFFECT_PROBLEM),

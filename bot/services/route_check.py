@@ -45,8 +45,8 @@ def _effects(where: str, effects: Iterable[Effect]) -> Iterator[tuple[str, str]]
     for effect in effects:
         if effect.kind == "notify":
             yield f"{where}.notify", effect.args["message"]
-        elif effect.kind == "say":
-            yield f"{where}.say", effect.args
+        elif effect.kind in ("say", "status"):
+            yield f"{where}.{effect.kind}", effect.args
 
 
 def check_route_text(text: str, source: str) -> Route:
