@@ -122,7 +122,14 @@ def _who(t: Translator, role: str | None, member: int | None, context: CaseConte
     if role is None:
         return html.escape(name) if name else t("case.system")
     shown = t.raw(role_msgid(role, context.naming))
-    return f"{html.escape(name)} ({shown})" if name else shown
+    if not name:
+        return shown
+    # A name that already says the role ("Meester Finn (leerkracht)", or "directie" itself) gets it once;
+    # a role with brackets of its own goes inside the name's without them ("onderwijsspecialist SWV").
+    bare = shown.replace(" (", " ").replace(")", "")
+    if any(label.casefold() in name.casefold() for label in (shown, bare)):
+        return html.escape(name)
+    return f"{html.escape(name)} ({bare})"
 
 
 def _timeline_line(t: Translator, route: Route, entry: TimelineEntry, context: CaseContext) -> str:

@@ -113,9 +113,9 @@ async def test_vlaardingen_happy_path_across_three_panes(running_demo: Demo, ope
     # The IB-er is notified live, picks it up and asks the parents' consent for the VOT.
     await ib.expect_text("Nieuw signaal van een leerkracht. Wil je het beoordelen?")
     await ib.press("Bekijken")
-    await ib.press("Oppakken: Beoordeling door de IB-er")
+    await ib.press("Oppakken: Beoordeling door de intern begeleider")
     await ib.press("Ondersteuning van buiten de school (VOT)")
-    await ib.expect_text("Vastgelegd: Beoordeling door de IB-er (Z-0001).")
+    await ib.expect_text("Vastgelegd: Beoordeling door de intern begeleider (Z-0001).")
     await ib.send("/mijn")
     await ib.press("Z-0001 · AB 5b — Toestemming ouders voor het VOT")
     await ib.press("Oppakken: Toestemming ouders voor het VOT")
