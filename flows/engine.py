@@ -694,15 +694,15 @@ def shown_answers(step: Step, values: dict[str, Any]) -> tuple[tuple[Msg, str, s
             continue
         labels = {o.value: o.label for o in field.options}
         if field.kind == "choice":
-            shown.append((field.prompt, "choice", labels[value]))
+            shown.append((field.name, "choice", labels[value]))
         elif field.kind == "multi":
-            shown.append((field.prompt, "multi", ",".join(labels[v] for v in value)))
+            shown.append((field.name, "multi", ",".join(labels[v] for v in value)))
         elif field.kind == "pupil":
-            shown.append((field.prompt, "pupil", value["label"]))
+            shown.append((field.name, "pupil", value["label"]))
         elif field.kind == "member":
-            shown.append((field.prompt, "member", ",".join(str(m) for m in _members(value))))
+            shown.append((field.name, "member", ",".join(str(m) for m in _members(value))))
         else:
-            shown.append((field.prompt, field.kind, str(value)))
+            shown.append((field.name, field.kind, str(value)))
     return tuple(shown)
 
 

@@ -150,6 +150,8 @@ def route_msgids(route: Route) -> set[str]:
         ids.update(t.label for t in step.transitions if t.label)
         for f in step.fields:
             ids.add(f.prompt)
+            if f.label:
+                ids.add(f.label)
             ids.update(o.label for o in f.options)
         effects = [
             *step.on_enter,

@@ -83,9 +83,17 @@ class Field:
     multiple: bool = False
     assign: Reason | None = None
     tense: Tense | None = None  # a date field: refuses days on the other side of today
+    label: Msg | None = None  # a short name for the answer ("Leerling"): /zaak and summaries
 
     def __post_init__(self) -> None:
         _as_msg(self, "prompt")
+        if self.label is not None:
+            _as_msg(self, "label")
+
+    @property
+    def name(self) -> Msg:
+        """What an answer to this field is called where it is shown: its label, else its prompt."""
+        return self.label or self.prompt
 
 
 @dataclass(frozen=True)

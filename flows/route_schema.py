@@ -275,6 +275,11 @@ class FieldSpec(FileModel):
     # member: picks members of the school (its `roles`, `multiple`, `assign`: flows/participation_schema.py)
     kind: Literal["choice", "multi", "text", "date", "pupil", "member"]
     prompt: MsgId
+    label: MsgId | None = Field(
+        None,
+        description="a short name for the answer ('Leerling'), in /zaak and summaries as 'label: answer'; "
+        "every shipped route's fields have one (default: the prompt's question)",
+    )
     options: tuple[Option, ...] = ()
     max_length: int = Field(500, ge=1, le=2000)
     optional: bool = False
@@ -306,6 +311,7 @@ class FieldSpec(FileModel):
             id=self.id,
             kind=self.kind,
             prompt=Msg(self.prompt),
+            label=Msg(self.label) if self.label else None,
             options=tuple(r.Option(o.value, Msg(o.label)) for o in self.options),
             max_length=self.max_length,
             optional=self.optional,

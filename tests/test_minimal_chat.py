@@ -36,7 +36,7 @@ async def _vlaardingen_path(h: BotHarness) -> None:
     await h.press(JUF, "Nee")
     await h.press(JUF, "Bevestigen")
     await h.press(IB, "Bekijken")
-    await h.press(IB, "Oppakken: Beoordeling door de IB-er")
+    await h.press(IB, "Oppakken: Beoordeling door de intern begeleider")
     await h.press(IB, "Ondersteuning van buiten de school (VOT)")
     await h.send(IB, "/mijn")
     await h.press(IB, h.buttons(IB)[0])
@@ -47,7 +47,7 @@ async def _vlaardingen_path(h: BotHarness) -> None:
     await h.press(IB, "Bevestigen")
     await h.send(SWV, "/lijst")
     await h.press(SWV, h.buttons(SWV)[0])
-    await h.press(SWV, "Oppakken: Op de VOT-lijst (SWV-er)")
+    await h.press(SWV, "Oppakken: Op de VOT-lijst (onderwijsspecialist SWV)")
     await h.press(SWV, "Overslaan")
     await h.press(SWV, "Bevestigen")
 

@@ -191,8 +191,11 @@ def _recorded_blocks(
 
 
 def field_label(t: Translator, f: Field) -> str:
-    """A field's short label: its question without the instructions that follow it ("Over welke leerling
-    gaat het? Typ initialen en groep…" → "Over welke leerling gaat het?")."""
+    """A field's short label: the route's `label` ("Leerling"); a field without one, its question without
+    the instructions that follow it ("Over welke leerling gaat het? Typ initialen en groep…" → "Over welke
+    leerling gaat het?")."""
+    if f.label:
+        return t.raw(f.label)
     text = t.raw(f.prompt).strip()
     if "?" in text:
         return text[: text.index("?") + 1]

@@ -29,6 +29,8 @@ def msgid_places(route: Route) -> Iterator[tuple[str, str]]:
         yield f"{here}.title", step.title
         for field in step.fields:
             yield f"{here}.fields.{field.id}.prompt", field.prompt
+            if field.label:
+                yield f"{here}.fields.{field.id}.label", field.label
             for option in field.options:
                 yield f"{here}.fields.{field.id}.options.{option.value}", option.label
         yield from _effects(f"{here}.on_enter", step.on_enter)
