@@ -596,6 +596,8 @@ def _apply(
             case = case.with_(regiehouder=args)
         elif kind == "assign_actor" and actor is not None:
             case = case.with_(assigned={**case.assigned, args: actor.member_id})
+        elif kind == "status":
+            events.append(_status(case, actor, args))
         elif kind == "say" and member is not None:
             events.append(ev.Say(member, args, {"ref": case.ref}))
         elif kind == "close":
@@ -617,13 +619,6 @@ def _enter(
     events.append(ev.StepEntered(case.ref, step_id, previous))
     case, on_enter = _apply(step.on_enter, case, actor, {}, now, step_id)
     events.extend(on_enter)
-    if (
-        step.group == "family"
-        # The previous step may be another route's (a case entering or leaving a sub-route).
-        and (previous not in route.steps or route.step(previous).group != "family")
-        and not _was_with_family(route, case)
-    ):
-        events.append(_status(case, actor, N_("status.outside_school")))
     if step.terminal and case.stack:
         pass  # a sub-route's end: the caller (RouteEngine._move) returns the case to the calling route
     elif step.terminal and case.is_open:
@@ -644,11 +639,6 @@ def _status(case: Case, actor: Actor | None, message: Msg) -> ev.Notify:
 
 def _submitted_by_others(case: Case) -> bool:
     return any(e.action == "submitted" and e.member_id != case.created_by for e in case.timeline)
-
-
-def _was_with_family(route: Route, case: Case) -> bool:
-    """Whether the case has been at a step of the family group before (told once, not per step)."""
-    return any(e.step in route.steps and route.step(e.step).group == "family" for e in case.timeline)
 
 
 def _schedulable(case: Case, follow_up: FollowUp) -> bool:
@@ -735,15 +725,15 @@ def shown_answers(step: Step, values: dict[str, Any]) -> tuple[tuple[Msg, str, s
             continue
         labels = {o.value: o.label for o in field.options}
         if field.kind == "choice":
-            shown.append((field.prompt, "choice", labels[value]))
+            shown.append((field.name, "choice", labels[value]))
         elif field.kind == "multi":
-            shown.append((field.prompt, "multi", ",".join(labels[v] for v in value)))
+            shown.append((field.name, "multi", ",".join(labels[v] for v in value)))
         elif field.kind == "pupil":
-            shown.append((field.prompt, "pupil", value["label"]))
+            shown.append((field.name, "pupil", value["label"]))
         elif field.kind == "member":
-            shown.append((field.prompt, "member", ",".join(str(m) for m in _members(value))))
+            shown.append((field.name, "member", ",".join(str(m) for m in _members(value))))
         else:
-            shown.append((field.prompt, field.kind, str(value)))
+            shown.append((field.name, field.kind, str(value)))
     return tuple(shown)
 
 

@@ -39,8 +39,8 @@ class Summary:
     member: int
     case_ref: str
     step: str
-    # (field prompt, kind, value): for "choice" the option's label msgid, for "multi" the labels' msgids
-    # joined by commas, for every other kind the value as given (never a msgid).
+    # (field name: its label, else its prompt; kind; value): for "choice" the option's label msgid, for
+    # "multi" the labels' msgids joined by commas, for every other kind the value as given (never a msgid).
     values: tuple[tuple[Msg, str, str], ...]
     fields: tuple[str, ...] = ()  # the field id of each of `values`, to change one before confirming
 

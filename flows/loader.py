@@ -150,6 +150,8 @@ def route_msgids(route: Route) -> set[str]:
         ids.update(t.label for t in step.transitions if t.label)
         for f in step.fields:
             ids.add(f.prompt)
+            if f.label:
+                ids.add(f.label)
             ids.update(o.label for o in f.options)
         effects = [
             *step.on_enter,
@@ -169,7 +171,7 @@ def _effect_msgids(effects: Iterable[Effect]) -> set[str]:
     for eff in effects:
         if eff.kind == "notify":
             out.add(eff.args["message"])
-        elif eff.kind == "say":
+        elif eff.kind in ("say", "status"):
             out.add(eff.args)
     return out
 

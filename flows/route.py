@@ -36,6 +36,7 @@ EFFECT_KINDS: frozenset[str] = frozenset(
         "assign_actor",  # step role -> remember the acting member as assigned for that role
         "close",  # outcome id
         "say",  # msgid, a message to the actor
+        "status",  # msgid, a short status update to the member who signalled
         "count",  # counter name: increments case.counters[name]
         "enter_route",  # {route: id, return_to: step}: hand the case to a sub-route and come back
     }
@@ -82,9 +83,17 @@ class Field:
     multiple: bool = False
     assign: Reason | None = None
     tense: Tense | None = None  # a date field: refuses days on the other side of today
+    label: Msg | None = None  # a short name for the answer ("Leerling"): /zaak and summaries
 
     def __post_init__(self) -> None:
         _as_msg(self, "prompt")
+        if self.label is not None:
+            _as_msg(self, "label")
+
+    @property
+    def name(self) -> Msg:
+        """What an answer to this field is called where it is shown: its label, else its prompt."""
+        return self.label or self.prompt
 
 
 @dataclass(frozen=True)
@@ -93,8 +102,8 @@ class Effect:
     args: Any
 
     def __post_init__(self) -> None:
-        # The two effects that carry a message id for the edge: `say` (the id itself) and `notify`.
-        if self.kind == "say" and isinstance(self.args, str):
+        # The effects that carry a message id for the edge: `say` and `status` (the id itself), `notify`.
+        if self.kind in ("say", "status") and isinstance(self.args, str):
             object.__setattr__(self, "args", Msg(self.args))
         elif self.kind == "notify" and isinstance(self.args, dict):
             message = self.args.get("message")

@@ -199,6 +199,13 @@ class Say(_Effect):
     say: MsgId = Field(description="a message to the person who acted")
 
 
+class Status(_Effect):
+    status: MsgId = Field(
+        description="a short status update to the member who signalled (picked up, on the VOT list, consent, "
+        "escalated, the Meldcode): the ref, the pupil label and this message; no answers, no family details"
+    )
+
+
 class AssignRegiehouder(_Effect):
     assign_regiehouder: Role
 
@@ -238,6 +245,7 @@ EffectSpec = Annotated[
     | Annotated[AssignActor, Tag("assign_actor")]
     | Annotated[Close, Tag("close")]
     | Annotated[Say, Tag("say")]
+    | Annotated[Status, Tag("status")]
     | Annotated[Count, Tag("count")]
     | Annotated[EnterRoute, Tag("enter_route")],
     Discriminator(_effect_kind, custom_error_type="effect", custom_error_message=EFFECT_PROBLEM),
@@ -269,6 +277,11 @@ class FieldSpec(FileModel):
     # member: picks members of the school (its `roles`, `multiple`, `assign`: flows/participation_schema.py)
     kind: Literal["choice", "multi", "text", "date", "pupil", "member"]
     prompt: MsgId
+    label: MsgId | None = Field(
+        None,
+        description="a short name for the answer ('Leerling'), in /zaak and summaries as 'label: answer'; "
+        "every shipped route's fields have one (default: the prompt's question)",
+    )
     options: tuple[Option, ...] = ()
     max_length: int = Field(500, ge=1, le=2000)
     optional: bool = False
@@ -300,6 +313,7 @@ class FieldSpec(FileModel):
             id=self.id,
             kind=self.kind,
             prompt=Msg(self.prompt),
+            label=Msg(self.label) if self.label else None,
             options=tuple(r.Option(o.value, Msg(o.label)) for o in self.options),
             max_length=self.max_length,
             optional=self.optional,

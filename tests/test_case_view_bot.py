@@ -27,7 +27,7 @@ async def _to_the_consent_date(h: BotHarness) -> str:
     async with h.uow() as uow:
         [case] = await uow.cases.all()
     await h.send(IB, f"/zaak {case.ref}")
-    await h.press(IB, "Oppakken: Beoordeling door de IB-er")
+    await h.press(IB, "Oppakken: Beoordeling door de intern begeleider")
     await h.press(IB, "Ondersteuning van buiten de school (VOT)")
     await h.send(IB, f"/zaak {case.ref}")
     await h.press(IB, "Oppakken: Toestemming ouders voor het VOT")
@@ -90,7 +90,7 @@ async def test_the_teacher_adds_a_correction_after_confirming_and_it_shows_besid
 
         await h.send(JUF, f"/zaak {ref}")
         await h.press(JUF, "Antwoord corrigeren")
-        await h.press(JUF, "Wil je het kort toelichten?")
+        await h.press(JUF, "Toelichting")
         assert "Typ de correctie" in h.last(JUF)
         before = await h.row_counts()
         await h.send(JUF, "Daan de Vries komt vaak moe op school")  # a name: nothing kept, type again

@@ -40,7 +40,7 @@ async def test_happy_path_reaches_the_vot_list_and_the_gs(settings: Settings, cl
         assert h.received(SWV) == [] and h.received(DIRECTIE) == []
 
         await h.press(IB, "Bekijken")
-        await h.press(IB, "Oppakken: Beoordeling door de IB-er")
+        await h.press(IB, "Oppakken: Beoordeling door de intern begeleider")
         await h.press(IB, "Ondersteuning van buiten de school (VOT)")
         await h.send(IB, "/mijn")
         await h.press(IB, h.buttons(IB)[0])
@@ -54,7 +54,7 @@ async def test_happy_path_reaches_the_vot_list_and_the_gs(settings: Settings, cl
         await h.send(SWV, "/lijst")
         assert "AB 5B" in h.buttons(SWV)[0]
         await h.press(SWV, h.buttons(SWV)[0])
-        await h.press(SWV, "Oppakken: Op de VOT-lijst (SWV-er)")
+        await h.press(SWV, "Oppakken: Op de VOT-lijst (onderwijsspecialist SWV)")
         await h.press(SWV, "Overslaan")
         await h.press(SWV, "Bevestigen")
         assert "check bij het wijkteam" in h.last(GS)
@@ -77,7 +77,7 @@ async def test_safety_route_is_first_priority_without_consent(settings: Settings
             assert h.last(user_id).startswith("❗") and "EERSTE PRIORITEIT" in h.last(user_id)
 
         await h.press(IB, "Bekijken")
-        await h.press(IB, "Oppakken: Beoordeling door de IB-er")
+        await h.press(IB, "Oppakken: Beoordeling door de intern begeleider")
         await h.press(IB, "Ondersteuning van buiten de school (VOT)")
         # Straight onto the VOT list: the SWV-er hears of it, no consent step in between.
         assert "op de VOT-lijst" in h.last(SWV)

@@ -35,7 +35,7 @@ async def test_overview_for_the_ib_er_with_a_chart_and_an_audit(
         await h.send(2, "/overzicht")
         text, caption = h.received(2)
         assert "<b>Overzicht zorgroute — De Regenboog</b>" in text
-        assert "1 signalen" in text and "Besluit IB-er" in text
+        assert "1 signalen" in text and "Besluit intern begeleider" in text
         assert ref not in text and "QX" not in text and "vrije tekst" not in text
         assert caption.startswith("Doorlooptijden en open werk")
         [png] = [f for f in h.state.files() if f.filename == "overzicht.png"]

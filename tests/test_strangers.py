@@ -9,12 +9,12 @@ from tests.harness import BotHarness
 STRANGER = 666
 REFUSAL = (
     "Hallo! Zorgroute is alleen voor professionals die door hun school zijn uitgenodigd. "
-    "Vraag de intern begeleider (IB-er) of de beheerder van je school om een persoonlijke "
+    "Vraag de intern begeleider of de beheerder van je school om een persoonlijke "
     "uitnodigingslink. Er is niets over jou opgeslagen."
 )
 BUTTON_REFUSAL = (
-    "Zorgroute is alleen voor uitgenodigde professionals. Vraag je IB-er of schoolbeheerder om een "
-    "uitnodigingslink."
+    "Zorgroute is alleen voor uitgenodigde professionals. Vraag je intern begeleider of schoolbeheerder "
+    "om een uitnodigingslink."
 )
 
 

@@ -26,7 +26,7 @@ async def _until_consent(h: BotHarness) -> None:
     await h.press(JUF, "Nee")
     await h.press(JUF, "Bevestigen")
     await h.press(IB, "Bekijken")
-    await h.press(IB, "Oppakken: Beoordeling door de IB-er")
+    await h.press(IB, "Oppakken: Beoordeling door de intern begeleider")
     await h.press(IB, "Ondersteuning van buiten de school (VOT)")
     h.received(SWV)
 

@@ -122,7 +122,14 @@ def _who(t: Translator, role: str | None, member: int | None, context: CaseConte
     if role is None:
         return html.escape(name) if name else t("case.system")
     shown = t.raw(role_msgid(role, context.naming))
-    return f"{html.escape(name)} ({shown})" if name else shown
+    if not name:
+        return shown
+    # A name that already says the role ("Meester Finn (leerkracht)", or "directie" itself) gets it once;
+    # a role with brackets of its own goes inside the name's without them ("onderwijsspecialist SWV").
+    bare = shown.replace(" (", " ").replace(")", "")
+    if any(label.casefold() in name.casefold() for label in (shown, bare)):
+        return html.escape(name)
+    return f"{html.escape(name)} ({bare})"
 
 
 def _timeline_line(t: Translator, route: Route, entry: TimelineEntry, context: CaseContext) -> str:
@@ -184,8 +191,11 @@ def _recorded_blocks(
 
 
 def field_label(t: Translator, f: Field) -> str:
-    """A field's short label: its question without the instructions that follow it ("Over welke leerling
-    gaat het? Typ initialen en groep…" → "Over welke leerling gaat het?")."""
+    """A field's short label: the route's `label` ("Leerling"); a field without one, its question without
+    the instructions that follow it ("Over welke leerling gaat het? Typ initialen en groep…" → "Over welke
+    leerling gaat het?")."""
+    if f.label:
+        return t.raw(f.label)
     text = t.raw(f.prompt).strip()
     if "?" in text:
         return text[: text.index("?") + 1]

@@ -29,6 +29,8 @@ def msgid_places(route: Route) -> Iterator[tuple[str, str]]:
         yield f"{here}.title", step.title
         for field in step.fields:
             yield f"{here}.fields.{field.id}.prompt", field.prompt
+            if field.label:
+                yield f"{here}.fields.{field.id}.label", field.label
             for option in field.options:
                 yield f"{here}.fields.{field.id}.options.{option.value}", option.label
         yield from _effects(f"{here}.on_enter", step.on_enter)
@@ -45,8 +47,8 @@ def _effects(where: str, effects: Iterable[Effect]) -> Iterator[tuple[str, str]]
     for effect in effects:
         if effect.kind == "notify":
             yield f"{where}.notify", effect.args["message"]
-        elif effect.kind == "say":
-            yield f"{where}.say", effect.args
+        elif effect.kind in ("say", "status"):
+            yield f"{where}.{effect.kind}", effect.args
 
 
 def check_route_text(text: str, source: str) -> Route:

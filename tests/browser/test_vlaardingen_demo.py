@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,9 +121,9 @@ async def test_vlaardingen_happy_path_across_three_panes(running_demo: Demo, ope
     # The IB-er is notified live, picks it up and asks the parents' consent for the VOT.
     await ib.expect_text("Nieuw signaal van een leerkracht. Wil je het beoordelen?")
     await ib.press("Bekijken")
-    await ib.press("Oppakken: Beoordeling door de IB-er")
+    await ib.press("Oppakken: Beoordeling door de intern begeleider")
     await ib.press("Ondersteuning van buiten de school (VOT)")
-    await ib.expect_text("Vastgelegd: Beoordeling door de IB-er (Z-0001).")
+    await ib.expect_text("Vastgelegd: Beoordeling door de intern begeleider (Z-0001).")
     await ib.send("/mijn")
     await ib.press("Z-0001 · AB 5b — Toestemming ouders voor het VOT")
     await ib.press("Oppakken: Toestemming ouders voor het VOT")
@@ -139,6 +140,14 @@ async def test_vlaardingen_happy_path_across_three_panes(running_demo: Demo, ope
     await expect(swv.section).to_be_in_viewport()
     path = await page.screenshot("vlaardingen")
     assert path.stat().st_size > 10_000
+
+    # The IB-er reads the case: what was recorded per step as "label: answer", actors by name and role.
+    await ib.send("/zaak Z-0001")
+    await ib.expect_text("Toestemming ouders: gegeven")
+    await ib.expect_text(f"{member(running_demo, 'leerkracht').name}, 23 november 2026")
+    if folder := os.environ.get("ZORGROUTE_SCREENS"):  # the issue's before/after pictures
+        await page.page.set_viewport_size({"width": 1280, "height": 2000})  # the whole message in view
+        await ib.log.locator(".bubble").last.screenshot(path=f"{folder}/zaak.png")
 
     # The clock control moves the bot's clock (follow-ups due may be none yet).
     await page.expect_clock(r"maandag 23 november 2026.*09:00")

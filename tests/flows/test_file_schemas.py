@@ -111,7 +111,7 @@ BROKEN = [
         ("- set_priority: first", "- raise_priority: first"),
         "steps.signaal.transitions[0].effects[0]",
         "an effect is a mapping with one key, one of: assign_actor, assign_regiehouder, close, count, "
-        "enter_route, flag, notify, record_consent, say, set_priority, unflag, "
+        "enter_route, flag, notify, record_consent, say, set_priority, status, unflag, "
         "got {'raise_priority': 'first'}",
         id="unknown effect",
     ),

@@ -67,7 +67,7 @@ def test_arrow_labels_are_short_and_long_ones_are_footnotes(route_id: str) -> No
 def test_the_vlaardingen_map_says_what_the_seed_says() -> None:
     diagram = graph.d2(route("vlaardingen"), labels("nl"), "nl")
     assert 'lane_ib.s_toestemming: "Toestemming ouders\\nvoor het VOT" {shape: hexagon' in diagram.source
-    assert 'lane_swv.s_vot_lijst: "Op de VOT-lijst\\n(SWV-er)"' in diagram.source
+    assert 'lane_swv.s_vot_lijst: "Op de VOT-lijst\\n(onderwijsspecialist\\nSWV)"' in diagram.source
     # The long follow-up text that was cut off on the old map ("…(SWV), di…") is a footnote, whole.
     assert any(
         note.endswith("10 schooldagen → intern begeleider, onderwijsspecialist (SWV), directie")

@@ -46,7 +46,7 @@ async def test_vot_plan_invites_the_vot_and_the_planner_sees_the_answers(
         await h.register(1002, "gs", school_id=school, name="Gert")
         await h.register(1003, "leerkracht", school_id=school, name="Juf")
         await h.send(1003, "/vot plan")
-        assert "Alleen de IB-er" in h.received(1003)[-1]
+        assert "Alleen de intern begeleider" in h.received(1003)[-1]
         await h.send(1001, "/vot plan")
         await h.send(1001, "1-1-2020")
         assert "geen datum" in h.last(1001)
