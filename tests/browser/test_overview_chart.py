@@ -39,9 +39,10 @@ async def test_the_overview_chart_shows_inline(running_demo: Demo, open_page: Op
     await juf.expect_text("Vastgelegd: Signaal van de leerkracht (Z-0001).")
     await ib.expect_text("Nieuw signaal van een leerkracht.")
     await ib.send("/overzicht")
-    await ib.expect_text("Overzicht zorgroute")
+    # The first report in a process imports matplotlib and draws: on a loaded machine that takes seconds.
+    await expect(ib.log).to_contain_text("Overzicht zorgroute", timeout=30_000)
     chart = ib.log.locator("img.photo").last
-    await expect(chart).to_be_visible()
+    await expect(chart).to_be_visible(timeout=30_000)
     await expect(chart).to_have_attribute("alt", "Foto")
     # Loaded and drawn: the browser decoded the PNG the bot sent (a broken image has no natural width).
     width = await chart.evaluate("img => img.decode().then(() => img.naturalWidth)")
