@@ -133,7 +133,9 @@ class BotHarness:
         await self._handled(self.state.channel_post(chat_id, text))
 
     async def _handled(self, update: dict[str, Any]) -> None:
-        await self.state.wait_consumed(int(update["update_id"]))
+        # A bound for a hang, not a speed check (benchmarks are in bench/): a first chart or routekaart
+        # render took more than 10 s on the loaded 2-core CI machine.
+        await self.state.wait_consumed(int(update["update_id"]), timeout=30)
         # The update's notifications are committed; deliver them now, in order, instead of racing
         # the background loop (which the harness does not run).
         assert self.runtime is not None
