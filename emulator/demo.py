@@ -56,6 +56,7 @@ _PLACES = {
     "rotterdam_vo": "Rotterdam",
     "mvs_po": "MVS",
     "smwplus": "SMWplus",
+    "meldcode": "Meldcode",
 }
 
 # Demo people are data (like names an admin types into an invite), not UI text: no catalog entry for the
