@@ -30,7 +30,7 @@ SCREENS = os.environ.get("ZORGROUTE_SCREENS")
 
 
 def _bare(text: str) -> str:
-    """"onderwijsspecialist (SWV)" and the name's "onderwijsspecialist SWV" as one text."""
+    """Brackets as spaces: "onderwijsspecialist (SWV)" reads as the name's "onderwijsspecialist SWV"."""
     return " ".join(text.replace("(", " ").replace(")", " ").split())
 
 
