@@ -85,7 +85,7 @@ async def test_signal_in_the_mini_app_and_the_ib_reads_it(tmp_path: Path, open_p
         await expect(dossier.locator("main")).to_contain_text("Thuissituatie")
         await dossier.get_by_role("heading", name="Vastgelegd").evaluate("n => n.scrollIntoView()")
         await _shot(page.page, ib.section.locator(".sheet"), "miniapp_dossier")
-        await dossier.get_by_role("link", name="Oppakken: Beoordeling door de IB-er").click()
+        await dossier.get_by_role("link", name="Oppakken: Beoordeling door de intern begeleider").click()
         await dossier.get_by_label("Ondersteuning van buiten de school (VOT)").check()
         await dossier.get_by_role("button", name="Klaar").click()
         await expect(dossier.locator("main")).to_contain_text("Toestemming ouders voor het VOT")
