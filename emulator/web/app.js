@@ -23,7 +23,7 @@ const STRINGS = {
   offline: "Verbinding weg — opnieuw verbinden…",
   schools: "Demoscholen",
   emptyRoster: "Nog geen demoleden. Start de bot met `make run`; de chats verschijnen vanzelf.",
-  paneLabel: (name, roles) => `Chat van ${name} (${roles})`,
+  paneLabel: (name, roles) => (roles ? `Chat van ${name} (${roles})` : `Chat van ${name}`),
   otherChats: "Overige chats",
   noRoles: "buiten de demo",
   messagesLabel: (name) => `Berichten van en aan ${name}`,
@@ -178,6 +178,13 @@ async function api(method, path, body) {
   return data;
 }
 
+// Whether `name` already carries every role in `roles`, brackets aside: "Sanne (onderwijsspecialist SWV)"
+// carries "onderwijsspecialist (SWV)". A name without them ("Anna") does not.
+function namesRoles(name, roles) {
+  const bare = (text) => text.replace(/[()]/g, "").replace(/\s+/g, " ").trim().toLowerCase();
+  return roles.length > 0 && roles.every((role) => bare(name).includes(bare(role)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // One chat pane. Messages are kept by id with their edit count, so the initial load and the live
 // stream can arrive in any order: the newer version of a message always wins.
@@ -191,6 +198,8 @@ class Pane {
     // The roles as the school names them ("intern begeleider"); a roster without names shows the ids.
     const named = person.role_names && person.role_names.length ? person.role_names : person.roles;
     const roles = named.length ? named.join(", ") : STRINGS.noRoles;
+    // The demo's names already say the role ("Koen (intern begeleider)"): then the header says it once.
+    const shownRoles = namesRoles(person.name, named) ? "" : roles;
     const language = STRINGS.language[person.language];
     this.log = el("div", {
       class: "messages", role: "log", "aria-live": "polite", "aria-label": STRINGS.messagesLabel(person.name),
@@ -214,12 +223,12 @@ class Pane {
       this.send();
     });
     this.node = el("section", {
-      class: "pane", "aria-label": STRINGS.paneLabel(person.name, roles), "data-user-id": id,
+      class: "pane", "aria-label": STRINGS.paneLabel(person.name, shownRoles), "data-user-id": id,
       "data-school": person.school,
     },
       el("header", { class: "pane-head" },
         el("h2", { text: person.name }),
-        el("p", { class: "roles", text: roles }),
+        shownRoles ? el("p", { class: "roles", text: shownRoles }) : null,
         language ? el("p", { class: "lang", text: language }) : null,
         this.badge,
       ),

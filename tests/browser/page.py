@@ -31,7 +31,10 @@ class ChatPane:
     def __init__(self, page: Page, name: str) -> None:
         self.page = page
         self.name = name
-        self.section = page.locator(f'section[aria-label^="Chat van {name} ("]')
+        # "Chat van Anna (leerkracht)"; just "Chat van Koen (intern begeleider)" when the name says the role.
+        self.section = page.locator(
+            f'section[aria-label="Chat van {name}"], section[aria-label^="Chat van {name} ("]'
+        )
         self.log = self.section.locator('[role="log"]')
         self.input = self.section.get_by_label(f"Bericht als {name}", exact=True)
         self.toast = self.section.locator('[role="status"]')

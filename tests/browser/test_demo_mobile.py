@@ -29,6 +29,11 @@ PHONE = {"width": 390, "height": 844}
 SCREENS = os.environ.get("ZORGROUTE_SCREENS")
 
 
+def _bare(text: str) -> str:
+    """Brackets as spaces: "onderwijsspecialist (SWV)" reads as the name's "onderwijsspecialist SWV"."""
+    return " ".join(text.replace("(", " ").replace(")", " ").split())
+
+
 async def _no_sideways_overflow(page: Page) -> None:
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width - PHONE['width']} px too wide at 390 px"
@@ -58,10 +63,17 @@ async def test_the_page_works_on_a_phone(running_demo: Demo, open_page: OpenPage
         await page.select_school(school)
     await _no_sideways_overflow(page.page)
 
-    # Each pane names the person's role as the school says it, not as a code; the teacher is told
-    # what to try first.
+    # Each pane names the person's role as the school says it, not as a code, and once: the demo's
+    # names carry it ("Koen (intern begeleider)"), so no roles line repeats it under the name.
+    for person in (p for p in demo.roster if p.school == SCHOOL):
+        head = page.pane(person.name).section.locator(".pane-head")
+        await expect(head.locator("h2")).to_have_text(person.name)
+        said = _bare(await head.inner_text())
+        for role in person.role_names:
+            assert said.count(_bare(role)) == 1, said
     ib = page.pane(member(demo, "ib").name)
-    await expect(ib.section.locator(".roles")).to_have_text("intern begeleider")
+    await expect(ib.section.locator(".pane-head")).to_contain_text("(intern begeleider)")
+    # The teacher is told what to try first.
     await expect(page.page.locator("body")).not_to_contain_text("taal: nl")
     juf = page.pane(member(demo, "leerkracht").name)
     await expect(juf.section.locator(".hint")).to_contain_text("Probeer /signaal")

@@ -136,6 +136,8 @@ async def test_one_tab_per_demo_school(
     state.set_roster([ANNA, BRAM, dirk])  # the page follows a new roster live
     await page.select_school("CBS De Regenboog")
     await expect(page.pane(dirk.name).section).to_be_visible()
+    # A name that doesn't say the role gets it on a line of its own.
+    await expect(page.pane(dirk.name).section.locator(".pane-head .roles")).to_have_text("directie")
     await expect(page.pane(ANNA.name).section).to_be_hidden()
     await expect(page.pane(CAS.name).section).to_have_count(0)  # off the roster, nothing said: no pane
     await page.pane(dirk.name).send("/start")
