@@ -9,7 +9,7 @@ from flows.clock import FrozenClock
 from tests.harness import BotHarness
 from tests.webapp_helpers import init_data, open_session, webapp_client
 
-JUF, IB, OTHER_IB = 701, 702, 703
+JUF, IB, OTHER_IB, COLLEAGUE = 701, 702, 703, 704
 
 
 async def _signal(h: BotHarness) -> None:
@@ -73,3 +73,48 @@ async def test_lists_link_to_the_dossiers_in_the_members_language(
         assert '<a href="/app/case?ref=Z-0001"><b>Z-0001</b> · AB 5B' in page
         dossier = await (await client.get("/app/case", params={"ref": "Z-0001"})).text()
         assert "<h2><b>Recorded</b></h2>" in dossier
+
+
+async def test_signals_page_shows_the_teachers_own_signals_and_where_they_are(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
+        await _signal(h)
+        assert await open_session(client, init_data(JUF, clock.now())) == 200
+        response = await client.get("/app/signals")
+        assert response.status == 200
+        page = await response.text()
+        assert "Mijn signalen (1), met waar ze nu zijn:" in page and "Open signalen (1):" in page
+        assert (
+            '<a href="/app/case?ref=Z-0001"><b>Z-0001</b> · AB 5B — Beoordeling door de intern begeleider'
+            in page
+        )
+        assert '<span aria-current="page">Signalen</span>' in page and 'href="/app/lists"' in page
+        lists = await (await client.get("/app/lists")).text()
+        assert '<a href="/app/signals">Signalen</a>' in lists  # linked from the lists' navigation
+        async with h.uow() as uow:
+            entries = await uow.audit.for_case(["Z-0001"])
+        reads = [(e.action, e.via) for e in entries if e.channel == "webapp"]
+        assert ("list", "webapp:signals") in reads
+
+
+async def test_signals_page_hides_another_members_signals(settings: Settings, clock: FrozenClock) -> None:
+    async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
+        await _signal(h)
+        await h.register(COLLEAGUE, "leerkracht", school_id=1)
+        for who in (COLLEAGUE, OTHER_IB):
+            client.session.cookie_jar.clear()
+            assert await open_session(client, init_data(who, clock.now())) == 200
+            page = await (await client.get("/app/signals")).text()
+            assert "Z-0001" not in page and "AB 5B" not in page
+            assert "Er zijn geen open signalen." in page and "Mijn signalen" not in page
+
+
+async def test_signals_page_without_a_session_is_refused(settings: Settings, clock: FrozenClock) -> None:
+    async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
+        await _signal(h)
+        before = await h.row_counts()
+        response = await client.get("/app/signals")
+        assert response.status == 401
+        assert "Z-0001" not in await response.text()
+        assert await h.row_counts() == before

@@ -1,7 +1,7 @@
 """The teacher's signal and the case actions in the Mini App: every question of the signal on one screen,
 the same validation and name guard as the chat, a summary to confirm; the dossier's actions go through
 the same engine, ask first when they alert others, and are audited with the Mini App as their channel.
-In minimal-content mode /signaal offers the Mini App's form beside the chat's."""
+In minimal-content mode /signaal offers only the Mini App's form: the chat asks no question."""
 
 from __future__ import annotations
 
@@ -160,7 +160,9 @@ async def test_minimal_chat_offers_the_signal_in_the_app(settings: Settings, clo
     async with BotHarness(minimal, clock=clock) as h:
         await _school(h)
         await h.send(JUF, "/signaal")
-        assert h.buttons(JUF) == ["Signaal invullen in de app", "In de chat invullen"]
-        await h.press(JUF, "In de chat invullen")
-        await h.send(JUF, "ab 5B")
-        assert "Zorg (thuis)" in h.buttons(JUF)
+        assert h.buttons(JUF) == ["Signaal invullen in de app"]
+        opened = h.state.last_bot_message(JUF).buttons[0][0].web_app
+        assert opened == "https://zorgroute.test/app/?to=signal"
+        await h.send(JUF, "ab 5B")  # no form is open in the chat: nothing is started
+        async with h.uow() as uow:
+            assert await uow.cases.get("Z-0001") is None

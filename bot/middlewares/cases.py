@@ -57,7 +57,14 @@ class CaseServicesMiddleware(BaseMiddleware):
                 channels=outbox.channels if outbox is not None else TELEGRAM_ONLY,
                 video_base=settings.video_base_url,
             )
-            data["presenter"] = Presenter(t, route_engine, uow, clock.now(), minimal=settings.minimal_chat)
+            data["presenter"] = Presenter(
+                t,
+                route_engine,
+                uow,
+                clock.now(),
+                minimal=settings.minimal_chat,
+                app_url=settings.mini_app_url,
+            )
         return await handler(event, data)
 
 

@@ -47,6 +47,15 @@ def minimal_case(t: Translator, route: Route, case: Case, school_name: str) -> s
     )
 
 
+def step_in_app(t: Translator, case: Case, step_id: str, step_title: str, app_url: str) -> Rendered:
+    """A step's form in minimal mode: which case and which step waits, and a button that opens the step's
+    form in the Mini App. The questions are not asked in the chat, so no answer is given there."""
+    url = f"{app_url}?ref={quote(case.ref)}&step={quote(step_id)}"
+    button = InlineKeyboardButton(text=t("form.open_in_app"), web_app=WebAppInfo(url=url))
+    text = header(t, case, step_title) + t("form.in_app")
+    return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
 def minimal_summary(t: Translator, case: Case | None, step_title: str, summary: ev.Summary) -> Rendered:
     """The confirmation without the answers: they stay out of the chat history."""
     text = header(t, case, step_title) + t("form.summary_minimal", n=len(summary.values))

@@ -11,7 +11,7 @@ from babel.dates import format_date
 
 from bot.i18n import role_names
 from bot.render.form import Rendered, header, render_answered, render_prompt, render_reply, render_summary
-from bot.render.minimal import minimal_summary
+from bot.render.minimal import minimal_summary, step_in_app
 from bot.render.text import Translator
 from bot.services.notify import Told
 from flows import events as ev
@@ -29,9 +29,11 @@ class Presenter:
         now: datetime,
         *,
         minimal: bool = False,  # minimal-content chat: summaries without the answers (docs/webapp.md)
+        app_url: str | None = None,  # with `minimal`: forms open in the Mini App, not asked in the chat
     ) -> None:
         self.t, self.route_engine, self.uow, self.now = t, route_engine, uow, now
         self.minimal = minimal
+        self.app_url = app_url if minimal else None
 
     def step_title(self, case: Case, step_id: str) -> str:
         # The step may be a sub-route's the case has just left (the Meldcode's last step, pressed).
@@ -109,6 +111,8 @@ class Presenter:
         return isinstance(event, ev.Say | ev.Refused)
 
     async def _one(self, case: Case | None, event: ev.Event, answered: str = "") -> Rendered:
+        if isinstance(event, ev.Prompt) and case is not None and self.app_url is not None:
+            return step_in_app(self.t, case, event.step, self.step_title(case, event.step), self.app_url)
         if isinstance(event, ev.Prompt) and case is not None:
             pupils = []
             if event.kind == "pupil":

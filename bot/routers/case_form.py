@@ -36,6 +36,7 @@ from bot.callbacks import (
 from bot.middlewares.replies import at_once
 from bot.render.document import document_for
 from bot.render.form import names_keyboard
+from bot.render.minimal import step_in_app
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import answer_press, send_outcome
@@ -98,8 +99,9 @@ class _Press:
         outcome = await self.cases.advance(self.member, data.ref, chosen)
         documents: list[str] = []
         opened = _opened(outcome, data.step)
-        if opened is not None and outcome.case is not None:
-            # The next step followed at once: a step with a document shows it first, as "Oppakken" does.
+        if opened is not None and outcome.case is not None and not self.presenter.minimal:
+            # The next step followed at once: a step with a document shows it first, as "Oppakken" does
+            # (in minimal-content mode the document is read in the Mini App's dossier instead).
             case = outcome.case
             route = self.cases.route_engine.routes.get(case.route_id, case.route_version)
             documents = document_for(self.t, route, case, opened, actor_at(self.member, case.school_id))
@@ -227,6 +229,14 @@ def build_router() -> Router:
         ref = str((await state.get_data()).get("ref", ""))
         text = (message.text or "")[:MAX_MESSAGE]
         case, field = await cases.awaited(member, ref)
+        draft = case.drafts.get(member.id) if case is not None else None
+        if presenter.app_url is not None and case is not None and draft is not None:
+            # Minimal-content chat: answers are given in the Mini App, never typed into the chat history;
+            # what was typed is not used, and the step's form is offered where it belongs.
+            title = presenter.step_title(case, draft.step)
+            pointer, keyboard = step_in_app(t, case, draft.step, title, presenter.app_url)
+            await message.answer(t("form.typed_in_app") + "\n" + pointer, reply_markup=keyboard)
+            return
         if field is not None and field.kind == "text":
             found = await _guarded(message, name_guard, t, text)
             if found is not None:

@@ -39,8 +39,8 @@ def build_router() -> Router:
         if not schools:
             await message.answer(t("access.wrong_role"))
         elif app_url is not None:
-            # Minimal-content chat: the signal's answers belong in the Mini App; the chat stays possible.
-            await message.answer(t("signal.where"), reply_markup=_where(t, app_url, schools))
+            # Minimal-content chat: the signal's answers belong in the Mini App, not in the chat.
+            await message.answer(t("signal.where"), reply_markup=_where(t, app_url))
         elif len(schools) == 1:
             school_id, _, route_id = schools[0]
             await send_outcome(message, presenter, await cases.start(member, school_id, route_id))
@@ -79,10 +79,7 @@ def build_router() -> Router:
     return router
 
 
-def _where(t: Translator, app_url: str, schools: list[tuple[int, str, str]]) -> InlineKeyboardMarkup:
-    """The Mini App's signal form first; the chat's form per school (SchoolCb starts it there)."""
-    rows = [[InlineKeyboardButton(text=t("signal.in_app"), web_app=WebAppInfo(url=f"{app_url}?to=signal"))]]
-    for sid, name, _ in schools:
-        text = t("signal.in_chat") if len(schools) == 1 else f"{t('signal.in_chat')} · {name}"
-        rows.append([InlineKeyboardButton(text=text, callback_data=SchoolCb(school=sid).pack())])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+def _where(t: Translator, app_url: str) -> InlineKeyboardMarkup:
+    """The Mini App's signal form (it asks which school when there is more than one)."""
+    button = InlineKeyboardButton(text=t("signal.in_app"), web_app=WebAppInfo(url=f"{app_url}?to=signal"))
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

@@ -116,6 +116,22 @@ def case_list(t: Translator, title: str, empty: str, items: Sequence[Seen]) -> s
     return f'<section><h2>{t(title, n=len(items))}</h2><ul class="cases">{"".join(rows)}</ul></section>'
 
 
+def lists_nav(t: Translator, here: str) -> str:
+    """The lists' own navigation: what waits for me and the VOT list, and the signals (the chat's
+    /mijn + /lijst and /signalen); the page shown is marked, not linked."""
+    links = []
+    for href, msgid in (("/app/lists", N_("webapp.nav_lists")), ("/app/signals", N_("webapp.nav_signals"))):
+        label = t(msgid)
+        if href == here:
+            links.append(f'<li><span aria-current="page">{label}</span></li>')
+        else:
+            links.append(f'<li><a href="{href}">{label}</a></li>')
+    name = html.escape(
+        t.raw(N_("webapp.nav")), quote=True
+    )  # outside the f-string: Babel does not look inside
+    return f'<nav class="lists" aria-label="{name}"><ul>{"".join(links)}</ul></nav>'
+
+
 def message(t: Translator, msgid: str) -> str:
     return message_text(t(msgid))
 

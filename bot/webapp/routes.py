@@ -5,6 +5,7 @@ emulator mode, behind the emulator's /app door (emulator/server.py).
     POST /app/session   initData → session cookie (401 and nothing stored unless valid and a member)
     GET  /app/case      ?ref=  the dossier, read through CaseReader (policy checked, read audited)
     GET  /app/lists     what waits for me (/mijn) and the VOT list (/lijst)
+    GET  /app/signals   the open signals I may see and my own signals with where they are (/signalen)
     GET  /app/step      ?ref=&step=  the step's form on one screen
     POST /app/step      the answers, through the name guard and the engine → the summary to confirm
     POST /app/confirm   submit the step, as the chat's Confirm button does
@@ -92,6 +93,7 @@ class WebApp:
             ("POST", "/app/session"): self.open_session,
             ("GET", "/app/case"): self.case,
             ("GET", "/app/lists"): self.lists,
+            ("GET", "/app/signals"): self.signals,
             ("GET", "/app/step"): self.step_form,
             ("POST", "/app/step"): self.step_answers,
             ("POST", "/app/confirm"): self.confirm,
@@ -181,9 +183,29 @@ class WebApp:
                 return self._refused()
             t = self._t(member)
             reader = CaseReader(uow, self.route_engine, self._audit(uow, member, "webapp:lists"))
-            body = pages.case_list(
-                t, N_("list.mine"), N_("list.mine_empty"), await reader.waiting_for(member)
-            ) + pages.case_list(t, N_("list.vot"), N_("list.vot_empty"), await reader.vot_list(member))
+            body = (
+                pages.lists_nav(t, "/app/lists")
+                + pages.case_list(t, N_("list.mine"), N_("list.mine_empty"), await reader.waiting_for(member))
+                + pages.case_list(t, N_("list.vot"), N_("list.vot_empty"), await reader.vot_list(member))
+            )
+            await uow.commit()
+        return self._html(pages.layout("Zorgroute", body, t=t, telegram_script=None))
+
+    async def signals(self, request: web.Request) -> web.StreamResponse:
+        """The chat's /signalen (the open signals the policy lets me see), and, as /mijn adds it, the
+        signals I made with the step each one is at; every case listed is an audited read."""
+        async with UnitOfWork(self.sessionmaker) as uow:
+            member = await self._member(request, uow)
+            if member is None:
+                return self._refused()
+            t = self._t(member)
+            reader = CaseReader(uow, self.route_engine, self._audit(uow, member, "webapp:signals"))
+            body = pages.lists_nav(t, "/app/signals")
+            own = await reader.my_signals(member)
+            if own:
+                body += pages.case_list(t, N_("list.my_signals"), N_("list.my_signals"), own)
+            visible = await reader.visible(member)
+            body += pages.case_list(t, N_("list.signals"), N_("list.signals_empty"), visible)
             await uow.commit()
         return self._html(pages.layout("Zorgroute", body, t=t, telegram_script=None))
 

@@ -52,7 +52,7 @@ async def test_signal_in_the_mini_app_and_the_ib_reads_it(tmp_path: Path, open_p
 
         # The teacher: /signaal offers the Mini App's form; its button opens a sheet over her chat.
         await juf.send("/signaal")
-        await juf.expect_text("Waar wil je het signaal invullen?")
+        await juf.expect_text("Het signaal vul je in de app in")
         await juf.press("Signaal invullen in de app")
         sheet = juf.section.locator(".sheet")
         form = juf.section.frame_locator(".sheet iframe")

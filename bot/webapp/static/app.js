@@ -12,6 +12,7 @@
   if (tg.expand) tg.expand();
   var query = new URLSearchParams(location.search);
   var ref = query.get("ref");
+  var step = query.get("step"); // the chat's "fill in this step in the app"
   var signal = query.get("to") === "signal"; // the chat's "fill in the signal in the app"
   fetch("/app/session", {
     method: "POST",
@@ -23,6 +24,8 @@
       return;
     }
     if (signal) location.replace("/app/signal");
+    else if (ref && step)
+      location.replace("/app/step?ref=" + encodeURIComponent(ref) + "&step=" + encodeURIComponent(step));
     else location.replace(ref ? "/app/case?ref=" + encodeURIComponent(ref) : "/app/lists");
   });
 })();
