@@ -35,6 +35,8 @@ class Result:
 
 
 SYSTEM = None  # the actor of a timeout
+# What the engine says when a step is submitted; the Mini App recognises a submit (confirm: false) by it.
+SUBMITTED = N_("engine.submitted")
 
 
 class RouteEngine:
@@ -214,7 +216,7 @@ class RouteEngine:
         case = _take_part(case, step, actor, role, values, now)
         entry = TimelineEntry(now, actor.member_id, role, step.id, "submitted", summary, target)
         case = case.with_(timeline=(*case.timeline, entry), drafts=_drop_draft(case, actor.member_id))
-        events.append(ev.Say(actor.member_id, N_("engine.submitted"), {"step": step.title, "ref": case.ref}))
+        events.append(ev.Say(actor.member_id, SUBMITTED, {"step": step.title, "ref": case.ref}))
         if case.is_open and (target is not None or _handover(transition.effects)):
             case, move_events = self._move(route, case, actor, target or step.id, transition.effects, now)
             events.extend(move_events)

@@ -49,7 +49,7 @@ from flows import events as ev
 from flows import inputs as inp
 from flows.case import Case
 from flows.clock import Clock, IdSource, RandomIds
-from flows.engine import RouteEngine
+from flows.engine import SUBMITTED, RouteEngine
 from flows.policy import can_act
 from flows.route import Field, Route
 from storage.models import Member
@@ -64,7 +64,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 STAND_IN = "/app/static/telegram-web-app.js"  # the emulator's local telegram-web-app.js
 _STATIC_TYPES = {".js": "text/javascript", ".css": "text/css"}
 UNAUTHORIZED = N_("webapp.unauthorized")
-SUBMITTED = "engine.submitted"  # the engine's Say when a step is submitted
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
