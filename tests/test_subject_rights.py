@@ -11,6 +11,7 @@ from bot.services.audit import CLI, AuditTrail
 from bot.services.subject import export_pupil
 from bot.settings import Settings
 from flows.clock import FrozenClock
+from flows.registry import builtin_registry
 from storage.models import PupilRow
 from tests.cli import zorgroute
 from tests.harness import BotHarness
@@ -28,7 +29,7 @@ async def test_export_holds_every_case_of_the_pupil_and_is_audited(
         other = await signal(h, 1, pupil="RT 4", notes="iemand anders")
         async with h.uow() as uow:
             exported = await export_pupil(
-                uow, second, AuditTrail(uow, clock, member=None, channel=CLI, via="t")
+                uow, second, AuditTrail(uow, clock, member=None, channel=CLI, via="t"), builtin_registry()
             )
             await uow.commit()
         assert exported["pupil"] == {"label": "QX 7", "number": None}

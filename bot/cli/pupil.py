@@ -12,6 +12,7 @@ from bot.cli.common import CliError, settings_from_env
 from bot.cli.unit import open_uow
 from bot.services.audit import CLI, AuditTrail
 from bot.services.subject import SubjectError, erase_pupil, export_pupil, find_subject
+from flows.registry import builtin_registry
 
 
 def register(subparsers: Any) -> None:
@@ -33,7 +34,7 @@ def _export(args: argparse.Namespace) -> int:
         async with open_uow(settings) as uow:
             trail = AuditTrail(uow, args.clock, member=None, channel=CLI, via="pupil export")
             try:
-                exported = await export_pupil(uow, args.ref, trail)
+                exported = await export_pupil(uow, args.ref, trail, builtin_registry())
             except SubjectError as exc:
                 raise CliError(str(exc)) from None
             await uow.commit()

@@ -11,7 +11,7 @@ from bot.services.audit import AuditTrail
 from bot.services.meldcode import record_of
 from flows.case import Case, Pupil
 from flows.meldcode_record import record_as_dict
-from flows.registry import RouteRegistry, builtin_registry
+from flows.registry import RouteRegistry
 from flows.snapshot import case_snapshot
 from storage.uow import UnitOfWork
 
@@ -35,13 +35,10 @@ async def find_subject(uow: UnitOfWork, ref: str) -> Subject:
     return Subject(case.pupil, await uow.cases.of_pupil(case.pupil.id))
 
 
-async def export_pupil(
-    uow: UnitOfWork, ref: str, audit: AuditTrail, routes: RouteRegistry | None = None
-) -> dict[str, Any]:
+async def export_pupil(uow: UnitOfWork, ref: str, audit: AuditTrail, routes: RouteRegistry) -> dict[str, Any]:
     """The pupil, all their cases (what was written, the timeline) and the audit entries about them; a
     case that went through the Meldcode also has its Meldcode record (`meldcode`: the five steps, dates and
     who decided), as `zorgroute meldcode report --json` shows it."""
-    routes = routes or builtin_registry()
     subject = await find_subject(uow, ref)
     refs = [c.ref for c in subject.cases]
     trail = [e.as_dict() for e in await uow.audit.for_case(refs)]
