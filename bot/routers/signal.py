@@ -13,7 +13,6 @@ from bot.render.text import Translator
 from bot.routers.replies import send_outcome
 from bot.services.cases import CaseService
 from bot.services.school_routes import starting_schools
-from bot.settings import Settings
 from flows.engine import RouteEngine
 from storage.models import Member
 from storage.uow import UnitOfWork
@@ -32,10 +31,9 @@ def build_router() -> Router:
         cases: CaseService,
         presenter: Presenter,
         t: Translator,
-        settings: Settings,
     ) -> None:
         schools = await starting_schools(member, uow, route_engine)
-        app_url = settings.mini_app_url if settings.minimal_chat else None
+        app_url = presenter.app_url  # set only in minimal-content mode with a Mini App address
         if not schools:
             await message.answer(t("access.wrong_role"))
         elif app_url is not None:
