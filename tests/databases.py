@@ -21,12 +21,19 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from sqlalchemy.engine import make_url
 
 from storage.migrate import alembic_config, upgrade
 
 POSTGRES_ENV = "ZORGROUTE_TEST_POSTGRES_URL"
+
+# For tests whose subject is not the database (the Mini App's screens and forms, what goes through the chat
+# in each content mode): they run on the embedded SQLite only, which halves their share of `make test`.
+# What the engines do differently is tested on both: the repositories, participation, the outbox and
+# follow-ups, the report, migrations, the access matrix's command sweep, and one end-to-end run per route.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def migrated_sqlite_template(folder: Path) -> Path:

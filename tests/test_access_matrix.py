@@ -22,6 +22,7 @@ from flows.policy import Actor, can_act, can_do_action, can_read, can_view
 from flows.registry import builtin_registry
 from flows.roles import ROLES
 from flows.route import Action, Route, Step
+from tests.databases import SQLITE_ONLY
 from tests.harness import BotHarness
 
 ALLOW, NOT_FOUND, WRONG_ROLE, STALE = "allow", "access.not_found", "access.wrong_role", "access.stale"
@@ -231,6 +232,7 @@ def test_the_policy_follows_the_spec_for_every_step_role_school_reason_and_conse
 VLAARDINGEN = next(r for r in ROUTES if r.id == "vlaardingen")
 
 
+@SQLITE_ONLY  # the policy's answers; the command sweep above runs the same lookups on both engines
 async def test_the_bot_answers_every_role_on_every_vlaardingen_step_as_the_spec_says(
     settings: Settings, clock: FrozenClock
 ) -> None:

@@ -15,6 +15,7 @@ from bot.render.text import Translator
 from bot.settings import Settings, SettingsError, load_settings
 from flows.clock import FrozenClock
 from flows.route import Route
+from tests.databases import SQLITE_ONLY
 from tests.harness import BotHarness
 from tests.webapp_helpers import init_data, open_session, webapp_client
 
@@ -171,6 +172,7 @@ def _recorded_answers(t: Translator, route: Route, data: dict[str, dict[str, Any
     return out
 
 
+@SQLITE_ONLY
 async def test_minimal_mode_sends_no_recorded_answer_through_telegram(
     settings: Settings, clock: FrozenClock
 ) -> None:
@@ -189,6 +191,7 @@ async def test_minimal_mode_sends_no_recorded_answer_through_telegram(
         assert f"{APP_URL}?ref=Z-0001&step=gs_resultaat" in {b.web_app for b in opened}
 
 
+@SQLITE_ONLY
 async def test_full_mode_shows_the_answers_in_the_chat(settings: Settings, clock: FrozenClock) -> None:
     """The same path in `full` mode: the check above would catch the answers, which the chat then shows."""
     async with BotHarness(settings.model_copy(update={"chat_content": "full"}), clock=clock) as h:
@@ -199,6 +202,7 @@ async def test_full_mode_shows_the_answers_in_the_chat(settings: Settings, clock
         assert {NOTE, "Thuissituatie", "Videobellen"} <= {a for a in answers if a in sent}
 
 
+@SQLITE_ONLY
 async def test_minimal_mode_oppakken_opens_the_form_in_the_app_and_asks_nothing(
     settings: Settings, clock: FrozenClock
 ) -> None:

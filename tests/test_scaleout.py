@@ -194,9 +194,10 @@ async def test_one_users_flood_is_limited_for_the_whole_bot(settings: Settings, 
 
 
 def worker_pids(parent: int) -> list[int]:
-    """The worker processes of `zorgroute run --workers` (not multiprocessing's resource tracker)."""
+    """The worker processes of `zorgroute run --workers`: forked, so with their parent's command line."""
     children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    command = Path(f"/proc/{parent}/cmdline").read_bytes()
+    return [int(pid) for pid in children if Path(f"/proc/{pid}/cmdline").read_bytes() == command]
 
 
 async def ready_lines(process: asyncio.subprocess.Process, count: int) -> None:

@@ -14,6 +14,7 @@ from bot.settings import Settings
 from flows.case import Case, Consent
 from flows.clock import FrozenClock
 from flows.route import Field, Route
+from tests.databases import SQLITE_ONLY
 from tests.harness import BotHarness
 from tests.webapp_helpers import init_data, open_session, webapp_client
 
@@ -82,6 +83,7 @@ async def _fill(client: TestClient, ref: str, step_id: str, answers: dict[str, A
     assert posted.status == 303, (step_id, posted.status, await posted.text())
 
 
+@SQLITE_ONLY
 @pytest.mark.parametrize("route_id", ROUTES)
 async def test_every_step_form_of_the_route_submits(
     route_id: str, settings: Settings, clock: FrozenClock

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.settings import Settings
 from flows.clock import FrozenClock
+from tests.databases import SQLITE_ONLY
 from tests.harness import BotHarness
 from tests.webapp_helpers import init_data, open_session, webapp_client
 
@@ -27,6 +28,7 @@ async def _signal(h: BotHarness) -> None:
     await h.press(JUF, "Bevestigen")
 
 
+@SQLITE_ONLY
 async def test_dossier_shows_the_case_and_audits_the_read(settings: Settings, clock: FrozenClock) -> None:
     async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
         await _signal(h)
@@ -43,6 +45,7 @@ async def test_dossier_shows_the_case_and_audits_the_read(settings: Settings, cl
         assert [(e.action, e.via) for e in reads] == [("read", "webapp:case")]
 
 
+@SQLITE_ONLY
 async def test_dossier_of_another_school_is_refused_and_not_recorded(
     settings: Settings, clock: FrozenClock
 ) -> None:
@@ -59,6 +62,7 @@ async def test_dossier_of_another_school_is_refused_and_not_recorded(
         assert await h.row_counts() == before
 
 
+@SQLITE_ONLY
 async def test_lists_link_to_the_dossiers_in_the_members_language(
     settings: Settings, clock: FrozenClock
 ) -> None:
@@ -75,6 +79,7 @@ async def test_lists_link_to_the_dossiers_in_the_members_language(
         assert "<h2><b>Recorded</b></h2>" in dossier
 
 
+@SQLITE_ONLY
 async def test_signals_page_shows_the_teachers_own_signals_and_where_they_are(
     settings: Settings, clock: FrozenClock
 ) -> None:
@@ -98,6 +103,7 @@ async def test_signals_page_shows_the_teachers_own_signals_and_where_they_are(
         assert ("list", "webapp:signals") in reads
 
 
+@SQLITE_ONLY
 async def test_signals_page_hides_another_members_signals(settings: Settings, clock: FrozenClock) -> None:
     async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
         await _signal(h)
@@ -110,6 +116,7 @@ async def test_signals_page_hides_another_members_signals(settings: Settings, cl
             assert "Er zijn geen open signalen." in page and "Mijn signalen" not in page
 
 
+@SQLITE_ONLY
 async def test_signals_page_without_a_session_is_refused(settings: Settings, clock: FrozenClock) -> None:
     async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
         await _signal(h)

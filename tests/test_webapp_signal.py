@@ -9,6 +9,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.settings import Settings
 from flows.clock import FrozenClock
+from tests.databases import SQLITE_ONLY
 from tests.harness import BotHarness
 from tests.webapp_helpers import init_data, open_session, webapp_client
 
@@ -29,6 +30,7 @@ async def _school(h: BotHarness) -> int:
     return school
 
 
+@SQLITE_ONLY
 async def test_the_signal_on_one_screen_reaches_the_ib(settings: Settings, clock: FrozenClock) -> None:
     async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
         school = await _school(h)
@@ -60,6 +62,7 @@ async def test_the_signal_on_one_screen_reaches_the_ib(settings: Settings, clock
         assert any("Z-0001" in text for text in h.received(IB))
 
 
+@SQLITE_ONLY
 async def test_a_name_in_the_note_or_a_missing_answer_stores_nothing(
     settings: Settings, clock: FrozenClock
 ) -> None:
@@ -93,6 +96,7 @@ async def test_a_name_in_the_note_or_a_missing_answer_stores_nothing(
             assert await uow.cases.get("Z-0001") is None
 
 
+@SQLITE_ONLY
 async def test_only_who_may_signal_gets_the_form(settings: Settings, clock: FrozenClock) -> None:
     async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
         school = await _school(h)
@@ -111,6 +115,7 @@ async def _signalled(h: BotHarness, client: TestClient) -> None:
     await client.post("/app/confirm", data={"ref": "Z-0001", "step": "signaal"})
 
 
+@SQLITE_ONLY
 async def test_an_action_that_alerts_others_asks_first(settings: Settings, clock: FrozenClock) -> None:
     async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
         await _signalled(h, client)
@@ -140,6 +145,7 @@ async def test_an_action_that_alerts_others_asks_first(settings: Settings, clock
         assert any(e.channel == "webapp" and e.via == "webapp:action" for e in entries)
 
 
+@SQLITE_ONLY
 async def test_an_action_on_a_case_out_of_sight_is_not_found(settings: Settings, clock: FrozenClock) -> None:
     async with BotHarness(settings, clock=clock) as h, webapp_client(h) as client:
         await _signalled(h, client)
@@ -153,6 +159,7 @@ async def test_an_action_on_a_case_out_of_sight_is_not_found(settings: Settings,
         assert await h.row_counts() == before
 
 
+@SQLITE_ONLY
 async def test_minimal_chat_offers_the_signal_in_the_app(settings: Settings, clock: FrozenClock) -> None:
     minimal = settings.model_copy(
         update={"chat_content": "minimal", "webapp_url": "https://zorgroute.test/app/"}
