@@ -1,4 +1,4 @@
-"""The role ids a member can hold at a school (see docs/glossary.md). Pure data."""
+"""The role ids a member can hold at a school (see docs/glossary.md), and the kinds of school. Pure data."""
 
 from __future__ import annotations
 
@@ -24,3 +24,6 @@ ROLES: frozenset[RoleId] = frozenset(
         "admin",
     }
 )
+
+# po: primary (primair onderwijs), vo: secondary (voortgezet onderwijs).
+SCHOOL_KINDS: tuple[str, ...] = ("po", "vo")

@@ -8,10 +8,12 @@ spells it per dialect, so this is (beside storage/claims.py) the one place that 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 
 async def insert_new(
@@ -20,7 +22,16 @@ async def insert_new(
     """Insert `values` into `model`'s table unless a row with the same `key` columns exists (or is being
     inserted by a concurrent transaction: PostgreSQL waits for it). True when this call inserted it."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=list(key))
-    result = await session.execute(statement)
+    # Imported here: the engine has loaded its own dialect already, and importing both at the top would
+    # load PostgreSQL's (about 45 ms) into every SQLite process, `zorgroute member list` among them.
+    statement: postgresql.Insert | sqlite.Insert
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        statement = postgresql.insert(model).values(**values)
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(model).values(**values)
+    result = await session.execute(statement.on_conflict_do_nothing(index_elements=list(key)))
     return bool(getattr(result, "rowcount", 0))

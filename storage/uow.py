@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,9 +22,11 @@ from storage.repositories import (
     MemberRepository,
     OutboxRepository,
     PreferenceRepository,
-    ReportRepository,
     SchoolRepository,
 )
+
+if TYPE_CHECKING:
+    from storage.repositories.report import ReportRepository
 
 
 class UnitOfWork:
@@ -45,13 +48,13 @@ class UnitOfWork:
     prefs: PreferenceRepository
     meetings: MeetingRepository
     audit: AuditRepository
-    report: ReportRepository  # aggregates only (zorgroute report, /overzicht)
     job_runs: JobRunRepository  # jobs run once per period across workers, handled webhook updates
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], cipher: Cipher | None = None) -> None:
         self._sessionmaker = sessionmaker
         self._cipher = cipher
         self._committed = False
+        self._report: ReportRepository | None = None
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessionmaker()
@@ -71,7 +74,7 @@ class UnitOfWork:
         self.fsm = FsmStateRepository(self.session)
         self.prefs = PreferenceRepository(self.session)
         self.meetings = MeetingRepository(self.session)
-        self.report = ReportRepository(self.session)
+        self._report = None
         self.job_runs = JobRunRepository(self.session)
         self._committed = False
         self._bookkeeping = False
@@ -90,6 +93,16 @@ class UnitOfWork:
                 await self.session.rollback()
         finally:
             await self.session.close()
+
+    @property
+    def report(self) -> ReportRepository:
+        """Aggregates only (zorgroute report, /overzicht). Built on first use: its module pulls the route
+        report and the school calendars, which no other unit of work needs."""
+        if self._report is None:
+            from storage.repositories.report import ReportRepository
+
+            self._report = ReportRepository(self.session)
+        return self._report
 
     @property
     def wrote(self) -> bool:

@@ -154,27 +154,64 @@ async def test_webhook_mode_needs_a_secret(tmp_path: Path, clock: FrozenClock) -
     assert result.stderr.strip().endswith("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
 
 
-def test_commands_that_do_not_talk_to_telegram_skip_aiogram(database_url: str, tmp_path: Path) -> None:
-    """aiogram's types take seconds to import; `member list` and the like never need them."""
+# What `member list` must not load: none of it serves listing members, and each costs a command's start
+# (aiogram's types seconds, the holidays package 150 ms, the route files and their schema models 100 ms).
+NOT_FOR_MEMBER_LIST = (
+    "aiogram",
+    "holidays",
+    "matplotlib",
+    "deduce",
+    "alembic",  # the database is current: one query says so (storage.migrate.ensure_current)
+    "emulator",
+    "flows.report",
+    "flows.calendar",
+    "flows.registry",
+    "storage.repositories.report",
+    "sqlalchemy.dialects.postgresql",  # on SQLite; a PostgreSQL database loads its own dialect, rightly
+)
+
+
+def _loaded(code: str, watched: tuple[str, ...], environment: dict[str, str], cwd: Path) -> list[str]:
+    """Run `code` in a fresh interpreter; the modules of `watched` (or their submodules) it left in
+    sys.modules."""
     probe = (
         "import sys\n"
-        "from bot.cli import main\n"
-        "code = main(['member', 'list', '--json'])\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'aiogram')\n"
-        "print('AIOGRAM', loaded[:3])\n"
-        "sys.exit(code)\n"
+        f"{code}\n"
+        f"watched = {watched!r}\n"
+        "loaded = sorted(m for m in sys.modules if any(m == w or m.startswith(w + '.') for w in watched))\n"
+        "print('LOADED', *loaded)\n"
     )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=cwd, env=environment, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stdout.splitlines() if line.startswith("LOADED"))
+    return line.split()[1:]
+
+
+def _environment(**extra: str) -> dict[str, str]:
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("ZORGROUTE_", "TELEGRAM_"))
     }
-    environment.update(ZORGROUTE_DATABASE_URL=database_url, ZORGROUTE_SECRET_KEY="test-secret-key")
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=environment,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "AIOGRAM []" in done.stdout
+    environment.update(extra)
+    return environment
+
+
+def test_commands_that_do_not_talk_to_telegram_skip_aiogram(database_url: str, tmp_path: Path) -> None:
+    """aiogram's types take seconds to import; `member list` and the like never need them, nor the
+    libraries of the other commands (the report's calendars, the routekaart, the name guard)."""
+    environment = _environment(ZORGROUTE_DATABASE_URL=database_url, ZORGROUTE_SECRET_KEY="test-secret-key")
+    code = "from bot.cli import main\nassert main(['member', 'list', '--json']) == 0"
+    loaded = _loaded(code, NOT_FOR_MEMBER_LIST, environment, tmp_path)
+    if database_url.startswith("postgresql"):
+        loaded = [m for m in loaded if not m.startswith("sqlalchemy.dialects.postgresql")]
+    assert loaded == []
+
+
+def test_building_the_parser_imports_no_command(tmp_path: Path) -> None:
+    """Every command's parser is built on every start, so registering one imports nothing it runs on: no
+    database, no settings model, no routes. Checked on the whole tree, so a new command's module-level
+    import of its implementation fails here rather than slowing every other command down."""
+    heavy = ("sqlalchemy", "pydantic", "pydantic_settings", "aiogram", "storage", "yaml", "cryptography")
+    code = "from bot.cli import build_parser\nbuild_parser()"
+    assert _loaded(code, heavy, _environment(), tmp_path) == []

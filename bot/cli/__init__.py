@@ -1,5 +1,10 @@
 """`zorgroute` command line. Each command group is a module with `register(subparsers)`;
-later features add theirs to COMMAND_GROUPS."""
+later features add theirs to COMMAND_GROUPS.
+
+The parser is built from every group, so a command module imports at its top only what its parser needs
+(the standard library, `bot.cli.common`, constants from light modules); what a command runs on (the
+database, the routes, aiogram, the report) is imported inside the function that runs it. Otherwise every
+command would load every other command's libraries (`tests/test_cli.py` checks both)."""
 
 from __future__ import annotations
 
@@ -32,7 +37,6 @@ from bot.cli import (
     simulate,
 )
 from bot.cli.common import CliError
-from bot.settings import SettingsError
 from flows.clock import Clock, FrozenClock, SystemClock
 
 COMMAND_GROUPS = (
@@ -85,6 +89,8 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     """Run one command. Every command that needs "now" reads `args.clock`: `clock` when a caller (a
     test) injects one, else a clock frozen at `--now`, else the system clock."""
     args = build_parser().parse_args(argv)
+    from bot.settings import SettingsError  # after parsing: `--help` needs no pydantic-settings
+
     if clock is None:
         clock = FrozenClock(args.now.astimezone(UTC)) if args.now is not None else SystemClock()
     args.clock = clock

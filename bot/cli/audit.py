@@ -9,14 +9,12 @@ import dataclasses
 import io
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import settings_from_env
-from bot.cli.unit import open_uow
-from bot.services.audit import CLI, AuditTrail
-from storage.repositories.audit import AuditEntry
 
-FIELDS = [f.name for f in dataclasses.fields(AuditEntry)]
+if TYPE_CHECKING:
+    from storage.repositories.audit import AuditEntry
 
 
 def register(subparsers: Any) -> None:
@@ -29,6 +27,9 @@ def register(subparsers: Any) -> None:
 
 
 async def _entries(args: argparse.Namespace) -> list[AuditEntry]:
+    from bot.cli.unit import open_uow
+    from bot.services.audit import CLI, AuditTrail
+
     async with open_uow(settings_from_env()) as uow:
         if args.case:
             entries = await uow.audit.for_case([args.case.strip().upper()])
@@ -42,12 +43,14 @@ async def _entries(args: argparse.Namespace) -> list[AuditEntry]:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from storage.repositories.audit import AuditEntry
+
     entries = asyncio.run(_entries(args))
     if args.format == "json":
         print(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
         return 0
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS)
+    writer = csv.DictWriter(out, fieldnames=[f.name for f in dataclasses.fields(AuditEntry)])
     writer.writeheader()
     for entry in entries:
         writer.writerow(entry.as_dict())

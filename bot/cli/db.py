@@ -5,7 +5,6 @@ import asyncio
 from typing import Any
 
 from bot.cli.common import settings_from_env
-from storage.migrate import upgrade
 
 
 def register(subparsers: Any) -> None:
@@ -16,6 +15,8 @@ def register(subparsers: Any) -> None:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
     settings = settings_from_env()
     asyncio.run(upgrade(settings.database_url))
     print("database is up to date")

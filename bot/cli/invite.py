@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, settings_from_env
-from bot.cli.unit import open_uow
-from bot.services.invites import DEFAULT_EXPIRES_DAYS, InviteError, create_invite, deep_link
-from bot.settings import EMULATOR_BOT_USERNAME, Settings
 from flows.roles import ROLES
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def register(subparsers: Any) -> None:
@@ -20,12 +20,15 @@ def register(subparsers: Any) -> None:
         "--role", dest="roles", action="append", required=True, choices=sorted(ROLES), help="repeatable"
     )
     create.add_argument("--name", default=None, help="display name of the person invited")
-    create.add_argument("--expires-days", type=int, default=DEFAULT_EXPIRES_DAYS)
+    # None: the service's default (bot.services.invites.DEFAULT_EXPIRES_DAYS, not imported for a parser).
+    create.add_argument("--expires-days", type=int, default=None)
     create.set_defaults(func=_create)
 
 
 async def bot_username(settings: Settings) -> str:
     """The bot's @username from getMe; the emulator's when no token is configured."""
+    from bot.settings import EMULATOR_BOT_USERNAME
+
     if settings.telegram_bot_token is None:
         return EMULATOR_BOT_USERNAME
     from bot.app import build_bot  # aiogram is slow to import; only needed here
@@ -41,7 +44,11 @@ async def bot_username(settings: Settings) -> str:
 
 
 def _create(args: argparse.Namespace) -> int:
+    from bot.cli.unit import open_uow
+    from bot.services.invites import DEFAULT_EXPIRES_DAYS, InviteError, create_invite, deep_link
+
     settings = settings_from_env()
+    expires_days = DEFAULT_EXPIRES_DAYS if args.expires_days is None else args.expires_days
 
     async def go() -> tuple[str, str]:
         async with open_uow(settings) as uow:
@@ -52,7 +59,7 @@ def _create(args: argparse.Namespace) -> int:
                     roles=args.roles,
                     display_name=args.name,
                     now=args.clock.now(),
-                    expires_days=args.expires_days,
+                    expires_days=expires_days,
                 )
             except InviteError as exc:
                 raise CliError(str(exc)) from None

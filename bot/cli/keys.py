@@ -10,9 +10,6 @@ import asyncio
 from typing import Any
 
 from bot.cli.common import settings_from_env
-from bot.cli.unit import data_cipher, open_sessions
-from storage.crypto import new_key
-from storage.rotation import reseal_all
 
 
 def register(subparsers: Any) -> None:
@@ -26,11 +23,16 @@ def register(subparsers: Any) -> None:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from storage.crypto import new_key
+
     print(new_key().decode())
     return 0
 
 
 def _rotate(args: argparse.Namespace) -> int:
+    from bot.cli.unit import data_cipher, open_sessions
+    from storage.rotation import reseal_all
+
     settings = settings_from_env()
 
     async def go() -> dict[str, int]:

@@ -7,14 +7,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, settings_from_env
-from bot.cli.unit import open_uow
-from bot.services.audit import CLI, AuditTrail
-from bot.services.meldcode import MeldcodeError, meldcode_report
-from flows.meldcode_record import MELDCODE, MeldcodeRecord, record_as_dict
-from flows.registry import builtin_registry
+
+if TYPE_CHECKING:
+    from flows.meldcode_record import MeldcodeRecord
 
 
 def register(subparsers: Any) -> None:
@@ -30,6 +28,12 @@ def register(subparsers: Any) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from bot.cli.unit import open_uow
+    from bot.services.audit import CLI, AuditTrail
+    from bot.services.meldcode import MeldcodeError, meldcode_report
+    from flows.meldcode_record import MELDCODE, record_as_dict
+    from flows.registry import builtin_registry
+
     settings = settings_from_env()
     routes = builtin_registry()
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, settings_from_env
-from bot.cli.unit import open_uow
-from bot.services.audit import CLI, AuditTrail
-from bot.services.offboarding import Offboarded, OffboardError, remove_member
+
+if TYPE_CHECKING:
+    from bot.services.offboarding import Offboarded
 
 
 def register(subparsers: Any) -> None:
@@ -26,6 +26,10 @@ def register(subparsers: Any) -> None:
 
 
 def _remove(args: argparse.Namespace) -> int:
+    from bot.cli.unit import open_uow
+    from bot.services.audit import CLI, AuditTrail
+    from bot.services.offboarding import OffboardError, remove_member
+
     settings = settings_from_env()
 
     async def go() -> Offboarded:
@@ -47,6 +51,8 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 async def _members(settings: Any, school_id: int | None) -> list[dict[str, Any]]:
+    from bot.cli.unit import open_uow
+
     async with open_uow(settings) as uow:
         names = {school.id: school.name for school in await uow.schools.list()}
         result = []

@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, settings_from_env
-from bot.cli.unit import open_uow
-from flows.clock import Clock
+
+if TYPE_CHECKING:
+    from flows.clock import Clock
 
 
 def register(subparsers: Any) -> None:
@@ -26,6 +27,8 @@ def register(subparsers: Any) -> None:
 
 
 async def _rows(failed: bool) -> list[dict[str, Any]]:
+    from bot.cli.unit import open_uow
+
     async with open_uow(settings_from_env()) as uow:
         return [
             {
@@ -56,6 +59,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 async def _requeue(row_id: int, clock: Clock) -> bool:
+    from bot.cli.unit import open_uow
+
     async with open_uow(settings_from_env()) as uow:
         row = await uow.outbox.retry(row_id, clock.now())
         await uow.commit()

@@ -9,10 +9,6 @@ import sys
 from typing import Any
 
 from bot.cli.common import CliError, settings_from_env
-from bot.cli.unit import open_uow
-from bot.services.audit import CLI, AuditTrail
-from bot.services.subject import SubjectError, erase_pupil, export_pupil, find_subject
-from flows.registry import builtin_registry
 
 
 def register(subparsers: Any) -> None:
@@ -28,6 +24,11 @@ def register(subparsers: Any) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bot.cli.unit import open_uow
+    from bot.services.audit import CLI, AuditTrail
+    from bot.services.subject import SubjectError, export_pupil
+    from flows.registry import builtin_registry
+
     settings = settings_from_env()
 
     async def go() -> dict[str, Any]:
@@ -45,6 +46,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _erase(args: argparse.Namespace) -> int:
+    from bot.cli.unit import open_uow
+    from bot.services.audit import CLI, AuditTrail
+    from bot.services.subject import SubjectError, erase_pupil, find_subject
+
     settings = settings_from_env()
     ref = args.ref.strip().upper()
 

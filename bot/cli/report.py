@@ -11,14 +11,13 @@ import io
 import json
 import sys
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, settings_from_env
-from bot.cli.unit import open_uow
-from bot.services.audit import CLI, AuditTrail
-from bot.services.report import ReportRequest, ReportScopeError, route_report
-from flows.registry import builtin_registry
-from flows.report import Cell, Report, Stat
+
+if TYPE_CHECKING:
+    from bot.services.report import ReportRequest
+    from flows.report import Cell, Report, Stat
 
 CSV_FIELDS = (
     "route",
@@ -50,6 +49,8 @@ def register(subparsers: Any) -> None:
 
 
 def request_from(args: argparse.Namespace) -> ReportRequest:
+    from bot.services.report import ReportRequest
+
     if args.since and args.until and args.until < args.since:
         raise CliError("--to is before --from")
     if args.school is not None:
@@ -60,6 +61,11 @@ def request_from(args: argparse.Namespace) -> ReportRequest:
 
 
 async def _build(args: argparse.Namespace) -> Report:
+    from bot.cli.unit import open_uow
+    from bot.services.audit import CLI, AuditTrail
+    from bot.services.report import ReportScopeError, route_report
+    from flows.registry import builtin_registry
+
     request = request_from(args)
     settings = settings_from_env()
     async with open_uow(settings) as uow:

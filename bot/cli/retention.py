@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import settings_from_env
-from bot.cli.unit import open_uow
-from bot.services.audit import CLI, AuditTrail
-from bot.services.retention import RetentionResult, anonymise_expired
+
+if TYPE_CHECKING:
+    from bot.services.retention import RetentionResult
 
 
 def register(subparsers: Any) -> None:
@@ -20,6 +20,10 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from bot.cli.unit import open_uow
+    from bot.services.audit import CLI, AuditTrail
+    from bot.services.retention import anonymise_expired
+
     settings = settings_from_env()
 
     async def go() -> RetentionResult:

@@ -5,7 +5,6 @@ import asyncio
 from typing import Any
 
 from bot.cli.common import CliError, settings_from_env
-from bot.settings import NO_TOKEN
 
 
 def register(subparsers: Any) -> None:
@@ -22,6 +21,8 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from bot.settings import NO_TOKEN
+
     settings = settings_from_env()
     if settings.telegram_bot_token is None and not args.webhook:
         raise CliError(NO_TOKEN)  # at once: no aiogram import, no database opened, nothing seeded

@@ -2,15 +2,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, settings_from_env
-from bot.cli.unit import open_uow
 from bot.msgids import DEFAULT_NAMING, NAMINGS
-from bot.services.school_routes import SchoolRouteError, check_route
-from flows.registry import builtin_registry
-from storage.models.school import SCHOOL_KINDS, School
-from storage.uow import UnitOfWork
+from flows.roles import SCHOOL_KINDS
+
+if TYPE_CHECKING:
+    from storage.models.school import School
+    from storage.uow import UnitOfWork
 
 
 def register(subparsers: Any) -> None:
@@ -37,6 +37,9 @@ def register(subparsers: Any) -> None:
 def _checked(route_id: str | None, kind: str) -> None:
     if route_id is None:
         return
+    from bot.services.school_routes import SchoolRouteError, check_route
+    from flows.registry import builtin_registry
+
     try:
         check_route(builtin_registry(), route_id, kind)
     except SchoolRouteError as exc:
@@ -44,6 +47,8 @@ def _checked(route_id: str | None, kind: str) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from bot.cli.unit import open_uow
+
     _checked(args.route_id, args.kind)  # before touching the database: a typo creates nothing
     settings = settings_from_env()
 
@@ -69,6 +74,8 @@ async def _existing(uow: UnitOfWork, school_id: int) -> School:
 
 
 def _set_route(args: argparse.Namespace) -> int:
+    from bot.cli.unit import open_uow
+
     settings = settings_from_env()
 
     async def go() -> str:
@@ -84,6 +91,8 @@ def _set_route(args: argparse.Namespace) -> int:
 
 
 def _set_naming(args: argparse.Namespace) -> int:
+    from bot.cli.unit import open_uow
+
     settings = settings_from_env()
 
     async def go() -> str:

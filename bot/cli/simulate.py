@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,8 @@ def register(subparsers: Any) -> None:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    import tempfile
+
     from emulator.transcript import Transcript, run_transcript
 
     if not args.file.is_file():

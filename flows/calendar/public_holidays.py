@@ -25,9 +25,6 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Protocol
 
-from holidays.constants import OPTIONAL, PUBLIC
-from holidays.countries.netherlands import Netherlands
-
 # The package's Dutch names for the two days we govern ourselves. A test pins them, so
 # an upstream rename fails loudly instead of quietly closing schools on Good Friday.
 GOOD_FRIDAY = "Goede vrijdag"
@@ -46,15 +43,19 @@ class PublicHolidaySource(Protocol):
         ...
 
 
-# The package's constructor is untyped; this typed alias keeps our side strictly checked.
-_netherlands: Callable[..., Mapping[date, str]] = Netherlands
-
-
 @lru_cache(maxsize=64)
 def _package_days(year: int) -> Mapping[date, str]:
+    # Imported on the first date asked, not with the module: the package loads every country it knows
+    # (about 150 ms), and the calendars are imported by commands that never count a school day
+    # (`zorgroute member list`).
+    from holidays.constants import OPTIONAL, PUBLIC
+    from holidays.countries.netherlands import Netherlands
+
+    # The package's constructor is untyped; this typed alias keeps our side strictly checked.
+    netherlands: Callable[..., Mapping[date, str]] = Netherlands
     # Public plus optional: the optional category carries Bevrijdingsdag in every year,
     # which we need for the ALWAYS policy. Cached: building a year costs a few ms.
-    found = _netherlands(years=year, categories=(PUBLIC, OPTIONAL), language="nl")
+    found = netherlands(years=year, categories=(PUBLIC, OPTIONAL), language="nl")
     # Read-only: the cached mapping is shared by every calendar.
     return MappingProxyType({day: str(name) for day, name in found.items()})
 

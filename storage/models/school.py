@@ -7,8 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, UTCDateTime
 
-SCHOOL_KINDS = ("po", "vo")
-
 
 class School(Base):
     __tablename__ = "school"

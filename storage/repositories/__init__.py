@@ -1,4 +1,8 @@
-"""Repositories: read and write through the session they are given; they never commit."""
+"""Repositories: read and write through the session they are given; they never commit.
+
+Not here: `storage.repositories.report.ReportRepository`. It pulls the route report and the school
+calendars (flows.report, holidays), which only the report needs; importing it with the others would load
+them into every command and every process (`UnitOfWork.report` imports it on first use)."""
 
 from storage.repositories.audit import AuditRepository
 from storage.repositories.cases import CaseRepository
@@ -10,7 +14,6 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.members import MemberRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.preferences import PreferenceRepository
-from storage.repositories.report import ReportRepository
 from storage.repositories.schools import SchoolRepository
 
 __all__ = [
@@ -24,6 +27,5 @@ __all__ = [
     "MemberRepository",
     "OutboxRepository",
     "PreferenceRepository",
-    "ReportRepository",
     "SchoolRepository",
 ]
