@@ -1,6 +1,6 @@
-"""What every update costs the database: an update that only reads commits nothing, and the member with
-their roles is one query. SQLite syncs at checkpoints (WAL + NORMAL); PostgreSQL does not ping per
-checkout."""
+"""What every update costs the database: an update that only reads commits nothing, the member with
+their roles is one query, and their school is read once. SQLite syncs at checkpoints (WAL + NORMAL);
+PostgreSQL does not ping per checkout."""
 
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ async def test_help_reads_the_member_in_one_query_and_commits_nothing(
     assert seen["commits"] == 0
     member_reads = [s for s in seen["statements"] if "FROM member" in s]
     assert len(member_reads) == 1 and "JOIN member_role" in member_reads[0], member_reads
+    school_reads = [s for s in seen["statements"] if "FROM school" in s]
+    assert len(school_reads) == 1, school_reads  # the roles line and the /signaal check share it
 
 
 async def test_a_change_is_still_committed(settings: Settings, clock: FrozenClock) -> None:

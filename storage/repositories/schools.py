@@ -12,6 +12,10 @@ from storage.models import School
 class SchoolRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        # The schools this unit of work read. The session's identity map holds objects weakly, so a school
+        # read for the roles line of /help was gone again when the /signaal check asked for it: two
+        # queries for one row in every /help. A unit of work is one update, so holding them is cheap.
+        self._read: dict[int, School] = {}
 
     async def add(self, *, name: str, kind: str, route_id: str | None, now: datetime) -> School:
         school = School(name=name, kind=kind, route_id=route_id, created_at=now)
@@ -20,7 +24,12 @@ class SchoolRepository:
         return school
 
     async def get(self, school_id: int) -> School | None:
-        return await self._session.get(School, school_id)
+        school = self._read.get(school_id)
+        if school is None:
+            school = await self._session.get(School, school_id)
+            if school is not None:
+                self._read[school_id] = school
+        return school
 
     async def set_route(self, school: School, route_id: str) -> None:
         school.route_id = route_id
