@@ -346,7 +346,8 @@ async def start_demo(
         # opens on). The clock only moves forward: this is an advance like the page's buttons.
         first = registry.latest(FIRST_ROUTE)
         calendar = school_calendar(first.region, settings.timezone)
-        clock.advance(demo_start(clock.now(), calendar) - clock.now())
+        now = clock.now()  # read once: the real clock moved on between two reads, and during school hours
+        clock.advance(demo_start(now, calendar) - now)  # demo_start returns `now`, so that was a step back
         roster = await seed_demo(runtime.sessionmaker, registry, clock.now())
     except BaseException:
         if runtime is not None:

@@ -353,6 +353,26 @@ def test_the_demo_clock_starts_on_a_school_morning(started: datetime, starts: da
     assert demo_start(started, calendar) == starts
 
 
+class _Ticking(FrozenClock):
+    """A clock that moves on a little at every read, as the machine's does."""
+
+    def now(self) -> datetime:
+        self.advance(timedelta(microseconds=50))
+        return super().now()
+
+
+async def test_a_demo_started_during_school_hours_starts_at_once(database_url: str, tmp_path: Path) -> None:
+    """`make run` on a school day at 09:08 failed with "OffsetClock only moves forward": the start was
+    worked out from one reading of the real clock and subtracted from a later one."""
+    started = _local(2026, 12, 2, 9, 8)
+    demo = await start_demo(_settings(database_url, tmp_path, None), base_clock=_Ticking(started))
+    try:
+        assert demo.clock.offset == timedelta(0)  # no jump: the demo runs from the real time
+        assert started < demo.clock.now() < started + timedelta(seconds=5)
+    finally:
+        await demo.close()
+
+
 async def test_a_demo_started_in_the_evening_opens_at_half_past_eight(
     database_url: str, tmp_path: Path
 ) -> None:
