@@ -61,7 +61,7 @@ from flows.registry import RouteRegistry, builtin_registry
 from flows.snapshot import case_snapshot
 from storage.buckets import shared_buckets
 from storage.crypto import FernetCipher
-from storage.db import create_engine, make_sessionmaker
+from storage.db import QUICK_READS_INFO, create_engine, make_sessionmaker
 from storage.migrate import ensure_current
 from storage.uow import UnitOfWork
 
@@ -204,6 +204,9 @@ class Runtime:
         if limits is not None:
             await limits.close()
         await self.bot.session.close()
+        quick_reads = self.sessionmaker.kw["info"].get(QUICK_READS_INFO)
+        if quick_reads is not None:
+            quick_reads.close()
         await self.db_engine.dispose()
 
     async def follow_ups_due(self) -> int:

@@ -8,10 +8,33 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.cipher import Cipher
 
 CIPHER_INFO = "zorgroute.cipher"  # the key in Session.info that holds the database's cipher
+QUICK_READS_INFO = "zorgroute.quick_reads"  # ... and the database's reader on the loop's thread (SQLite)
+ON_WRITE_INFO = "zorgroute.on_write"  # ... and what to call when the session writes (storage/uow.py)
+
+
+class WatchedSession(Session):
+    """A Session that calls `info[ON_WRITE_INFO]` when it flushes or runs a statement that is not a
+    SELECT. The events are the class's, listened to once: listening on each session cost more than the
+    reads of a whole /help."""
+
+
+@event.listens_for(WatchedSession, "after_flush")
+def _after_flush(session: Session, _context: object) -> None:
+    on_write = session.info.get(ON_WRITE_INFO)
+    if on_write is not None:
+        on_write()
+
+
+@event.listens_for(WatchedSession, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    on_write = state.session.info.get(ON_WRITE_INFO)
+    if on_write is not None and not state.is_select:
+        on_write()
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -65,5 +88,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_sessionmaker(engine: AsyncEngine, cipher: Cipher | None = None) -> async_sessionmaker[AsyncSession]:
     """Sessions for `engine`. The cipher belongs to the database (one key set seals all of it), so it
     travels with the sessionmaker in the sessions' `info`: every UnitOfWork opened on it seals and opens
-    with it, and one that forgets to pass a cipher cannot write plaintext. No process-wide state."""
-    return async_sessionmaker(engine, expire_on_commit=False, info={CIPHER_INFO: cipher})
+    with it, and one that forgets to pass a cipher cannot write plaintext. No process-wide state.
+
+    On a SQLite file the sessions also carry the database's quick reader (storage/quick_reads.py)."""
+    from storage.quick_reads import QuickReads  # imports the models: not for what only migrates
+
+    info = {CIPHER_INFO: cipher, QUICK_READS_INFO: QuickReads.for_engine(engine)}
+    return async_sessionmaker(engine, expire_on_commit=False, info=info, sync_session_class=WatchedSession)

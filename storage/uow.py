@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.cipher import Cipher
-from storage.db import CIPHER_INFO
+from storage.db import CIPHER_INFO, ON_WRITE_INFO, QUICK_READS_INFO, WatchedSession
+from storage.quick_reads import QuickReads
 from storage.repositories import (
     AuditRepository,
     CaseRepository,
@@ -59,19 +59,24 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessionmaker()
         self._wrote = False
+        self._untouched = True  # nothing written in the current transaction: quick reads see all of it
+        self._quick: QuickReads | None = self.session.info.get(QUICK_READS_INFO)
         sync = self.session.sync_session
-        event.listen(sync, "after_flush", self._flushed)
-        event.listen(sync, "do_orm_execute", self._executed)
+        if isinstance(sync, WatchedSession):
+            sync.info[ON_WRITE_INFO] = self._written
+        else:  # a session from elsewhere: the same, listened to on this session only
+            event.listen(sync, "after_flush", lambda *_: self._written())
+            event.listen(sync, "do_orm_execute", lambda state: None if state.is_select else self._written())
         # An explicit cipher wins; else the one the sessionmaker was made with (storage.db).
         cipher = self._cipher or self.session.info.get(CIPHER_INFO)
-        self.schools = SchoolRepository(self.session)
-        self.members = MemberRepository(self.session, cipher)
+        self.schools = SchoolRepository(self.session, self.quick_reads)
+        self.members = MemberRepository(self.session, cipher, self.quick_reads)
         self.invites = InviteRepository(self.session, cipher)
         self.cases = CaseRepository(self.session, cipher)
         self.audit = AuditRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
-        self.fsm = FsmStateRepository(self.session)
+        self.fsm = FsmStateRepository(self.session, self.quick_reads)
         self.prefs = PreferenceRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self._report = None
@@ -116,21 +121,25 @@ class UnitOfWork:
         self._bookkeeping = True
         self._wrote = False
 
-    def _flushed(self, session: Session, _context: object) -> None:
-        self._wrote = True
+    def quick_reads(self) -> QuickReads | None:
+        """The reader on the loop's thread (storage/quick_reads.py), while this unit of work has written
+        nothing it would not see; None on PostgreSQL, and after a write until the commit."""
+        return self._quick if self._untouched else None
 
-    def _executed(self, state: ORMExecuteState) -> None:
-        if not state.is_select:
-            self._wrote = True
+    def _written(self) -> None:
+        self._wrote = True
+        self._untouched = False
 
     async def commit(self) -> None:
         if self.wrote or self._bookkeeping:
             await self.session.commit()
             self._wrote = self._bookkeeping = False
+            self._untouched = True
         self._committed = True
 
     async def rollback(self) -> None:
         await self.session.rollback()
         self.fsm.forget_cached()
         self._wrote = self._bookkeeping = False
+        self._untouched = True
         self._committed = False

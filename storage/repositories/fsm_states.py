@@ -7,6 +7,7 @@ written inside its chat's update; the cache dies with the unit of work (and on r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -14,22 +15,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.inserts import insert_new
 from storage.models import FsmStateRow
+from storage.quick_reads import QuickReads
 
 Entry = tuple[str | None, dict[str, Any]]
 _NONE: Entry = (None, {})
 
 
 class FsmStateRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, quick: Callable[[], QuickReads | None] = lambda: None) -> None:
         self._session = session
+        self._quick = quick  # storage/quick_reads.py
         self._known: dict[str, Entry] = {}
 
     async def get(self, key: str) -> Entry:
         """(state, data) of `key`; (None, {}) when the user is in no dialogue."""
         if key not in self._known:
-            query = select(FsmStateRow.state, FsmStateRow.data).where(FsmStateRow.key == key)
-            row = (await self._session.execute(query)).one_or_none()
-            self._known[key] = _NONE if row is None else (row.state, dict(row.data or {}))
+            quick = self._quick()
+            rows = quick.fsm(key) if quick is not None else None
+            if rows is None:
+                query = select(FsmStateRow.state, FsmStateRow.data).where(FsmStateRow.key == key)
+                rows = [row._asdict() for row in await self._session.execute(query)]
+            row = rows[0] if rows else None
+            self._known[key] = _NONE if row is None else (row["state"], dict(row["data"] or {}))
         state, data = self._known[key]
         return state, dict(data)
 

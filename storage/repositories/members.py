@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -9,12 +9,20 @@ from sqlalchemy.orm import joinedload
 
 from storage.cipher import Cipher, PlainCipher
 from storage.models import FsmStateRow, Member, MemberRole
+from storage.quick_reads import QuickReads, member_with_roles
+from storage.quick_reads import Row as QuickRow
 
 
 class MemberRepository:
-    def __init__(self, session: AsyncSession, cipher: Cipher | None = None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        cipher: Cipher | None = None,
+        quick: Callable[[], QuickReads | None] = lambda: None,
+    ) -> None:
         self._session = session
         self._cipher = cipher or PlainCipher()
+        self._quick = quick  # storage/quick_reads.py
 
     def name(self, member: Member) -> str:
         """The member's display name (stored sealed)."""
@@ -25,9 +33,24 @@ class MemberRepository:
 
     async def by_telegram_id(self, telegram_user_id: int) -> Member | None:
         # Every update asks this: the member and their roles in one query (a join), not one per relation.
+        quick = self._quick()
+        rows = quick.member_with_roles(telegram_user_id) if quick is not None else None
+        if rows is not None:
+            return self._attach(rows) if rows else None
         query = select(Member).options(joinedload(Member.roles))
         query = query.where(Member.telegram_user_id == telegram_user_id)
         return (await self._session.execute(query)).unique().scalar_one_or_none()
+
+    def _attach(self, rows: list[QuickRow]) -> Member:
+        """The member of quick-read rows, in this session (the one it holds already, if it does)."""
+        held = self._session.sync_session.identity_map.get(
+            Member.__mapper__.identity_key_from_primary_key((rows[0]["id"],))
+        )
+        if isinstance(held, Member):
+            return held
+        member = member_with_roles(rows)
+        self._session.add(member)
+        return member
 
     async def get(self, member_id: int) -> Member | None:
         return await self._session.get(Member, member_id)

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import School
+from storage.quick_reads import QuickReads, detached
 
 
 class SchoolRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, quick: Callable[[], QuickReads | None] = lambda: None) -> None:
         self._session = session
+        self._quick = quick  # storage/quick_reads.py
         # The schools this unit of work read. The session's identity map holds objects weakly, so a school
         # read for the roles line of /help was gone again when the /signaal check asked for it: two
         # queries for one row in every /help. A unit of work is one update, so holding them is cheap.
@@ -26,9 +28,24 @@ class SchoolRepository:
     async def get(self, school_id: int) -> School | None:
         school = self._read.get(school_id)
         if school is None:
+            school = self._quickly(school_id)
+        if school is None:
             school = await self._session.get(School, school_id)
             if school is not None:
                 self._read[school_id] = school
+        return school
+
+    def _quickly(self, school_id: int) -> School | None:
+        quick = self._quick()
+        if quick is None or self._session.sync_session.identity_map.get(
+            School.__mapper__.identity_key_from_primary_key((school_id,))
+        ):
+            return None
+        rows = quick.school(school_id)
+        if not rows:
+            return None  # not read, or no such school: the session says which
+        school = detached(School, rows[0])
+        self._session.add(school)
         return school
 
     async def set_route(self, school: School, route_id: str) -> None:

@@ -1,0 +1,190 @@
+"""Point reads on SQLite without leaving the event loop's thread.
+
+Every update reads the same few rows before anything else: the chat's dialogue state, the member with
+their roles and the school. Through aiosqlite each statement is a hop to the connection's thread and back,
+and through the ORM a loading pipeline: together about 1.5 ms per statement, three statements per update,
+most of a `/help`. The same rows read with SQLite's own module on the calling thread take microseconds
+(`bench/throughput.py`, and the figures in bench/README.md). So on a SQLite file these reads go through
+one plain, read-only connection, owned by the process and used only from the loop's thread.
+
+Why that is safe:
+- In WAL mode a reader never waits for the writer, so a read here does not stall the loop behind a write
+  (a short busy timeout covers the rare moments it would, and then the caller reads the usual way);
+- each read is one statement, so it sees one committed snapshot, like a read at the start of an update's
+  own transaction: SQLite runs one process (docs/deployment.md), and a chat's previous update committed
+  before its next began (bot/middlewares/lanes.py);
+- a unit of work uses these reads only while it has written nothing (storage/uow.py), because this
+  connection cannot see the unit of work's own uncommitted rows.
+
+The values come through SQLAlchemy Core on the same tables, so they carry the same Python types as an
+ORM load (UTC datetimes, JSON as dicts). PostgreSQL has no such shortcut: it reads over the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.dialects.sqlite.pysqlite import dialect as sqlite_dialect
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from storage.models import FsmStateRow, Member, MemberRole, School
+
+log = logging.getLogger(__name__)
+
+_member, _role = Member.__table__, MemberRole.__table__
+_school, _fsm = School.__table__, FsmStateRow.__table__
+
+# One statement each: the member and their roles in one join, so both come from one snapshot.
+_MEMBER_WITH_ROLES = (
+    select(_member, _role.c.id.label("role_id"), _role.c.school_id, _role.c.role)
+    .outerjoin(_role, _role.c.member_id == _member.c.id)
+    .where(_member.c.telegram_user_id == bindparam("telegram_user_id"))
+    .order_by(_role.c.id)
+)
+_SCHOOL = select(_school).where(_school.c.id == bindparam("school_id"))
+_FSM = select(_fsm.c.state, _fsm.c.data).where(_fsm.c.key == bindparam("key"))
+
+BUSY_TIMEOUT_MS = 50  # the rare wait on a checkpoint; longer, and the caller reads through its session
+
+Row = dict[str, Any]
+
+
+class _Query:
+    """A SELECT compiled once for SQLite, with the result processors SQLAlchemy would apply (so a
+    UTCDateTime comes back aware, JSON as a dict): through SQLAlchemy's Core each read cost ten times
+    the read itself."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        dialect = sqlite_dialect()
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.params = tuple(compiled.positiontup or ())
+        self.columns = tuple(
+            (str(column.key), column.type._cached_result_processor(dialect, None))
+            for column in statement.selected_columns
+        )
+
+    def rows(self, connection: sqlite3.Connection, **params: Any) -> list[Row]:
+        cursor = connection.execute(self.sql, tuple(params[name] for name in self.params))
+        return [
+            {
+                key: (value if process is None else process(value))
+                for (key, process), value in zip(self.columns, row, strict=True)
+            }
+            for row in cursor.fetchall()
+        ]
+
+
+class QuickReads:
+    """Read-only point lookups on a SQLite file, on the calling thread. Each method returns None when it
+    could not read (the caller then reads through its session)."""
+
+    _MEMBER_WITH_ROLES = _Query(_MEMBER_WITH_ROLES)
+    _SCHOOL = _Query(_SCHOOL)
+    _FSM = _Query(_FSM)
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    @classmethod
+    def for_engine(cls, engine: AsyncEngine) -> QuickReads | None:
+        """The reader for `engine`'s database: SQLite files only (not `:memory:`, which is per connection)."""
+        url = engine.url
+        database = url.database
+        if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+            return None
+        if database.startswith("file:"):
+            return None
+        return cls(database)
+
+    def _open(self) -> sqlite3.Connection:
+        # A forked worker opens its own: a SQLite connection must not cross a fork. Autocommit, so every
+        # SELECT is a read transaction of its own and sees what was committed before it.
+        if self._connection is None or self._pid != os.getpid():
+            connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA query_only=ON")
+            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    def _rows(self, query: _Query, **params: Any) -> list[Row] | None:
+        try:
+            return query.rows(self._open(), **params)
+        except sqlite3.Error as exc:  # busy, or the file changed under us: read through the session
+            log.info("quick read fell back: %s", exc)
+            self.close()
+            return None
+
+    def member_with_roles(self, telegram_user_id: int) -> list[Row] | None:
+        """The member's row once per role (role_id, school_id and role None for a member without roles);
+        [] for no such member."""
+        return self._rows(self._MEMBER_WITH_ROLES, telegram_user_id=telegram_user_id)
+
+    def school(self, school_id: int) -> list[Row] | None:
+        """[the school's row], or [] for no such school."""
+        return self._rows(self._SCHOOL, school_id=school_id)
+
+    def fsm(self, key: str) -> list[Row] | None:
+        """[{state, data}], or [] when the key has no dialogue state."""
+        return self._rows(self._FSM, key=key)
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+
+T = TypeVar("T")
+
+
+def detached(cls: type[T], columns: Mapping[str, Any]) -> T:
+    """An instance of the mapped `cls` from its table's column values, as if the ORM had just loaded it:
+    no history, so adding it to a session writes nothing."""
+    instance = _loaded(cls, columns)
+    make_transient_to_detached(instance)
+    return instance
+
+
+def member_with_roles(rows: list[Row]) -> Member:
+    """A Member with its roles loaded, from `QuickReads.member_with_roles`'s rows (not empty)."""
+    first = rows[0]
+    member = _loaded(Member, first)
+    roles = []
+    for row in rows:
+        if row["role_id"] is not None:
+            role = _loaded(MemberRole, {**row, "id": row["role_id"], "member_id": first["id"]})
+            set_committed_value(role, "member", member)
+            roles.append(role)
+    set_committed_value(member, "roles", roles)
+    for instance in (*roles, member):
+        make_transient_to_detached(instance)
+    return member
+
+
+def _loaded(cls: type[T], columns: Mapping[str, Any]) -> T:
+    # What the ORM's loading does: a new instance without calling __init__, its columns put in place
+    # without attribute events (so without history).
+    mapper = cls.__mapper__  # type: ignore[attr-defined]
+    instance: T = mapper.class_manager.new_instance()
+    instance.__dict__.update({key: columns[name] for key, name in _column_names(mapper)})
+    return instance
+
+
+_NAMES: dict[Any, tuple[tuple[str, str], ...]] = {}
+
+
+def _column_names(mapper: Any) -> tuple[tuple[str, str], ...]:
+    """(attribute, column) pairs of a mapper; Member.sealed_name is the column display_name."""
+    names = _NAMES.get(mapper)
+    if names is None:
+        names = _NAMES[mapper] = tuple((p.key, p.columns[0].name) for p in mapper.column_attrs)
+    return names

@@ -1,0 +1,178 @@
+"""The quick reads on SQLite (storage/quick_reads.py): the member, their roles, the school and the dialogue
+state read on the loop's thread give what the session would, write nothing, see every commit at once, and
+step aside while the unit of work has written something they cannot see."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.clock import FrozenClock
+from storage.db import QUICK_READS_INFO, create_engine, make_sessionmaker
+from storage.models import Member, School
+from storage.quick_reads import QuickReads
+from storage.uow import UnitOfWork
+from tests.databases import SQLITE_ONLY
+
+TEACHER, IB, NEWCOMER = 5101, 5102, 5103
+Sessions = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def sessionmaker(
+    database_url: str, clock: FrozenClock
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(database_url)
+    sessionmaker = make_sessionmaker(engine)
+    async with UnitOfWork(sessionmaker) as uow:
+        one = await uow.schools.add(name="De Regenboog", kind="po", route_id=None, now=clock.now())
+        two = await uow.schools.add(name="Het Anker", kind="vo", route_id=None, now=clock.now())
+        teacher = await uow.members.add(
+            telegram_user_id=TEACHER, display_name="Juf Ans", language="nl", now=clock.now()
+        )
+        await uow.members.add_roles(teacher, one.id, ["leerkracht"])
+        ib = await uow.members.add(
+            telegram_user_id=IB, display_name="Meester Bas", language="en", now=clock.now()
+        )
+        await uow.members.add_roles(ib, one.id, ["ib", "leerkracht"])
+        await uow.members.add_roles(ib, two.id, ["ib"])
+        await uow.members.add(
+            telegram_user_id=NEWCOMER, display_name="Nog niets", language="nl", now=clock.now()
+        )
+        await uow.commit()
+    yield sessionmaker
+    reader = sessionmaker.kw["info"][QUICK_READS_INFO]
+    if reader is not None:
+        reader.close()
+    await engine.dispose()
+
+
+def statements(sessionmaker: Sessions) -> list[str]:
+    """Every statement the session's engine runs from now on (the quick reader is not the engine)."""
+    seen: list[str] = []
+    engine = sessionmaker.kw["bind"].sync_engine
+
+    def executed(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", executed)
+    return seen
+
+
+def as_data(member: Member | None) -> tuple[Any, ...]:
+    assert member is not None
+    roles = [(r.id, r.member_id, r.school_id, r.role) for r in member.roles]
+    return (member.id, member.telegram_user_id, member.sealed_name, member.language, member.created_at, roles)
+
+
+async def read_through_session(sessionmaker: Sessions, telegram_id: int) -> Member | None:
+    async with UnitOfWork(sessionmaker) as uow:
+        uow._quick = None  # the session's own path, for comparison
+        return await uow.members.by_telegram_id(telegram_id)
+
+
+@SQLITE_ONLY
+async def test_a_member_school_and_state_read_quickly_are_what_the_session_reads(
+    sessionmaker: Sessions,
+) -> None:
+    async with UnitOfWork(sessionmaker) as uow:
+        await uow.fsm.put("fsm:1:1:default", 1, "CaseForm:open", {"ref": "Z-0001", "page": 2})
+        await uow.commit()
+    seen = statements(sessionmaker)
+    async with UnitOfWork(sessionmaker) as uow:
+        assert uow.quick_reads() is not None
+        assert await uow.fsm.get("fsm:1:1:default") == ("CaseForm:open", {"ref": "Z-0001", "page": 2})
+        assert await uow.fsm.get("fsm:2:2:default") == (None, {})
+        quick = {n: await uow.members.by_telegram_id(n) for n in (TEACHER, IB, NEWCOMER)}
+        assert await uow.members.by_telegram_id(999) is None
+        school = await uow.schools.get(quick[IB].roles[-1].school_id)  # type: ignore[union-attr]
+        assert isinstance(school, School) and school.name == "Het Anker" and school.created_at.tzinfo
+        assert uow.members.name(quick[IB]) == "Meester Bas"  # type: ignore[arg-type]
+        assert not uow.wrote
+        await uow.commit()
+    assert seen == []  # not one statement through the engine: no connection, no commit
+    for telegram_id, member in quick.items():
+        assert as_data(member) == as_data(await read_through_session(sessionmaker, telegram_id))
+    assert [r.role for r in quick[IB].roles] == ["ib", "leerkracht", "ib"]  # type: ignore[union-attr]
+    assert quick[NEWCOMER].roles == []  # type: ignore[union-attr]
+
+
+@SQLITE_ONLY
+async def test_changes_to_a_quickly_read_member_are_saved(
+    sessionmaker: Sessions,
+) -> None:
+    async with UnitOfWork(sessionmaker) as uow:
+        member = await uow.members.by_telegram_id(TEACHER)
+        assert member is not None
+        member.language = "en"
+        school = await uow.schools.get(member.roles[0].school_id)
+        assert school is not None
+        assert await uow.members.add_roles(member, school.id, ["ib"]) == ["ib"]
+        assert uow.wrote
+        await uow.commit()
+    saved = await read_through_session(sessionmaker, TEACHER)
+    assert saved is not None and saved.language == "en"
+    assert [r.role for r in saved.roles] == ["leerkracht", "ib"]
+
+
+@SQLITE_ONLY
+async def test_a_role_taken_away_is_gone_from_the_next_read(
+    sessionmaker: Sessions,
+) -> None:
+    """Need-to-know: nothing read quickly is kept between units of work."""
+    async with UnitOfWork(sessionmaker) as uow:
+        assert len((await uow.members.by_telegram_id(IB)).roles) == 3  # type: ignore[union-attr]
+    async with UnitOfWork(sessionmaker) as uow:
+        await uow.session.execute(text("DELETE FROM member_role WHERE role = 'ib'"))
+        await uow.commit()
+    async with UnitOfWork(sessionmaker) as uow:
+        assert uow.quick_reads() is not None
+        member = await uow.members.by_telegram_id(IB)
+        assert member is not None and [r.role for r in member.roles] == ["leerkracht"]
+
+
+@SQLITE_ONLY
+async def test_after_a_write_the_unit_of_work_reads_its_own_rows(
+    sessionmaker: Sessions, clock: FrozenClock
+) -> None:
+    """The quick reader cannot see what the unit of work has not committed yet, so it steps aside."""
+    async with UnitOfWork(sessionmaker) as uow:
+        await uow.members.add(telegram_user_id=5200, display_name="Nieuw", language="nl", now=clock.now())
+        await uow.fsm.put("fsm:3:3:default", 3, "VotPlan:date", {})
+        uow.fsm.forget_cached()
+        assert uow.quick_reads() is None
+        assert await uow.members.by_telegram_id(5200) is not None
+        assert await uow.fsm.get("fsm:3:3:default") == ("VotPlan:date", {})
+        await uow.commit()
+        assert uow.quick_reads() is not None  # committed: the reader sees it all again
+        assert await uow.members.by_telegram_id(5200) is not None
+
+
+@SQLITE_ONLY
+async def test_a_reader_that_cannot_read_leaves_it_to_the_session(
+    sessionmaker: Sessions, tmp_path: Path
+) -> None:
+    broken = QuickReads(str(tmp_path))  # a directory: SQLite cannot open it
+    sessionmaker.kw["info"][QUICK_READS_INFO] = broken
+    async with UnitOfWork(sessionmaker) as uow:
+        assert uow.quick_reads() is broken
+        member = await uow.members.by_telegram_id(IB)
+        assert member is not None and len(member.roles) == 3
+        assert await uow.fsm.get("fsm:1:1:default") == (None, {})
+        assert await uow.schools.get(member.roles[0].school_id) is not None
+
+
+async def test_only_a_sqlite_file_has_a_quick_reader(sessionmaker: Sessions) -> None:
+    engine = sessionmaker.kw["bind"]
+    reader = sessionmaker.kw["info"][QUICK_READS_INFO]
+    assert (reader is not None) == (engine.dialect.name == "sqlite")
+    memory = create_engine("sqlite+aiosqlite:///:memory:")
+    try:
+        assert make_sessionmaker(memory).kw["info"][QUICK_READS_INFO] is None
+    finally:
+        await memory.dispose()
