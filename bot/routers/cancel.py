@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.filters import PRIVATE
 from bot.render.text import Translator
 from bot.services.cases import CaseService
 from storage.models import Member
@@ -14,7 +15,7 @@ from storage.models import Member
 
 def build_router() -> Router:
     router = Router(name="cancel")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("annuleer", "cancel", "stop"))
     async def cancel(

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -33,6 +33,7 @@ from bot.callbacks import (
     NamesCb,
     NamesChoice,
 )
+from bot.filters import TEXT
 from bot.middlewares.replies import at_once
 from bot.render.document import document_for
 from bot.render.form import names_keyboard
@@ -216,7 +217,7 @@ def build_router() -> Router:
 
         await _Press(query, deps)(callback_data, given)
 
-    @router.message(StateFilter(CaseForm.open, CaseForm.names), F.text)
+    @router.message(StateFilter(CaseForm.open, CaseForm.names), TEXT)
     async def typed(
         message: Message,
         member: Member,

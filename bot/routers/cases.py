@@ -3,11 +3,12 @@ start work on its step, or take a case action. Every read and press goes through
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.callbacks import ActionCb, ActionConfirmCb, ActionDropCb, CaseCb, CasePageCb, OpenCb
+from bot.filters import PRIVATE
 from bot.i18n import N_, role_names
 from bot.render.case_view import case_button, render_case
 from bot.render.document import document_for
@@ -64,7 +65,7 @@ async def _list(message: Message, items: list[Seen], t: Translator, title: str, 
 
 def build_router() -> Router:
     router = Router(name="cases")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("zaak", "case"))
     async def show(

@@ -4,12 +4,13 @@ correction to one of its answers. The engine appends it beside the answer and on
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks import CorrectCb, CorrectFieldCb, CorrectOptionCb
+from bot.filters import PRIVATE, TEXT
 from bot.render.case_view import (
     CORRECTABLE,
     correctable_steps,
@@ -57,7 +58,7 @@ async def _own_field(
 
 def build_router() -> Router:
     router = Router(name="corrections")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.callback_query(CorrectCb.filter())
     async def which_field(
@@ -127,7 +128,7 @@ def build_router() -> Router:
             await query.message.edit_reply_markup(reply_markup=None)
             await send_outcome(query.message, presenter, outcome)
 
-    @router.message(StateFilter(Correction.typing), F.text)
+    @router.message(StateFilter(Correction.typing), TEXT)
     async def typed(
         message: Message,
         member: Member,

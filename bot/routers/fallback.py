@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
+from bot.filters import PRIVATE
 from bot.render.text import Translator
 
 
 def build_router() -> Router:
     router = Router(name="fallback")
 
-    @router.message(F.chat.type == "private")
+    @router.message(PRIVATE)
     async def not_understood(message: Message, t: Translator) -> None:
         await message.answer(t("fallback.not_understood"))
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.callbacks import SnoozeCb
+from bot.filters import PRIVATE
 from bot.follow_ups.agenda import AgendaItem, agenda_for
 from bot.follow_ups.snooze import snooze
 from bot.i18n import N_
@@ -38,7 +39,7 @@ def _line(t: Translator, item: AgendaItem) -> str:
 
 def build_router() -> Router:
     router = Router(name="follow_ups")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("agenda"))
     async def agenda(

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
+from bot.filters import PRIVATE
 from bot.render.text import Translator
 from bot.services.help import help_text
 from flows.engine import RouteEngine
@@ -13,7 +14,7 @@ from storage.uow import UnitOfWork
 
 def build_router() -> Router:
     router = Router(name="help")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("help", "hulp"))
     async def show_help(

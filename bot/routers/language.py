@@ -8,6 +8,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 
+from bot.filters import PRIVATE
 from bot.i18n import LANGUAGES, N_
 from bot.render.text import Translator
 from storage.models import Member
@@ -21,7 +22,7 @@ class LanguageChoice(CallbackData, prefix="lang"):
 
 def build_router() -> Router:
     router = Router(name="language")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("taal", "language"))
     async def choose(message: Message, t: Translator) -> None:

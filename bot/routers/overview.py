@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
+from bot.filters import PRIVATE
 from bot.render.report import CHART_TITLES, report_text
 from bot.render.report_chart import report_png
 from bot.render.text import Translator
@@ -28,7 +29,7 @@ REGION_WORDS = ("regio", "region")
 
 def build_router() -> Router:
     router = Router(name="overview")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("overzicht", "overview"))
     async def overview(

@@ -3,13 +3,14 @@ Addresses are typed as the answer to a question (bot/states.Meldingen), checked,
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
 from bot.callbacks_prefs import AddressKind, AskAddressCb, ChannelCb, PrefsDoneCb, QuietCb
+from bot.filters import PRIVATE, TEXT
 from bot.i18n import N_
 from bot.outbox.dispatcher import OutboxDispatcher
 from bot.render.preferences import render_preferences
@@ -44,7 +45,7 @@ async def _show(message: Message, t: Translator, prefs: Preferences, outbox: Out
 
 def build_router() -> Router:
     router = Router(name="preferences")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("meldingen", "notifications"))
     async def show(
@@ -111,7 +112,7 @@ def build_router() -> Router:
             await query.message.edit_reply_markup(reply_markup=None)
             await query.message.answer(t("pref.saved"))
 
-    @router.message(StateFilter(Meldingen.email, Meldingen.phone), F.text)
+    @router.message(StateFilter(Meldingen.email, Meldingen.phone), TEXT)
     async def address(
         message: Message,
         member: Member,

@@ -6,6 +6,7 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
 
+from bot.filters import Inline
 from bot.render.text import Translator
 
 NOT_PRIVATE = {ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL}
@@ -16,7 +17,7 @@ def build_router() -> Router:
 
     # With Telegram's privacy mode the bot only receives commands and mentions in groups,
     # so this answers once per such message and stays silent about everything else.
-    @router.message(F.chat.type.in_(NOT_PRIVATE))
+    @router.message(Inline(F.chat.type.in_(NOT_PRIVATE)))
     async def group_message(message: Message, t: Translator) -> None:
         await message.answer(t("group.private_only"))
 

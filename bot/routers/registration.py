@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
+from bot.filters import PRIVATE
 from bot.i18n import N_, role_names
 from bot.render.text import Translator
 from bot.services.help import member_commands
@@ -26,7 +27,7 @@ _REFUSALS = {
 
 def build_router() -> Router:
     router = Router(name="registration")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(CommandStart(deep_link=True))
     async def start_with_code(

@@ -3,7 +3,7 @@ that every Telegram client previews, and the SVG to zoom into in a browser."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import (
     BufferedInputFile,
@@ -15,6 +15,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import I18n
 
 from bot.callbacks import RoutekaartCb
+from bot.filters import PRIVATE
 from bot.render.routekaart import RoutekaartUnavailable
 from bot.render.text import Translator
 from bot.services.routekaart import school_routekaart, schools_of_member
@@ -43,7 +44,7 @@ async def _send(
 
 def build_router() -> Router:
     router = Router(name="routekaart")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("route", "routekaart"))
     async def show(

@@ -3,11 +3,12 @@ school's route's `start.roles` (bot/services/school_routes.starting_schools)."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, WebAppInfo
 
 from bot.callbacks import SchoolCb
+from bot.filters import PRIVATE
 from bot.render.presenter import Presenter
 from bot.render.text import Translator
 from bot.routers.replies import send_outcome
@@ -20,7 +21,7 @@ from storage.uow import UnitOfWork
 
 def build_router() -> Router:
     router = Router(name="signal")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("signaal", "signal"))
     async def start(

@@ -26,6 +26,7 @@ from bot.callbacks_vot import (
     PlanSendCb,
     RsvpCb,
 )
+from bot.filters import PRIVATE, TEXT
 from bot.render.meeting import ANSWER_LABELS
 from bot.render.text import Translator
 from bot.render.vot import (
@@ -54,7 +55,7 @@ async def _begin(state: FSMContext, message: Message, t: Translator, school_id: 
 
 def build_router() -> Router:
     router = Router(name="vot")
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(PRIVATE)
 
     @router.message(Command("vot"))
     async def vot(
@@ -78,7 +79,7 @@ def build_router() -> Router:
         text, keyboard = meetings_text(t, await meetings.upcoming(member), bool(planning))
         await message.answer(text, reply_markup=keyboard)
 
-    @router.message(StateFilter(VotPlan.date, VotMove.date), F.text)
+    @router.message(StateFilter(VotPlan.date, VotMove.date), TEXT)
     async def got_date(
         message: Message, raw_state: str, state: FSMContext, meetings: MeetingService, t: Translator
     ) -> None:
@@ -90,7 +91,7 @@ def build_router() -> Router:
         await state.set_state(VotMove.time if raw_state == VotMove.date.state else VotPlan.time)
         await message.answer(t("vot.plan.ask_time"))
 
-    @router.message(StateFilter(VotPlan.time), F.text)
+    @router.message(StateFilter(VotPlan.time), TEXT)
     async def got_time(message: Message, state: FSMContext, meetings: MeetingService, t: Translator) -> None:
         start = meetings.start_from(date.fromisoformat((await state.get_data())["date"]), message.text or "")
         if start is None:
@@ -100,7 +101,7 @@ def build_router() -> Router:
         await state.set_state(VotPlan.duration)
         await message.answer(t("vot.plan.ask_duration"), reply_markup=durations_keyboard(t))
 
-    @router.message(StateFilter(VotMove.time), F.text)
+    @router.message(StateFilter(VotMove.time), TEXT)
     async def got_new_time(
         message: Message, member: Member, state: FSMContext, meetings: MeetingService, t: Translator
     ) -> None:
