@@ -14,6 +14,7 @@ from storage.cipher import Cipher
 
 CIPHER_INFO = "zorgroute.cipher"  # the key in Session.info that holds the database's cipher
 QUICK_READS_INFO = "zorgroute.quick_reads"  # ... and the database's reader on the loop's thread (SQLite)
+STORED_ROUTES_INFO = "zorgroute.stored_routes"  # ... and the route versions known to be stored in it
 ON_WRITE_INFO = "zorgroute.on_write"  # ... and what to call when the session writes (storage/uow.py)
 
 
@@ -93,5 +94,9 @@ def make_sessionmaker(engine: AsyncEngine, cipher: Cipher | None = None) -> asyn
     On a SQLite file the sessions also carry the database's quick reader (storage/quick_reads.py)."""
     from storage.quick_reads import QuickReads  # imports the models: not for what only migrates
 
-    info = {CIPHER_INFO: cipher, QUICK_READS_INFO: QuickReads.for_engine(engine)}
+    info: dict[str, Any] = {
+        CIPHER_INFO: cipher,
+        QUICK_READS_INFO: QuickReads.for_engine(engine),
+        STORED_ROUTES_INFO: set(),  # shared by the sessions: each gets a shallow copy of `info`
+    }
     return async_sessionmaker(engine, expire_on_commit=False, info=info, sync_session_class=WatchedSession)

@@ -25,14 +25,17 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Engine, Select, bindparam, inspect, select
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.dialects.sqlite.pysqlite import dialect as sqlite_dialect
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.pool import StaticPool
 
 from storage.models import FsmStateRow, Member, MemberRole, School
 
@@ -94,6 +97,8 @@ class QuickReads:
         self._path = path
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
+        self._orm_engine: Engine | None = None
+        self._orm_pid = 0
 
     @classmethod
     def for_engine(cls, engine: AsyncEngine) -> QuickReads | None:
@@ -137,10 +142,63 @@ class QuickReads:
         """[{state, data}], or [] when the key has no dialogue state."""
         return self._rows(self._FSM, key=key)
 
+    @contextmanager
+    def orm_session(self) -> Iterator[Session | None]:
+        """A plain (not async) ORM session on the reader's connection, for reads that load rows and
+        their relations the way the repositories do; None when the file cannot be opened. What it
+        loaded is its own: `adopt` hands rows to the update's session."""
+        try:
+            self._open()
+        except sqlite3.Error as exc:
+            log.info("quick read fell back: %s", exc)
+            yield None
+            return
+        if self._orm_engine is None or self._orm_pid != os.getpid():
+            self._orm_engine = create_sync_engine("sqlite://", creator=self._open, poolclass=StaticPool)
+            self._orm_pid = os.getpid()
+        session = Session(self._orm_engine, expire_on_commit=False, autoflush=False)
+        try:
+            yield session
+        finally:
+            session.close()
+
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():
             self._connection.close()
         self._connection = None
+        if self._orm_engine is not None and self._orm_pid == os.getpid():
+            self._orm_engine.dispose()
+        self._orm_engine = None
+
+
+class Awaited:
+    """A plain session with the async session's reading methods, so that a repository's reading code runs
+    unchanged on either (`await session.scalars(...)`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self.session.execute(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return self.session.scalar(*args, **kwargs)
+
+    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return self.session.scalars(*args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        return self.session.get(*args, **kwargs)
+
+
+def adopt(loaded: Session, into: AsyncSession, cls: type[Any]) -> None:
+    """Move the `cls` rows `loaded` holds into the update's session, as if that session had read them:
+    a later change to one is then saved without reading it again."""
+    for instance in [i for i in loaded.identity_map.values() if isinstance(i, cls)]:
+        loaded.expunge(instance)
+        key = inspect(instance).identity_key
+        if key is not None and into.sync_session.identity_map.get(key) is None:
+            into.add(instance)
 
 
 T = TypeVar("T")

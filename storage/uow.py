@@ -72,7 +72,7 @@ class UnitOfWork:
         self.schools = SchoolRepository(self.session, self.quick_reads)
         self.members = MemberRepository(self.session, cipher, self.quick_reads)
         self.invites = InviteRepository(self.session, cipher)
-        self.cases = CaseRepository(self.session, cipher)
+        self.cases = CaseRepository(self.session, cipher, self.quick_reads)
         self.audit = AuditRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
@@ -113,7 +113,7 @@ class UnitOfWork:
     def wrote(self) -> bool:
         """Whether this unit of work has written anything (flushed objects or run DML) since it began."""
         session = self.session
-        return self._wrote or bool(session.new or session.dirty or session.deleted)
+        return self._wrote or bool(session.new or session.dirty or session.deleted) or self.fsm.pending
 
     def keep_bookkeeping(self) -> None:
         """What was written so far is bookkeeping (a webhook update's dedupe row): commit() commits it,
@@ -131,6 +131,7 @@ class UnitOfWork:
         self._untouched = False
 
     async def commit(self) -> None:
+        await self.fsm.flush()  # dialogue state waits for the commit (storage/repositories/fsm_states.py)
         if self.wrote or self._bookkeeping:
             await self.session.commit()
             self._wrote = self._bookkeeping = False

@@ -16,7 +16,8 @@ from bot.app import Runtime
 from bot.settings import Settings
 from emulator.state import EmulatorState
 from flows.clock import FrozenClock
-from storage.db import create_engine
+from storage.db import create_engine, make_sessionmaker
+from storage.uow import UnitOfWork
 from tests.feeding import bot, feed, teachers
 from tests.harness import BotHarness
 
@@ -84,5 +85,29 @@ async def test_connection_settings(settings: Settings) -> None:
         else:
             assert engine.pool._pre_ping is False  # type: ignore[attr-defined]
             assert engine.pool._recycle == 1800  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_route_version_is_stored_once_per_process(settings: Settings, clock: FrozenClock) -> None:
+    """Every /signaal stored its route's definition again (an INSERT that did nothing); once one has
+    committed, the process knows and skips it. A rolled-back store does not count."""
+    engine = create_engine(settings.database_url)
+    sessionmaker = make_sessionmaker(engine)
+    try:
+        with watching(engine) as seen:
+            async with UnitOfWork(sessionmaker) as uow:
+                await uow.cases.remember_route("bench", 1, "id: bench", clock.now())
+                await uow.rollback()
+            async with UnitOfWork(sessionmaker) as uow:
+                await uow.cases.remember_route("bench", 1, "id: bench", clock.now())
+                await uow.commit()
+            async with UnitOfWork(sessionmaker) as uow:
+                await uow.cases.remember_route("bench", 1, "id: bench", clock.now())
+                await uow.commit()
+        stores = [s for s in seen["statements"] if "INSERT INTO route_version" in s]
+        assert len(stores) == 2
+        async with UnitOfWork(sessionmaker) as uow:
+            assert [(r, v) for r, v, _ in await uow.cases.stored_routes()] == [("bench", 1)]
     finally:
         await engine.dispose()

@@ -8,7 +8,7 @@ import asyncio
 import json
 
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot.fsm import DatabaseStorage, update_unit_of_work
 from bot.states import CaseForm, VotPlan
@@ -138,5 +138,41 @@ async def test_an_unchanged_state_is_not_written_again(database_url: str) -> Non
                 assert uow.wrote
                 await uow.rollback()  # forgets what it remembered, with what it wrote
                 assert await storage.get_data(KEY) == {"ref": "Z-0001"}
+    finally:
+        await engine.dispose()
+
+
+async def test_an_update_writes_its_dialogue_state_once(database_url: str) -> None:
+    """A handler sets the state and then its data (/signaal), or moves it and then ends it (/annuleer): the
+    database gets one statement for the end result, at the commit."""
+    engine = create_engine(database_url)
+    written: list[str] = []
+
+    def executed(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "fsm_state" in statement and not statement.lstrip().upper().startswith("SELECT"):
+            written.append(statement.split()[0].upper())
+
+    try:
+        sessionmaker = make_sessionmaker(engine)
+        storage = DatabaseStorage(sessionmaker)
+        event.listen(engine.sync_engine, "before_cursor_execute", executed)
+        async with UnitOfWork(sessionmaker) as uow:
+            with update_unit_of_work(uow):
+                await storage.set_state(KEY, CaseForm.open)
+                await storage.set_data(KEY, {"ref": "Z-0001"})
+                assert uow.wrote and written == []  # waits for the commit
+                await uow.commit()
+        assert written == ["INSERT"]
+        assert await storage.get_state(KEY) == CaseForm.open.state
+        assert await storage.get_data(KEY) == {"ref": "Z-0001"}
+        written.clear()
+        async with UnitOfWork(sessionmaker) as uow:
+            with update_unit_of_work(uow):
+                await storage.set_state(KEY, CaseForm.names)
+                await storage.set_state(KEY, None)
+                await storage.set_data(KEY, {})
+                await uow.commit()
+        assert written == ["DELETE"]
+        assert await storage.get_state(KEY) is None
     finally:
         await engine.dispose()

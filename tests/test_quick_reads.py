@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from flows.case import Case, Pupil, TimelineEntry
 from flows.clock import FrozenClock
 from storage.db import QUICK_READS_INFO, create_engine, make_sessionmaker
 from storage.models import Member, School
@@ -144,6 +145,7 @@ async def test_after_a_write_the_unit_of_work_reads_its_own_rows(
     async with UnitOfWork(sessionmaker) as uow:
         await uow.members.add(telegram_user_id=5200, display_name="Nieuw", language="nl", now=clock.now())
         await uow.fsm.put("fsm:3:3:default", 3, "VotPlan:date", {})
+        await uow.fsm.flush()  # written, not committed
         uow.fsm.forget_cached()
         assert uow.quick_reads() is None
         assert await uow.members.by_telegram_id(5200) is not None
@@ -176,3 +178,49 @@ async def test_only_a_sqlite_file_has_a_quick_reader(sessionmaker: Sessions) -> 
         assert make_sessionmaker(memory).kw["info"][QUICK_READS_INFO] is None
     finally:
         await memory.dispose()
+
+
+@SQLITE_ONLY
+async def test_cases_read_quickly_are_what_the_session_reads_and_save_without_a_second_read(
+    sessionmaker: Sessions, clock: FrozenClock
+) -> None:
+    """/mijn, /zaak and a form step read cases before they write: on the quick reader, and the rows join the
+    update's session, so saving the case reads nothing again."""
+    now = clock.now()
+    async with UnitOfWork(sessionmaker) as uow:
+        ib = await uow.members.by_telegram_id(IB)
+        assert ib is not None
+        school_id = ib.roles[0].school_id
+        for n, status in enumerate(["open", "open", "draft"]):
+            case = Case(f"Z-{n}", school_id, "vlaardingen", 1, "signaal", status, ib.id, now)  # type: ignore[arg-type]
+            entry = TimelineEntry(now, ib.id, "ib", "signaal", "submitted", {}, "ib_beoordeling")
+            await uow.cases.save(case.with_(pupil=Pupil(None, "AB 5b", "1")), now, [entry])
+        await uow.commit()
+    seen = statements(sessionmaker)
+    async with UnitOfWork(sessionmaker) as uow:
+        quick = (
+            await uow.cases.list_open([school_id]),
+            await uow.cases.drafts_of(ib.id),
+            await uow.cases.get("Z-0"),
+        )
+    assert seen == []
+    async with UnitOfWork(sessionmaker) as uow:
+        uow._quick = None
+        usual = (
+            await uow.cases.list_open([school_id]),
+            await uow.cases.drafts_of(ib.id),
+            await uow.cases.get("Z-0"),
+        )
+    assert quick == usual
+    assert [c.ref for c in quick[0]] == ["Z-0", "Z-1"] and [c.ref for c in quick[1]] == ["Z-2"]
+    assert quick[2] is not None and quick[2].pupil is not None and len(quick[2].timeline) == 1
+
+    seen.clear()
+    async with UnitOfWork(sessionmaker) as uow:
+        loaded = await uow.cases.get("Z-0")
+        assert loaded is not None
+        await uow.cases.save(loaded.with_(step="ib_beoordeling"), now, stored=loaded)
+        await uow.commit()
+    assert [s for s in seen if "case_file" in s and s.startswith("SELECT")] == []
+    async with UnitOfWork(sessionmaker) as uow:
+        assert (await uow.cases.get("Z-0")).step == "ib_beoordeling"  # type: ignore[union-attr]

@@ -84,10 +84,9 @@ def build_router() -> Router:
 
     @router.message(Command("mijn", "mine"))
     async def mine(message: Message, member: Member, reader: CaseReader, t: Translator) -> None:
-        await _list(message, await reader.waiting_for(member), t, N_("list.mine"), N_("list.mine_empty"))
-        # And how the signals they made are doing (the teacher's own status view).
-        signals = await reader.my_signals(member)
-        if signals:
+        waiting, signals = await reader.mine(member)
+        await _list(message, waiting, t, N_("list.mine"), N_("list.mine_empty"))
+        if signals:  # and how the signals they made are doing (the teacher's own status view)
             await _list(message, signals, t, N_("list.my_signals"), N_("list.my_signals"))
 
     @router.message(Command("signalen", "signals"))

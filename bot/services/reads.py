@@ -83,17 +83,27 @@ class CaseReader:
                 out.append(Seen(case, route, actor))
         return out
 
-    async def waiting_for(self, member: Member) -> list[Seen]:
-        """What waits for me: open cases whose current step I may act on, and my unfinished drafts."""
-        mine = [s for s in await self._visible(member) if can_act(s.actor, s.case, s.route, s.case.step)]
+    async def mine(self, member: Member) -> tuple[list[Seen], list[Seen]]:
+        """/mijn: what waits for me and the signals I made, from one read of the open cases."""
+        visible = await self._visible(member)
+        return await self.waiting_for(member, visible), await self.my_signals(member, visible)
+
+    async def waiting_for(self, member: Member, visible: list[Seen] | None = None) -> list[Seen]:
+        """What waits for me: open cases whose current step I may act on, and my unfinished drafts.
+        `visible`: the open cases I may see, when the caller has read them already."""
+        if visible is None:
+            visible = await self._visible(member)
+        mine = [s for s in visible if can_act(s.actor, s.case, s.route, s.case.step)]
         for case in await self.uow.cases.drafts_of(member.id):
             route = self.route_engine.routes.get(case.route_id, case.route_version)
             mine.append(Seen(case, route, actor_at(member, case.school_id)))
         return await self._listed(member, mine)
 
-    async def my_signals(self, member: Member) -> list[Seen]:
+    async def my_signals(self, member: Member, visible: list[Seen] | None = None) -> list[Seen]:
         """The open cases `member` signalled, each shown as far as the policy lets them see it."""
-        mine = [s for s in await self._visible(member) if s.case.created_by == member.id]
+        if visible is None:
+            visible = await self._visible(member)
+        mine = [s for s in visible if s.case.created_by == member.id]
         return await self._listed(member, [s for s in mine if s.case.status != "draft"])
 
     async def vot_list(self, member: Member) -> list[Seen]:

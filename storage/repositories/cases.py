@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     delete,
+    event,
     func,
     insert,
     inspect,
@@ -26,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import values as values_
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,9 +36,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from flows.case import Case, Consent, Correction, Draft, Priority, Pupil, RouteFrame, Status, TimelineEntry
 from flows.participants import Participant
 from storage.cipher import Cipher, PlainCipher
+from storage.db import STORED_ROUTES_INFO
 from storage.inserts import insert_new
 from storage.models.case import CaseRow, FirstMoveRow, ParticipantRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.outbox import OutboxRow
+from storage.quick_reads import Awaited, QuickReads, adopt
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Each case's first moment of each move, from the timeline (migrations 0007 and 0011 do the same): the
 # moments, then their local day numbers (`move_day`), in SQL where the database knows the zones.
@@ -104,9 +112,15 @@ EMPTY_CONTENT: dict[str, dict[str, Any]] = {"data": {}, "drafts": {}}
 
 
 class CaseRepository:
-    def __init__(self, session: AsyncSession, cipher: Cipher | None = None) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        cipher: Cipher | None = None,
+        quick: Callable[[], QuickReads | None] = lambda: None,
+    ) -> None:
         self.session = session
         self.cipher = cipher or PlainCipher()
+        self._quick = quick  # storage/quick_reads.py
         self._held: list[object] = []
         # Not None: save() keeps the timeline rows it appends here (and the loaded case rows it changes in
         # _changed), and flush_deferred() writes them together (a batch of follow-ups; one transaction).
@@ -171,9 +185,29 @@ class CaseRepository:
         return len(set(await self.session.scalars(statement)))
 
     # -- reading ------------------------------------------------------------------------------
+    async def _reading(self, read: Callable[[Any], Awaitable[T]]) -> T:
+        """`read(session)` through the quick reader's session where it can (SQLite, while this unit of work
+        has written nothing), else through the unit of work's own. The case rows it loaded join the unit
+        of work's session either way, so saving a case read here reads nothing again."""
+        quick = self._quick()
+        if quick is not None:
+            with quick.orm_session() as loaded:
+                if loaded is not None:
+                    try:
+                        result = await read(Awaited(loaded))
+                    except DBAPIError as exc:  # busy, say: the usual way
+                        log.info("quick case read fell back: %s", exc)
+                    else:
+                        adopt(loaded, self.session, CaseRow)
+                        return result
+        return await read(self.session)
+
     async def get(self, ref: str) -> Case | None:
-        row = await self.session.scalar(select(CaseRow).where(CaseRow.ref == ref))
-        return None if row is None else await self._to_case(row)
+        async def read(session: Any) -> Case | None:
+            row = await session.scalar(select(CaseRow).where(CaseRow.ref == ref))
+            return None if row is None else await self._to_case(row, via=session)
+
+        return await self._reading(read)
 
     async def route_of(self, ref: str) -> tuple[str, int] | None:
         """The (route id, version) a case runs on, without loading (and unsealing) the case."""
@@ -237,20 +271,24 @@ class CaseRepository:
         """Open cases of these schools, first priority first, then oldest first."""
         if not school_ids:
             return []
-        rows = await self.session.scalars(
+        statement = (
             select(CaseRow)
             .where(CaseRow.school_id.in_(school_ids), CaseRow.status == "open")
             .order_by(CaseRow.priority.desc(), CaseRow.created_at, CaseRow.id)
         )
-        return await self._to_cases(list(rows), with_timeline=False)
+        return await self._reading(lambda session: self._listed(session, statement))
 
     async def drafts_of(self, member_id: int) -> list[Case]:
-        rows = await self.session.scalars(
+        statement = (
             select(CaseRow)
             .where(CaseRow.created_by == member_id, CaseRow.status == "draft")
             .order_by(CaseRow.id)
         )
-        return await self._to_cases(list(rows), with_timeline=False)
+        return await self._reading(lambda session: self._listed(session, statement))
+
+    async def _listed(self, session: Any, statement: Select[CaseRow]) -> list[Case]:
+        rows = list(await session.scalars(statement))
+        return await self._to_cases(rows, with_timeline=False, via=session)
 
     def _own_pupils(self, school_id: int, member_id: int) -> Select[PupilRow]:
         """Pupils at the school of cases `member_id` signalled: a teacher picks from their own pupils, never
@@ -401,9 +439,16 @@ class CaseRepository:
     async def remember_route(self, route_id: str, version: int, definition: str, now: datetime) -> None:
         """Keep the route definition a case starts on (once per version; concurrent first cases of many
         teachers all store it without one of them failing the key)."""
+        stored: set[tuple[str, int]] = self.session.info.get(STORED_ROUTES_INFO, set())
+        if (route_id, version) in stored:
+            return
         digest = hashlib.sha256(definition.encode()).hexdigest()
         values = dict(route_id=route_id, version=version, definition=definition, sha256=digest, stored_at=now)
         await insert_new(self.session, RouteVersionRow, values, key=("route_id", "version"))
+        # Known stored once this commits: later cases on this version skip the statement.
+        event.listen(
+            self.session.sync_session, "after_commit", lambda _s: stored.add((route_id, version)), once=True
+        )
 
     async def stored_routes(self) -> list[tuple[str, int, str]]:
         rows = await self.session.scalars(select(RouteVersionRow))
@@ -469,15 +514,20 @@ class CaseRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     # -- mapping ------------------------------------------------------------------------------
-    async def _to_cases(self, rows: list[CaseRow], with_timeline: bool = True) -> list[Case]:
-        """Many cases, their participants read in one statement (the policy needs them for every list)."""
-        found = await self._participants_of([r.id for r in rows])
-        return [await self._to_case(r, with_timeline, found[r.id]) for r in rows]
+    async def _to_cases(self, rows: list[CaseRow], with_timeline: bool = True, via: Any = None) -> list[Case]:
+        """Many cases, their participants read in one statement (the policy needs them for every list).
+        `via`: the session to read with (`_reading`); the unit of work's by default."""
+        found = await self._participants_of([r.id for r in rows], via)
+        return [await self._to_case(r, with_timeline, found[r.id], via) for r in rows]
 
-    async def _participants_of(self, case_ids: list[int]) -> dict[int, tuple[Participant, ...]]:
+    async def _participants_of(
+        self, case_ids: list[int], via: Any = None
+    ) -> dict[int, tuple[Participant, ...]]:
         found: dict[int, list[Participant]] = {case_id: [] for case_id in case_ids}
         if case_ids:
-            rows = await self.session.execute(  # columns: mapping rows only read costs more than the query
+            rows = await (
+                via or self.session
+            ).execute(  # columns: mapping rows only read costs more than the query
                 select(
                     ParticipantRow.case_id,
                     ParticipantRow.member_id,
@@ -493,17 +543,25 @@ class CaseRepository:
         return {case_id: tuple(people) for case_id, people in found.items()}
 
     async def _to_case(
-        self, row: CaseRow, with_timeline: bool = True, participants: tuple[Participant, ...] | None = None
+        self,
+        row: CaseRow,
+        with_timeline: bool = True,
+        participants: tuple[Participant, ...] | None = None,
+        via: Any = None,
     ) -> Case:
+        # Held for the unit of work: the session's identity map holds rows weakly, and save() would read
+        # the row of a case this update loaded once more.
+        self._held.append(row)
+        session = via or self.session
         state = row.state or {}
         content = json.loads(self.cipher.open(row.content)) if row.content else {}
         pupil = None
         if row.pupil_id is not None:
-            p = await self.session.get(PupilRow, row.pupil_id)
+            p = await session.get(PupilRow, row.pupil_id)
             pupil = Pupil(p.id, p.label, p.number) if p else None
         timeline: tuple[TimelineEntry, ...] = ()
         if with_timeline:
-            entries = await self.session.scalars(
+            entries = await session.scalars(
                 select(TimelineRow).where(TimelineRow.case_id == row.id).order_by(TimelineRow.seq)
             )
             timeline = tuple(
@@ -512,7 +570,7 @@ class CaseRepository:
             )
         consent = state.get("consent")
         if participants is None:
-            participants = (await self._participants_of([row.id]))[row.id]
+            participants = (await self._participants_of([row.id], via))[row.id]
         return Case(
             id=row.id,
             ref=row.ref,
