@@ -37,7 +37,16 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.pool import StaticPool
 
-from storage.models import FsmStateRow, Member, MemberRole, School
+from storage.models import (
+    CaseRow,
+    FsmStateRow,
+    Member,
+    MemberRole,
+    ParticipantRow,
+    PupilRow,
+    School,
+    TimelineRow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +62,26 @@ _MEMBER_WITH_ROLES = (
 )
 _SCHOOL = select(_school).where(_school.c.id == bindparam("school_id"))
 _FSM = select(_fsm.c.state, _fsm.c.data).where(_fsm.c.key == bindparam("key"))
+_case, _pupil, _timeline, _participant = (
+    CaseRow.__table__,
+    PupilRow.__table__,
+    TimelineRow.__table__,
+    ParticipantRow.__table__,
+)
+_CASE = select(_case).where(_case.c.ref == bindparam("ref"))
+_PUPIL = select(_pupil).where(_pupil.c.id == bindparam("pupil_id"))
+_TIMELINE = select(_timeline).where(_timeline.c.case_id == bindparam("case_id")).order_by(_timeline.c.seq)
+_PARTICIPANTS = (
+    select(_participant)
+    .where(_participant.c.case_id == bindparam("case_id"))
+    .order_by(_participant.c.at, _participant.c.member_id, _participant.c.reason)
+)
 
 BUSY_TIMEOUT_MS = 50  # the rare wait on a checkpoint; longer, and the caller reads through its session
 
 Row = dict[str, Any]
+# A case as read: its row, its pupil's row (None), its timeline and its participants.
+QuickCase = tuple[Row, Row | None, list[Row], list[Row]]
 
 
 class _Query:
@@ -92,6 +117,10 @@ class QuickReads:
     _MEMBER_WITH_ROLES = _Query(_MEMBER_WITH_ROLES)
     _SCHOOL = _Query(_SCHOOL)
     _FSM = _Query(_FSM)
+    _CASE = _Query(_CASE)
+    _PUPIL = _Query(_PUPIL)
+    _TIMELINE = _Query(_TIMELINE)
+    _PARTICIPANTS = _Query(_PARTICIPANTS)
 
     def __init__(self, path: str) -> None:
         self._path = path
@@ -141,6 +170,28 @@ class QuickReads:
     def fsm(self, key: str) -> list[Row] | None:
         """[{state, data}], or [] when the key has no dialogue state."""
         return self._rows(self._FSM, key=key)
+
+    def case(self, ref: str) -> QuickCase | tuple[()] | None:
+        """The case `ref` with its pupil, timeline and participants, read in one read transaction (one
+        snapshot); () for no such case, None when it could not read."""
+        try:
+            connection = self._open()
+            connection.execute("BEGIN")
+            try:
+                found = self._CASE.rows(connection, ref=ref)
+                if not found:
+                    return ()
+                case = found[0]
+                pupil = self._PUPIL.rows(connection, pupil_id=case["pupil_id"]) if case["pupil_id"] else []
+                timeline = self._TIMELINE.rows(connection, case_id=case["id"])
+                participants = self._PARTICIPANTS.rows(connection, case_id=case["id"])
+            finally:
+                connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            log.info("quick read fell back: %s", exc)
+            self.close()
+            return None
+        return case, (pupil[0] if pupil else None), timeline, participants
 
     @contextmanager
     def orm_session(self) -> Iterator[Session | None]:

@@ -74,6 +74,7 @@ class UnitOfWork:
         self.invites = InviteRepository(self.session, cipher)
         self.cases = CaseRepository(self.session, cipher, self.quick_reads)
         self.audit = AuditRepository(self.session)
+        self.audit.begin_deferred()  # written together at the commit: one INSERT, not a flush per entry
         self.outbox = OutboxRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
         self.fsm = FsmStateRepository(self.session, self.quick_reads)
@@ -113,7 +114,8 @@ class UnitOfWork:
     def wrote(self) -> bool:
         """Whether this unit of work has written anything (flushed objects or run DML) since it began."""
         session = self.session
-        return self._wrote or bool(session.new or session.dirty or session.deleted) or self.fsm.pending
+        pending = self.fsm.pending or self.audit.pending
+        return self._wrote or bool(session.new or session.dirty or session.deleted) or pending
 
     def keep_bookkeeping(self) -> None:
         """What was written so far is bookkeeping (a webhook update's dedupe row): commit() commits it,
@@ -132,6 +134,8 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.fsm.flush()  # dialogue state waits for the commit (storage/repositories/fsm_states.py)
+        await self.audit.flush_deferred()  # and so do audit entries
+        self.audit.begin_deferred()
         if self.wrote or self._bookkeeping:
             await self.session.commit()
             self._wrote = self._bookkeeping = False
@@ -141,6 +145,7 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self.fsm.forget_cached()
+        self.audit.discard_deferred()
         self._wrote = self._bookkeeping = False
         self._untouched = True
         self._committed = False

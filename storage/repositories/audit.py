@@ -33,17 +33,28 @@ class AuditEntry:
 class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        # Not None: append() keeps its rows here, and flush_deferred() inserts them in one statement (a
-        # batch of follow-ups writes its entries together, in the same transaction).
+        # Not None: append() keeps its rows here, and flush_deferred() inserts them in one statement, in the
+        # same transaction (a unit of work defers them to its commit: storage/uow.py; a batch of
+        # follow-ups writes its entries together).
         self._deferred: list[dict[str, Any]] | None = None
 
     def begin_deferred(self) -> None:
-        self._deferred = []
+        if self._deferred is None:
+            self._deferred = []
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._deferred)
 
     async def flush_deferred(self) -> None:
         rows, self._deferred = self._deferred or [], None
         if rows:
             await self.session.execute(insert(AuditRow), rows)
+
+    def discard_deferred(self) -> None:
+        """Forget the kept entries (their transaction rolled back)."""
+        if self._deferred is not None:
+            self._deferred = []
 
     async def append(self, entry: AuditEntry) -> None:
         if self._deferred is not None:
@@ -65,6 +76,9 @@ class AuditRepository:
         return await self._select(select(AuditRow).where(AuditRow.member_id.is_(None)))
 
     async def _select(self, query: Any) -> list[AuditEntry]:
+        if self._deferred:  # what this transaction appended is part of the trail it reads
+            await self.flush_deferred()
+            self.begin_deferred()
         rows = await self.session.scalars(query.order_by(AuditRow.at, AuditRow.id))
         return [
             AuditEntry(

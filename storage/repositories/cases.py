@@ -40,7 +40,7 @@ from storage.db import STORED_ROUTES_INFO
 from storage.inserts import insert_new
 from storage.models.case import CaseRow, FirstMoveRow, ParticipantRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.outbox import OutboxRow
-from storage.quick_reads import Awaited, QuickReads, adopt
+from storage.quick_reads import Awaited, QuickCase, QuickReads, adopt, detached
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -203,11 +203,14 @@ class CaseRepository:
         return await read(self.session)
 
     async def get(self, ref: str) -> Case | None:
-        async def read(session: Any) -> Case | None:
-            row = await session.scalar(select(CaseRow).where(CaseRow.ref == ref))
-            return None if row is None else await self._to_case(row, via=session)
-
-        return await self._reading(read)
+        # Every form step and button reads its case first: on SQLite, before the update writes, that is
+        # four point reads on the loop's thread (storage/quick_reads.py) instead of four ORM statements.
+        quick = self._quick()
+        found = quick.case(ref) if quick is not None else None
+        if found is not None:
+            return self._from_quick(found) if found else None
+        row = await self.session.scalar(select(CaseRow).where(CaseRow.ref == ref))
+        return None if row is None else await self._to_case(row)
 
     async def route_of(self, ref: str) -> tuple[str, int] | None:
         """The (route id, version) a case runs on, without loading (and unsealing) the case."""
@@ -549,12 +552,7 @@ class CaseRepository:
         participants: tuple[Participant, ...] | None = None,
         via: Any = None,
     ) -> Case:
-        # Held for the unit of work: the session's identity map holds rows weakly, and save() would read
-        # the row of a case this update loaded once more.
-        self._held.append(row)
         session = via or self.session
-        state = row.state or {}
-        content = json.loads(self.cipher.open(row.content)) if row.content else {}
         pupil = None
         if row.pupil_id is not None:
             p = await session.get(PupilRow, row.pupil_id)
@@ -568,9 +566,50 @@ class CaseRepository:
                 TimelineEntry(e.at, e.member_id, e.role, e.step, e.action, dict(e.summary or {}), e.to_step)
                 for e in entries
             )
-        consent = state.get("consent")
         if participants is None:
             participants = (await self._participants_of([row.id], via))[row.id]
+        return self._built(row, pupil, timeline, participants)
+
+    def _from_quick(self, found: QuickCase) -> Case:
+        """The case of a quick read (storage/quick_reads.py), its row joining the unit of work's session."""
+        columns, pupil, timeline, participants = found
+        row = self.session.sync_session.identity_map.get(
+            CaseRow.__mapper__.identity_key_from_primary_key((columns["id"],))
+        )
+        if not isinstance(row, CaseRow):
+            row = detached(CaseRow, columns)
+            self.session.add(row)
+        return self._built(
+            row,
+            None if pupil is None else Pupil(pupil["id"], pupil["label"], pupil["number"]),
+            tuple(
+                TimelineEntry(
+                    e["at"],
+                    e["member_id"],
+                    e["role"],
+                    e["step"],
+                    e["action"],
+                    dict(e["summary"] or {}),
+                    e["to_step"],
+                )
+                for e in timeline
+            ),
+            tuple(Participant(p["member_id"], p["reason"], p["at"], p["step"]) for p in participants),
+        )
+
+    def _built(
+        self,
+        row: CaseRow,
+        pupil: Pupil | None,
+        timeline: tuple[TimelineEntry, ...],
+        participants: tuple[Participant, ...],
+    ) -> Case:
+        # Held for the unit of work: the session's identity map holds rows weakly, and save() would read
+        # the row of a case this update loaded once more.
+        self._held.append(row)
+        state = row.state or {}
+        content = json.loads(self.cipher.open(row.content)) if row.content else {}
+        consent = state.get("consent")
         return Case(
             id=row.id,
             ref=row.ref,
