@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.settings import Settings
 from flows.clock import FrozenClock
+from storage.db import create_engine, make_sessionmaker
+from storage.repositories.audit import AuditEntry
+from storage.uow import UnitOfWork
 from tests.cli import zorgroute
 from tests.harness import BotHarness
 from tests.privacy_helpers import signal
@@ -90,3 +93,42 @@ async def test_cli_exports_the_trail_and_audits_its_own_read(
         ("cli", f"case {ref} as json"),
         ("cli", "member 1 as csv"),
     ]
+
+
+async def test_a_unit_of_works_entries_are_one_insert_at_its_commit(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """An update that reads three cases wrote three entries, each with a flush of its own: now they wait for
+    the commit and go in one statement; a rollback drops them, and a read of the trail includes them."""
+    engine = create_engine(settings.database_url)
+    inserts: list[str] = []
+
+    def executed(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("INSERT INTO audit_entry"):
+            inserts.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", executed)
+    sessionmaker = make_sessionmaker(engine)
+
+    def entry(ref: str) -> AuditEntry:
+        return AuditEntry(clock.now(), None, "ib", "read", None, ref, None, "telegram", "/zaak")
+
+    try:
+        async with UnitOfWork(sessionmaker) as uow:
+            for ref in ("Z-1", "Z-2", "Z-3"):
+                await uow.audit.append(entry(ref))
+            assert uow.wrote and inserts == []
+            await uow.commit()
+        assert len(inserts) == 1
+        async with UnitOfWork(sessionmaker) as uow:
+            await uow.audit.append(entry("Z-4"))
+            await uow.rollback()
+            await uow.commit()
+        async with UnitOfWork(sessionmaker) as uow:
+            await uow.audit.append(entry("Z-5"))
+            seen = [e.case_ref for e in await uow.audit.for_case(["Z-1", "Z-2", "Z-3", "Z-4", "Z-5"])]
+        assert seen == ["Z-1", "Z-2", "Z-3", "Z-5"]  # Z-5 read in its own unit of work, not committed
+        async with UnitOfWork(sessionmaker) as uow:
+            assert len(await uow.audit.for_case(["Z-1", "Z-2", "Z-3", "Z-4", "Z-5"])) == 3
+    finally:
+        await engine.dispose()

@@ -34,10 +34,15 @@ def _per_chat(state: EmulatorState, chat_ids: list[int]) -> Counter[int]:
     return Counter({chat_id: len(state.bot_messages(chat_id)) for chat_id in chat_ids})
 
 
-async def test_a_thousand_notifications_under_faults_arrive_exactly_once(
+# Enough to meet every kind of fault many times over (one call in five fails); a thousand took 30 s a run
+# and found nothing more.
+NOTIFICATIONS = 400
+
+
+async def test_hundreds_of_notifications_under_faults_arrive_exactly_once(
     database_url: str, clock: FrozenClock
 ) -> None:
-    world = await build_world(database_url, clock, 1000)
+    world = await build_world(database_url, clock, NOTIFICATIONS)
     state = EmulatorState(now=clock.now)
     state.set_roster(_roster(world.chat_ids()))
     state.inject_faults(
@@ -58,11 +63,11 @@ async def test_a_thousand_notifications_under_faults_arrive_exactly_once(
             await bot.session.close()
     stats = state.stats()
     assert (
-        stats.too_many_requests + stats.server_errors + stats.hung + stats.dropped >= 150
+        stats.too_many_requests + stats.server_errors + stats.hung + stats.dropped >= NOTIFICATIONS // 7
     )  # faults happened
     assert min(stats.server_errors, stats.hung, stats.dropped, stats.too_many_requests) > 0
     assert _per_chat(state, world.chat_ids()) == Counter(dict.fromkeys(world.chat_ids(), 1))
-    assert await world.statuses() == {"sent": 1000}
+    assert await world.statuses() == {"sent": NOTIFICATIONS}
     await world.close()
 
 
