@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.cipher import Cipher
 from storage.db import CIPHER_INFO, ON_WRITE_INFO, QUICK_READS_INFO, WatchedSession
-from storage.quick_reads import QuickReads
+from storage.quick_reads import PointReads, PostgresReads, QuickReads
 from storage.repositories import (
     AuditRepository,
     CaseRepository,
@@ -61,6 +61,10 @@ class UnitOfWork:
         self._wrote = False
         self._untouched = True  # nothing written in the current transaction: quick reads see all of it
         self._quick: QuickReads | None = self.session.info.get(QUICK_READS_INFO)
+        bind = self.session.bind
+        self._postgres = (
+            PostgresReads(self.session) if bind is not None and bind.dialect.name == "postgresql" else None
+        )
         sync = self.session.sync_session
         if isinstance(sync, WatchedSession):
             sync.info[ON_WRITE_INFO] = self._written
@@ -69,15 +73,15 @@ class UnitOfWork:
             event.listen(sync, "do_orm_execute", lambda state: None if state.is_select else self._written())
         # An explicit cipher wins; else the one the sessionmaker was made with (storage.db).
         cipher = self._cipher or self.session.info.get(CIPHER_INFO)
-        self.schools = SchoolRepository(self.session, self.quick_reads)
-        self.members = MemberRepository(self.session, cipher, self.quick_reads)
+        self.schools = SchoolRepository(self.session, self.point_reads)
+        self.members = MemberRepository(self.session, cipher, self.point_reads)
         self.invites = InviteRepository(self.session, cipher)
-        self.cases = CaseRepository(self.session, cipher, self.quick_reads)
+        self.cases = CaseRepository(self.session, cipher, self.quick_reads, self.point_reads)
         self.audit = AuditRepository(self.session)
         self.audit.begin_deferred()  # written together at the commit: one INSERT, not a flush per entry
         self.outbox = OutboxRepository(self.session)
         self.follow_ups = FollowUpRepository(self.session)
-        self.fsm = FsmStateRepository(self.session, self.quick_reads)
+        self.fsm = FsmStateRepository(self.session, self.point_reads)
         self.prefs = PreferenceRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self._report = None
@@ -127,6 +131,15 @@ class UnitOfWork:
         """The reader on the loop's thread (storage/quick_reads.py), while this unit of work has written
         nothing it would not see; None on PostgreSQL, and after a write until the commit."""
         return self._quick if self._untouched else None
+
+    def point_reads(self) -> PointReads | None:
+        """The reads without the ORM (storage/quick_reads.py): on SQLite the quick reader, while it sees
+        everything; on PostgreSQL plain SQL on this unit of work's connection, while no change waits for
+        a flush (those reads do not flush first, as the session does)."""
+        if self._postgres is not None:
+            session = self.session
+            return None if (session.new or session.dirty or session.deleted) else self._postgres
+        return self.quick_reads()
 
     def _written(self) -> None:
         self._wrote = True

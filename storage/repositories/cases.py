@@ -40,7 +40,7 @@ from storage.db import STORED_ROUTES_INFO
 from storage.inserts import insert_new
 from storage.models.case import CaseRow, FirstMoveRow, ParticipantRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.outbox import OutboxRow
-from storage.quick_reads import Awaited, QuickCase, QuickReads, adopt, detached
+from storage.quick_reads import Awaited, PointReads, QuickCase, QuickReads, adopt, detached
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -117,10 +117,12 @@ class CaseRepository:
         session: AsyncSession,
         cipher: Cipher | None = None,
         quick: Callable[[], QuickReads | None] = lambda: None,
+        point: Callable[[], PointReads | None] = lambda: None,
     ) -> None:
         self.session = session
         self.cipher = cipher or PlainCipher()
-        self._quick = quick  # storage/quick_reads.py
+        self._quick = quick  # storage/quick_reads.py: the SQLite reader's ORM session, for lists
+        self._point = point  # ... and point reads on either database
         self._held: list[object] = []
         # Not None: save() keeps the timeline rows it appends here (and the loaded case rows it changes in
         # _changed), and flush_deferred() writes them together (a batch of follow-ups; one transaction).
@@ -205,8 +207,8 @@ class CaseRepository:
     async def get(self, ref: str) -> Case | None:
         # Every form step and button reads its case first: on SQLite, before the update writes, that is
         # four point reads on the loop's thread (storage/quick_reads.py) instead of four ORM statements.
-        quick = self._quick()
-        found = quick.case(ref) if quick is not None else None
+        point = self._point()
+        found = await point.case(ref) if point is not None else None
         if found is not None:
             return self._from_quick(found) if found else None
         row = await self.session.scalar(select(CaseRow).where(CaseRow.ref == ref))

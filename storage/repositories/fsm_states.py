@@ -19,14 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.inserts import insert_new
 from storage.models import FsmStateRow
-from storage.quick_reads import QuickReads
+from storage.quick_reads import PointReads
 
 Entry = tuple[str | None, dict[str, Any]]
 _NONE: Entry = (None, {})
 
 
 class FsmStateRepository:
-    def __init__(self, session: AsyncSession, quick: Callable[[], QuickReads | None] = lambda: None) -> None:
+    def __init__(self, session: AsyncSession, quick: Callable[[], PointReads | None] = lambda: None) -> None:
         self._session = session
         self._quick = quick  # storage/quick_reads.py
         self._known: dict[str, Entry] = {}
@@ -37,7 +37,7 @@ class FsmStateRepository:
         """(state, data) of `key`; (None, {}) when the user is in no dialogue."""
         if key not in self._known:
             quick = self._quick()
-            rows = quick.fsm(key) if quick is not None else None
+            rows = await quick.fsm(key) if quick is not None else None
             if rows is None:
                 query = select(FsmStateRow.state, FsmStateRow.data).where(FsmStateRow.key == key)
                 rows = [row._asdict() for row in await self._session.execute(query)]

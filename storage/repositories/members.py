@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from storage.cipher import Cipher, PlainCipher
 from storage.models import FsmStateRow, Member, MemberRole
-from storage.quick_reads import QuickReads, member_with_roles
+from storage.quick_reads import PointReads, member_with_roles
 from storage.quick_reads import Row as QuickRow
 
 
@@ -18,7 +18,7 @@ class MemberRepository:
         self,
         session: AsyncSession,
         cipher: Cipher | None = None,
-        quick: Callable[[], QuickReads | None] = lambda: None,
+        quick: Callable[[], PointReads | None] = lambda: None,
     ) -> None:
         self._session = session
         self._cipher = cipher or PlainCipher()
@@ -34,7 +34,7 @@ class MemberRepository:
     async def by_telegram_id(self, telegram_user_id: int) -> Member | None:
         # Every update asks this: the member and their roles in one query (a join), not one per relation.
         quick = self._quick()
-        rows = quick.member_with_roles(telegram_user_id) if quick is not None else None
+        rows = await quick.member_with_roles(telegram_user_id) if quick is not None else None
         if rows is not None:
             return self._attach(rows) if rows else None
         query = select(Member).options(joinedload(Member.roles))

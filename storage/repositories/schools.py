@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import School
-from storage.quick_reads import QuickReads, detached
+from storage.quick_reads import PointReads, detached
 
 
 class SchoolRepository:
-    def __init__(self, session: AsyncSession, quick: Callable[[], QuickReads | None] = lambda: None) -> None:
+    def __init__(self, session: AsyncSession, quick: Callable[[], PointReads | None] = lambda: None) -> None:
         self._session = session
         self._quick = quick  # storage/quick_reads.py
         # The schools this unit of work read. The session's identity map holds objects weakly, so a school
@@ -28,20 +28,18 @@ class SchoolRepository:
     async def get(self, school_id: int) -> School | None:
         school = self._read.get(school_id)
         if school is None:
-            school = self._quickly(school_id)
-        if school is None:
-            school = await self._session.get(School, school_id)
+            school = await self._quickly(school_id) or await self._session.get(School, school_id)
             if school is not None:
                 self._read[school_id] = school
         return school
 
-    def _quickly(self, school_id: int) -> School | None:
+    async def _quickly(self, school_id: int) -> School | None:
         quick = self._quick()
         if quick is None or self._session.sync_session.identity_map.get(
             School.__mapper__.identity_key_from_primary_key((school_id,))
         ):
             return None
-        rows = quick.school(school_id)
+        rows = await quick.school(school_id)
         if not rows:
             return None  # not read, or no such school: the session says which
         school = detached(School, rows[0])
