@@ -1,7 +1,7 @@
 """What every update costs the database: an update that only reads commits nothing, the member with
 their roles is one query, and their school is read once; those reads do not go through the ORM (on
-SQLite not even through the engine: storage/quick_reads.py). SQLite syncs at checkpoints (WAL + NORMAL); PostgreSQL does not
-ping per checkout."""
+SQLite not even through the engine: storage/quick_reads.py). SQLite syncs at checkpoints (WAL +
+NORMAL); PostgreSQL does not ping per checkout."""
 
 from __future__ import annotations
 
