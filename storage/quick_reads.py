@@ -1,23 +1,23 @@
-"""Point reads on SQLite without leaving the event loop's thread.
+"""The reads every update starts with, past the ORM.
 
 Every update reads the same few rows before anything else: the chat's dialogue state, the member with
-their roles and the school. Through aiosqlite each statement is a hop to the connection's thread and back,
-and through the ORM a loading pipeline: together about 1.5 ms per statement, three statements per update,
-most of a `/help`. The same rows read with SQLite's own module on the calling thread take microseconds
-(`bench/throughput.py`, and the figures in bench/README.md). So on a SQLite file these reads go through
-one plain, read-only connection, owned by the process and used only from the loop's thread.
+their roles, the school, and for a form step its case. Through aiosqlite each statement is a hop to the
+connection's thread and back, and through the ORM a loading pipeline: together about 1.5 ms per
+statement, most of a `/help` (`bench/throughput.py`, and the figures in bench/README.md).
 
-Why that is safe:
-- In WAL mode a reader never waits for the writer, so a read here does not stall the loop behind a write
+On a SQLite file (`QuickReads`) these reads go through one plain, read-only connection, owned by the
+process and used only from the loop's thread. Why that is safe:
+- in WAL mode a reader never waits for the writer, so a read here does not stall the loop behind a write
   (a short busy timeout covers the rare moments it would, and then the caller reads the usual way);
-- each read is one statement, so it sees one committed snapshot, like a read at the start of an update's
-  own transaction: SQLite runs one process (docs/deployment.md), and a chat's previous update committed
-  before its next began (bot/middlewares/lanes.py);
+- each read sees one committed snapshot (a case and its timeline are read in one read transaction), like
+  a read at the start of an update's own transaction: SQLite runs one process (docs/deployment.md), and
+  a chat's previous update committed before its next began (bot/middlewares/lanes.py);
 - a unit of work uses these reads only while it has written nothing (storage/uow.py), because this
   connection cannot see the unit of work's own uncommitted rows.
 
-The values come through SQLAlchemy Core on the same tables, so they carry the same Python types as an
-ORM load (UTC datetimes, JSON as dicts). PostgreSQL has no such shortcut: it reads over the network.
+On PostgreSQL (`PostgresReads`) the same statements run through asyncpg on the unit of work's own
+connection, in its transaction. Either way the values pass SQLAlchemy's result processors for the same
+columns, so they carry the same Python types as an ORM load (UTC datetimes, JSON as dicts).
 """
 
 from __future__ import annotations
