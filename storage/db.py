@@ -16,6 +16,7 @@ CIPHER_INFO = "zorgroute.cipher"  # the key in Session.info that holds the datab
 QUICK_READS_INFO = "zorgroute.quick_reads"  # ... and the database's reader on the loop's thread (SQLite)
 STORED_ROUTES_INFO = "zorgroute.stored_routes"  # ... and the route versions known to be stored in it
 ON_WRITE_INFO = "zorgroute.on_write"  # ... and what to call when the session writes (storage/uow.py)
+POSTGRES_POOL_SIZE = 20  # connections a worker keeps open (and 10 more at a peak): see create_engine
 
 
 class WatchedSession(Session):
@@ -57,6 +58,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         path = _sqlite_file(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        if parsed.get_driver_name() == "aiosqlite":
+            from storage.sqlite_driver import one_hop_dbapi
+
+            kwargs.setdefault("module", one_hop_dbapi())  # one thread hop per statement, not four
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -71,6 +76,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # No ping before every checkout (a round trip per update): connections are recycled before a server
     # or a proxy in between would drop them for idling, and a dead one fails its update, which is retried.
     kwargs.setdefault("pool_recycle", 1800)
+    # Room for every update in its database slot (bot/app.py), each user's shared rate-limit take before it
+    # (storage/buckets.py), the outbox and the scheduler: with SQLAlchemy's 5 kept connections the rest were
+    # overflow, opened and closed again per use, a new server process each time (a quarter of a /help).
+    kwargs.setdefault("pool_size", POSTGRES_POOL_SIZE)
     return create_async_engine(parsed, **kwargs)
 
 

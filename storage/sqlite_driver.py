@@ -1,0 +1,124 @@
+"""aiosqlite with one thread hop per statement.
+
+aiosqlite runs each sqlite3 call on the connection's own thread, and SQLAlchemy's adapter makes four such
+calls for every statement: create the cursor, execute, fetch the rows, close the cursor. Each is a trip
+through a queue to that thread and a wake-up of the event loop on the way back, and on a busy loop each
+costs more than the statement itself (a /signaal conversation took 41 of them for 11 statements;
+bench/README.md). `OneHopCursor` does the four in one function on that thread, so one trip per statement.
+
+It plugs in as the aiosqlite dialect's DBAPI module (`create_async_engine(url, module=one_hop_dbapi())`,
+storage/db.py), a documented argument; it subclasses SQLAlchemy's own aiosqlite adapter classes and
+replaces only how a cursor reaches the thread. Server-side cursors (`yield_per`, streaming) keep
+SQLAlchemy's own: they fetch in parts, which is what they are for.
+"""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from typing import Any
+
+import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+from sqlalchemy.util import EMPTY_DICT
+
+# What one statement leaves on its cursor: description, rowcount, lastrowid and the rows (None for none).
+_Outcome = tuple[Any, int, int | None, list[Any] | None]
+
+
+def _run(connection: aiosqlite.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
+    """On the connection's thread: the whole life of a cursor, so the caller crosses threads once."""
+    cursor = connection._conn.cursor()
+    try:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else None
+        return description, cursor.rowcount, cursor.lastrowid, rows
+    finally:
+        cursor.close()
+
+
+class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+    """A client-side cursor whose statement, fetch and close are one call on the connection's thread;
+    afterwards it only hands out what that call brought back."""
+
+    __slots__ = ("_description", "_lastrowid", "_rowcount")
+
+    def __init__(self, adapt_connection: Any) -> None:  # no aiosqlite cursor: no hop to make one
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = None  # type: ignore[assignment]
+        self._soft_closed_memoized = EMPTY_DICT
+        self._rows = collections.deque()
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> int:
+        return self._lastrowid  # type: ignore[return-value]
+
+    @property
+    def arraysize(self) -> int:
+        return 1
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        """Rows are fetched all at once; there is no size to set."""
+
+    async def _async_soft_close(self) -> None:
+        """Nothing is open: the call on the thread closed its cursor."""
+
+    def close(self) -> None:
+        self._rows.clear()
+
+    async def _run(self, operation: Any, parameters: Any, many: bool) -> Any:
+        async with self._adapt_connection._execute_mutex:
+            outcome = await self._connection._execute(_run, self._connection, operation, parameters, many)
+        self._description, self._rowcount, self._lastrowid, rows = outcome
+        self._rows = collections.deque(rows) if rows is not None else collections.deque()
+        return None
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        return await self._run(operation, parameters, False)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        return await self._run(operation, seq_of_parameters, True)
+
+    def nextset(self) -> None:
+        """sqlite3 has one result set per statement."""
+
+    def setinputsizes(self, *inputsizes: Any) -> None:
+        """sqlite3 ignores input sizes."""
+
+
+class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = OneHopCursor
+
+
+class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
+        adapted = super().connect(*arg, **kw)
+        return OneHopConnection(self, adapted._connection)
+
+
+def one_hop_dbapi() -> OneHopDBAPI:
+    return OneHopDBAPI(aiosqlite, sqlite3)
