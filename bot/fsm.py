@@ -59,27 +59,27 @@ class DatabaseStorage(BaseStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         name = state.state if isinstance(state, State) else state
         async with self._uow() as uow:
-            _, data = await uow.fsm.get(self._keys.build(key))
+            _, data = await uow.fsm.get(self._keys.build(key), key.user_id)
             await uow.fsm.put(self._keys.build(key), key.user_id, name, data)
 
     async def get_state(self, key: StorageKey) -> str | None:
         async with self._uow() as uow:
-            state, _ = await uow.fsm.get(self._keys.build(key))
+            state, _ = await uow.fsm.get(self._keys.build(key), key.user_id)
         return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         async with self._uow() as uow:
-            state, _ = await uow.fsm.get(self._keys.build(key))
+            state, _ = await uow.fsm.get(self._keys.build(key), key.user_id)
             await uow.fsm.put(self._keys.build(key), key.user_id, state, dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         async with self._uow() as uow:
-            _, data = await uow.fsm.get(self._keys.build(key))
+            _, data = await uow.fsm.get(self._keys.build(key), key.user_id)
         return data
 
     async def update_data(self, key: StorageKey, data: Mapping[str, Any]) -> dict[str, Any]:
         async with self._uow() as uow:  # read and write in one transaction
-            state, current = await uow.fsm.get(self._keys.build(key))
+            state, current = await uow.fsm.get(self._keys.build(key), key.user_id)
             current.update(data)
             await uow.fsm.put(self._keys.build(key), key.user_id, state, current)
         return dict(current)

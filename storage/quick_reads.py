@@ -25,11 +25,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Engine, Select, bindparam, inspect, select
+from sqlalchemy import Engine, Select, bindparam, inspect, literal_column, select
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.dialects.sqlite.pysqlite import dialect as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -89,8 +89,7 @@ class _Query:
     UTCDateTime comes back aware, JSON as a dict): through SQLAlchemy's Core each read cost ten times
     the read itself."""
 
-    def __init__(self, statement: Select[Any], dialect: Any = None) -> None:
-        dialect = dialect or sqlite_dialect()
+    def __init__(self, statement: Select[Any], dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
         self.params = tuple(compiled.positiontup or ())
@@ -115,17 +114,57 @@ class _Query:
         ]
 
 
-class QuickReads:
-    """Read-only point lookups on a SQLite file, on the calling thread. Each method returns None when it
-    could not read (the caller then reads through its session)."""
+class _PointReads:
+    """The point reads, over an engine's own way to run one SELECT (`_rows`) and to read several in one
+    snapshot (`_snapshot`). Each answers None when it could not read (the caller then reads through its
+    session)."""
 
-    _MEMBER_WITH_ROLES = _Query(_MEMBER_WITH_ROLES)
-    _SCHOOL = _Query(_SCHOOL)
-    _FSM = _Query(_FSM)
-    _CASE = _Query(_CASE)
-    _PUPIL = _Query(_PUPIL)
-    _TIMELINE = _Query(_TIMELINE)
-    _PARTICIPANTS = _Query(_PARTICIPANTS)
+    async def _rows(self, statement: Select[Any], **params: Any) -> list[Row] | None:
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def _snapshot(self) -> AsyncIterator[None]:
+        yield
+
+    async def member_with_roles(self, telegram_user_id: int) -> list[Row] | None:
+        """The member's row once per role (role_id, school_id and role None for a member without roles);
+        [] for no such member."""
+        return await self._rows(_MEMBER_WITH_ROLES, telegram_user_id=telegram_user_id)
+
+    async def school(self, school_id: int) -> list[Row] | None:
+        """[the school's row], or [] for no such school."""
+        return await self._rows(_SCHOOL, school_id=school_id)
+
+    async def fsm(self, key: str, telegram_user_id: int | None = None) -> list[Row] | None:
+        """[{state, data}], or [] when the key has no dialogue state. `telegram_user_id`: whose key it is,
+        for a reader that reads that member along with it."""
+        return await self._rows(_FSM, key=key)
+
+    async def case(self, ref: str) -> QuickCase | tuple[()] | None:
+        """The case `ref` with its pupil, timeline and participants, read in one snapshot; () for no such
+        case."""
+        try:
+            async with self._snapshot():
+                found = await self._rows(_CASE, ref=ref)
+                if not found:
+                    return None if found is None else ()
+                case = found[0]
+                pupil = await self._rows(_PUPIL, pupil_id=case["pupil_id"]) if case["pupil_id"] else []
+                timeline = await self._rows(_TIMELINE, case_id=case["id"])
+                participants = await self._rows(_PARTICIPANTS, case_id=case["id"])
+        except _Unreadable:
+            return None
+        if pupil is None or timeline is None or participants is None:
+            return None
+        return case, (pupil[0] if pupil else None), timeline, participants
+
+
+class _Unreadable(Exception):
+    """A snapshot could not begin."""
+
+
+class QuickReads(_PointReads):
+    """Read-only point lookups on a SQLite file, on the calling thread."""
 
     def __init__(self, path: str) -> None:
         self._path = path
@@ -155,48 +194,32 @@ class QuickReads:
             self._connection, self._pid = connection, os.getpid()
         return self._connection
 
-    def _rows(self, query: _Query, **params: Any) -> list[Row] | None:
+    async def _rows(self, statement: Select[Any], **params: Any) -> list[Row] | None:
         try:
-            return query.rows(self._open(), **params)
+            return _compiled(statement, _SQLITE).rows(self._open(), **params)
         except sqlite3.Error as exc:  # busy, or the file changed under us: read through the session
             log.info("quick read fell back: %s", exc)
             self.close()
             return None
 
-    async def member_with_roles(self, telegram_user_id: int) -> list[Row] | None:
-        """The member's row once per role (role_id, school_id and role None for a member without roles);
-        [] for no such member."""
-        return self._rows(self._MEMBER_WITH_ROLES, telegram_user_id=telegram_user_id)
-
-    async def school(self, school_id: int) -> list[Row] | None:
-        """[the school's row], or [] for no such school."""
-        return self._rows(self._SCHOOL, school_id=school_id)
-
-    async def fsm(self, key: str) -> list[Row] | None:
-        """[{state, data}], or [] when the key has no dialogue state."""
-        return self._rows(self._FSM, key=key)
-
-    async def case(self, ref: str) -> QuickCase | tuple[()] | None:
-        """The case `ref` with its pupil, timeline and participants, read in one read transaction (one
-        snapshot); () for no such case, None when it could not read."""
+    @asynccontextmanager
+    async def _snapshot(self) -> AsyncIterator[None]:
+        """One read transaction: the statements in it see one committed state."""
         try:
             connection = self._open()
             connection.execute("BEGIN")
-            try:
-                found = self._CASE.rows(connection, ref=ref)
-                if not found:
-                    return ()
-                case = found[0]
-                pupil = self._PUPIL.rows(connection, pupil_id=case["pupil_id"]) if case["pupil_id"] else []
-                timeline = self._TIMELINE.rows(connection, case_id=case["id"])
-                participants = self._PARTICIPANTS.rows(connection, case_id=case["id"])
-            finally:
-                connection.execute("COMMIT")
         except sqlite3.Error as exc:
             log.info("quick read fell back: %s", exc)
             self.close()
-            return None
-        return case, (pupil[0] if pupil else None), timeline, participants
+            raise _Unreadable from exc
+        try:
+            yield
+        finally:
+            if self._connection is connection:  # not closed by a failed read
+                try:
+                    connection.execute("COMMIT")
+                except sqlite3.Error:
+                    self.close()
 
     @contextmanager
     def orm_session(self) -> Iterator[Session | None]:
@@ -235,54 +258,90 @@ class PointReads(Protocol):
 
     async def school(self, school_id: int) -> list[Row] | None: ...
 
-    async def fsm(self, key: str) -> list[Row] | None: ...
+    async def fsm(self, key: str, telegram_user_id: int | None = None) -> list[Row] | None: ...
 
     async def case(self, ref: str) -> QuickCase | tuple[()] | None: ...
 
 
-class PostgresReads:
+class PostgresReads(_PointReads):
     """The same point reads on PostgreSQL: plain SQL on the unit of work's own connection, in its
     transaction (so after the chat's turn is taken, and seeing the unit of work's own flushed rows), through
-    asyncpg directly. Through SQLAlchemy's ORM each cost about ten times the round trip."""
+    asyncpg directly. Through SQLAlchemy's ORM each cost about ten times the round trip.
+
+    Each read is a round trip, and the first three of every update are known together: the dialogue state
+    of a user's key, that user as a member with their roles, and their schools. `fsm(key, user)` reads all
+    of them in one statement and keeps the member and schools for the reads that follow, until this unit of
+    work writes (`forget`)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._ahead: dict[tuple[str, int], list[Row]] = {}
+
+    def forget(self) -> None:
+        """Drop what was read ahead: the unit of work wrote, or its transaction ended."""
+        self._ahead.clear()
 
     async def _rows(self, statement: Select[Any], **params: Any) -> list[Row]:
         connection = await self._session.connection()
-        query = _postgres_query(statement, connection.dialect)
+        query = _compiled(statement, connection.dialect)
         raw = await connection.get_raw_connection()
         records = await raw.driver_connection.fetch(query.sql, *(params[name] for name in query.params))  # type: ignore[union-attr]
         return query.processed(records)
 
     async def member_with_roles(self, telegram_user_id: int) -> list[Row] | None:
-        return await self._rows(_MEMBER_WITH_ROLES, telegram_user_id=telegram_user_id)
+        ahead = self._ahead.pop(("member", telegram_user_id), None)
+        return ahead if ahead is not None else await super().member_with_roles(telegram_user_id)
 
     async def school(self, school_id: int) -> list[Row] | None:
-        return await self._rows(_SCHOOL, school_id=school_id)
+        ahead = self._ahead.pop(("school", school_id), None)
+        return ahead if ahead is not None else await super().school(school_id)
 
-    async def fsm(self, key: str) -> list[Row] | None:
-        return await self._rows(_FSM, key=key)
-
-    async def case(self, ref: str) -> QuickCase | tuple[()] | None:
-        found = await self._rows(_CASE, ref=ref)
-        if not found:
-            return ()
-        case = found[0]
-        pupil = await self._rows(_PUPIL, pupil_id=case["pupil_id"]) if case["pupil_id"] else []
-        timeline = await self._rows(_TIMELINE, case_id=case["id"])
-        participants = await self._rows(_PARTICIPANTS, case_id=case["id"])
-        return case, (pupil[0] if pupil else None), timeline, participants
-
-
-_POSTGRES_QUERIES: dict[tuple[int, type[Any]], _Query] = {}
+    async def fsm(self, key: str, telegram_user_id: int | None = None) -> list[Row] | None:
+        if telegram_user_id is None:
+            return await super().fsm(key)
+        rows = await self._rows(_AHEAD, key=key, telegram_user_id=telegram_user_id)
+        first = rows[0]  # one row at least: the statement reads from a one-row table outward
+        self._ahead[("member", telegram_user_id)] = [] if first["id"] is None else rows
+        for row in rows:
+            if row["school__id"] is not None:
+                school = {column: row[f"school__{column}"] for column in _SCHOOL_COLUMNS}
+                self._ahead[("school", row["school__id"])] = [school]
+        return [] if first["fsm_key"] is None else [{"state": first["fsm_state"], "data": first["fsm_data"]}]
 
 
-def _postgres_query(statement: Select[Any], dialect: Any) -> _Query:
+_SCHOOL_COLUMNS = tuple(str(column.key) for column in _school.c)
+# The dialogue state, the member with their roles and each role's school, in one statement: one row per
+# role (one for a member without roles, or no member), each carrying the state (or NULLs for none).
+_one = select(literal_column("1").label("one")).subquery("one")
+_AHEAD = (
+    select(
+        _fsm.c.key.label("fsm_key"),
+        _fsm.c.state.label("fsm_state"),
+        _fsm.c.data.label("fsm_data"),
+        *_member.c,
+        _role.c.id.label("role_id"),
+        _role.c.school_id,
+        _role.c.role,
+        *(column.label(f"school__{column.key}") for column in _school.c),
+    )
+    .select_from(
+        _one.outerjoin(_fsm, _fsm.c.key == bindparam("key"))
+        .outerjoin(_member, _member.c.telegram_user_id == bindparam("telegram_user_id"))
+        .outerjoin(_role, _role.c.member_id == _member.c.id)
+        .outerjoin(_school, _school.c.id == _role.c.school_id)
+    )
+    .order_by(_role.c.id)
+)
+
+_SQLITE = sqlite_dialect()
+_COMPILED: dict[tuple[int, type[Any]], _Query] = {}
+
+
+def _compiled(statement: Select[Any], dialect: Any) -> _Query:
     key = (id(statement), type(dialect))
-    query = _POSTGRES_QUERIES.get(key)
+    query = _COMPILED.get(key)
     if query is None:
-        query = _POSTGRES_QUERIES[key] = _Query(statement, dialect)
+        query = _COMPILED[key] = _Query(statement, dialect)
     return query
 
 

@@ -144,6 +144,8 @@ class UnitOfWork:
     def _written(self) -> None:
         self._wrote = True
         self._untouched = False
+        if self._postgres is not None:
+            self._postgres.forget()  # what it read ahead may be what was just changed
 
     async def commit(self) -> None:
         await self.fsm.flush()  # dialogue state waits for the commit (storage/repositories/fsm_states.py)
@@ -153,12 +155,16 @@ class UnitOfWork:
             await self.session.commit()
             self._wrote = self._bookkeeping = False
             self._untouched = True
+        if self._postgres is not None:
+            self._postgres.forget()  # the next transaction reads afresh
         self._committed = True
 
     async def rollback(self) -> None:
         await self.session.rollback()
         self.fsm.forget_cached()
         self.audit.discard_deferred()
+        if self._postgres is not None:
+            self._postgres.forget()
         self._wrote = self._bookkeeping = False
         self._untouched = True
         self._committed = False

@@ -16,7 +16,7 @@ from flows.case import Case, Pupil, TimelineEntry
 from flows.clock import FrozenClock
 from storage.db import QUICK_READS_INFO, create_engine, make_sessionmaker
 from storage.models import Member, School
-from storage.quick_reads import QuickReads
+from storage.quick_reads import PostgresReads, QuickReads
 from storage.uow import UnitOfWork
 from tests.databases import SQLITE_ONLY
 
@@ -224,3 +224,62 @@ async def test_cases_read_quickly_are_what_the_session_reads_and_save_without_a_
     assert [s for s in seen if "case_file" in s and s.startswith("SELECT")] == []
     async with UnitOfWork(sessionmaker) as uow:
         assert (await uow.cases.get("Z-0")).step == "ib_beoordeling"  # type: ignore[union-attr]
+
+
+POSTGRES_ONLY = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements PostgresReads sends (past SQLAlchemy, so the engine's events do not see them)."""
+    sent: list[str] = []
+    original = PostgresReads._rows
+
+    async def counted(self: PostgresReads, statement: Any, **params: Any) -> list[dict[str, Any]]:
+        sent.append(next(iter(params)))
+        return await original(self, statement, **params)
+
+    monkeypatch.setattr(PostgresReads, "_rows", counted)
+    return sent
+
+
+@POSTGRES_ONLY
+async def test_on_postgres_the_state_member_and_schools_are_one_read(
+    sessionmaker: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What every update reads first, the dialogue state, the member with their roles and their schools,
+    is one round trip on PostgreSQL, and reads what the session reads."""
+    async with UnitOfWork(sessionmaker) as uow:
+        await uow.fsm.put("fsm:7:7:default", IB, "CaseForm:open", {"ref": "Z-0001"})
+        await uow.commit()
+    sent = count_reads(monkeypatch)
+    async with UnitOfWork(sessionmaker) as uow:
+        assert await uow.fsm.get("fsm:7:7:default", IB) == ("CaseForm:open", {"ref": "Z-0001"})
+        member = await uow.members.by_telegram_id(IB)
+        assert member is not None
+        schools = [await uow.schools.get(role.school_id) for role in member.roles]
+        assert len(sent) == 1
+        assert [s.name for s in schools if s is not None] == ["De Regenboog", "De Regenboog", "Het Anker"]
+        assert schools[0] is not None and schools[0].created_at.tzinfo is not None
+    monkeypatch.undo()
+    assert as_data(member) == as_data(await read_through_session(sessionmaker, IB))
+    for telegram_id in (NEWCOMER, 999):  # no roles; no member at all
+        async with UnitOfWork(sessionmaker) as uow:
+            assert await uow.fsm.get("fsm:8:8:default", telegram_id) == (None, {})
+            read = await uow.members.by_telegram_id(telegram_id)
+            assert (read is None) == (telegram_id == 999)
+            assert read is None or read.roles == []
+
+
+@POSTGRES_ONLY
+async def test_what_was_read_ahead_is_dropped_when_the_unit_of_work_writes(
+    sessionmaker: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = count_reads(monkeypatch)
+    async with UnitOfWork(sessionmaker) as uow:
+        await uow.fsm.get("fsm:7:7:default", TEACHER)
+        await uow.session.execute(text("UPDATE school SET name = 'De Boog' WHERE name = 'De Regenboog'"))
+        member = await uow.members.by_telegram_id(TEACHER)
+        assert member is not None
+        school = await uow.schools.get(member.roles[0].school_id)
+        assert school is not None and school.name == "De Boog"  # read again, after the write
+        assert len(sent) == 3

@@ -33,11 +33,12 @@ class FsmStateRepository:
         self._stored: dict[str, Entry] = {}  # what the database holds, where this unit of work knows it
         self._users: dict[str, int] = {}  # keys written since the last flush, with their Telegram user
 
-    async def get(self, key: str) -> Entry:
-        """(state, data) of `key`; (None, {}) when the user is in no dialogue."""
+    async def get(self, key: str, user_id: int | None = None) -> Entry:
+        """(state, data) of `key`; (None, {}) when the user is in no dialogue. `user_id`, the Telegram user
+        of the key: where it pays (PostgreSQL), the member is read in the same statement."""
         if key not in self._known:
             quick = self._quick()
-            rows = await quick.fsm(key) if quick is not None else None
+            rows = await quick.fsm(key, user_id) if quick is not None else None
             if rows is None:
                 query = select(FsmStateRow.state, FsmStateRow.data).where(FsmStateRow.key == key)
                 rows = [row._asdict() for row in await self._session.execute(query)]
