@@ -88,8 +88,8 @@ _RESPONSE_TYPES = tuple(
     )
 )
 
-# Updates working on the database at once: SQLAlchemy's default pool (5 + 10 overflow) has room for them
-# beside the outbox and the scheduler.
+# Updates working on the database at once: the pool (storage/db.py: 20 kept, 10 more at a peak) has room
+# for them beside the rate-limit takes, the outbox and the scheduler.
 DATABASE_SLOTS = 8
 
 

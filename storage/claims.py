@@ -83,7 +83,10 @@ async def take_chat_turn(session: AsyncSession, chat_key: object) -> None:
     """Wait until no other transaction holds this chat, then hold it until this transaction ends
     (commit or rollback, also when the connection dies). PostgreSQL only; nothing to do on SQLite."""
     if is_postgresql(session):
-        await session.execute(select(text("pg_advisory_xact_lock(:key)")), {"key": chat_lock_key(chat_key)})
+        # On the session's connection, past the ORM's execution (a third of this statement's cost); the
+        # statement still goes through the connection, which begins the transaction the lock lives in.
+        connection = await session.connection()
+        await connection.exec_driver_sql("SELECT pg_advisory_xact_lock($1)", (chat_lock_key(chat_key),))
 
 
 # Refill by the time since the last take, on the server's clock, and take one token if there is one, in
