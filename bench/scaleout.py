@@ -181,8 +181,8 @@ class RoundRobin:
 
 
 def cpu_seconds(workers: list[Worker]) -> list[float]:
-    """CPU seconds used so far by each worker process (Linux /proc) and by this process (the emulator
-    and the dispatcher): what a run had of the machine's two cores."""
+    """CPU seconds used so far by each worker process (Linux /proc), by this process (the emulator and the
+    dispatcher) and by the database server's processes on this machine: what a run had of its cores."""
     ticks = os.sysconf("SC_CLK_TCK")
     used = []
     for worker in workers:
@@ -193,7 +193,22 @@ def cpu_seconds(workers: list[Worker]) -> list[float]:
         except (OSError, AssertionError):
             used.append(0.0)
     own = os.times()
-    return [*used, own.user + own.system]
+    return [*used, own.user + own.system, _postgres_seconds(ticks)]
+
+
+def _postgres_seconds(ticks: int) -> float:
+    """CPU seconds of the running `postgres` processes (a backend that ended in between is not counted:
+    the workers keep theirs open in their pools)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            comm, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, IndexError, ValueError):
+            continue
+        if comm == "postgres":
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def normalise(text: str) -> str:
@@ -341,7 +356,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     print(
                         f"{run} worker(s): {rate:.1f} updates/s, {sum(cycles.values())} conversations, "
                         f"broken {b}, duplicates {d}, posts sent again {front.retries}; "
-                        f"cores used by [worker A, worker B, this process]: {used}"
+                        f"cores used by [worker A, worker B, this process, PostgreSQL]: {used}"
                     )
                     results["runs"].append(
                         {"workers": run, "updates_per_s": round(rate, 1), "broken": b, "cores": used}
