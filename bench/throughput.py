@@ -43,6 +43,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message
 
 from bot.app import prepare
+from bot.heap import freeze_startup_heap
 from bot.settings import EMULATOR_TOKEN, Settings
 from emulator.server import start_emulator
 from emulator.state import EmulatorState
@@ -147,6 +148,7 @@ async def full_bot(database_url: str, members: int) -> AsyncIterator[TimedState]
             )
             await uow.members.add_roles(member, school.id, ["leerkracht"])
         await uow.commit()
+    freeze_startup_heap()  # as bot/runner.py's start_background does before a bot serves
     try:
         async with polling(runtime.dp, runtime.bot):
             yield state

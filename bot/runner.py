@@ -15,6 +15,7 @@ from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
 from bot.app import Runtime, prepare
+from bot.heap import freeze_startup_heap
 from bot.middlewares.turns import DEDUPE
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
@@ -38,6 +39,7 @@ class StartupError(Exception):
 def start_background(runtime: Runtime) -> list[asyncio.Task[None]]:
     """The work that runs beside the updates: the outbox dispatcher (it also sends what an earlier run
     left behind, so a restart loses nothing)."""
+    freeze_startup_heap()  # what start-up built lives as long as the process: out of full collections
     runtime.dp["name_guard"].start()  # deduce loads in a thread meanwhile; free text waits for it
     return [asyncio.create_task(runtime.outbox.run(), name="outbox"), *start_scheduler(runtime)]
 
