@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.inserts import table
 from storage.models.audit import AuditRow
 
 
@@ -49,7 +50,7 @@ class AuditRepository:
     async def flush_deferred(self) -> None:
         rows, self._deferred = self._deferred or [], None
         if rows:
-            await self.session.execute(insert(AuditRow), rows)
+            await self.session.execute(insert(table(AuditRow)), rows)  # past the ORM's bulk path
 
     def discard_deferred(self) -> None:
         """Forget the kept entries (their transaction rolled back)."""

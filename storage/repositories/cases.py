@@ -37,7 +37,7 @@ from flows.case import Case, Consent, Correction, Draft, Priority, Pupil, RouteF
 from flows.participants import Participant
 from storage.cipher import Cipher, PlainCipher
 from storage.db import STORED_ROUTES_INFO
-from storage.inserts import insert_new
+from storage.inserts import insert_new, table
 from storage.models.case import CaseRow, FirstMoveRow, ParticipantRow, PupilRow, RouteVersionRow, TimelineRow
 from storage.models.outbox import OutboxRow
 from storage.quick_reads import Awaited, PointReads, QuickCase, QuickReads, adopt, detached
@@ -154,7 +154,7 @@ class CaseRepository:
             if updated != len(params):
                 raise StaleDataError(f"{len(params) - updated} cases changed while their batch fired")
         if rows:
-            await self.session.execute(insert(TimelineRow), rows)
+            await self.session.execute(insert(table(TimelineRow)), rows)  # past the ORM's bulk path
 
     async def _update_many(self, columns: tuple[str, ...], params: list[dict[str, Any]]) -> int:
         """Update these cases' `columns` in one statement where each still has its `old` revision; returns

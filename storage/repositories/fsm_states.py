@@ -14,15 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.inserts import insert_new
+from storage.inserts import insert_new, table
 from storage.models import FsmStateRow
 from storage.quick_reads import PointReads
 
 Entry = tuple[str | None, dict[str, Any]]
 _NONE: Entry = (None, {})
+# Built once, run with parameters (storage/inserts.py says why), on the table past the ORM's bulk paths.
+_table = table(FsmStateRow)
+_DELETE = delete(_table).where(_table.c.key == bindparam("row_key"))
+_UPDATE = update(_table).where(_table.c.key == bindparam("row_key"))
 
 
 class FsmStateRepository:
@@ -70,17 +74,13 @@ class FsmStateRepository:
                 continue
             if state is None and not data:
                 if before != _NONE:  # a row there, or not known: none afterwards
-                    await self._session.execute(delete(FsmStateRow).where(FsmStateRow.key == key))
+                    await self._session.execute(_DELETE, {"row_key": key})
             elif before is not None and before != _NONE:  # the row exists: this unit of work saw it
-                await self._session.execute(
-                    update(FsmStateRow).where(FsmStateRow.key == key).values(state=state, data=data)
-                )
+                await self._session.execute(_UPDATE, {"row_key": key, "state": state, "data": data})
             else:  # insert-or-update without a get-then-insert race between workers (storage/inserts.py)
                 row = {"key": key, "user_id": user_id, "state": state, "data": data}
                 if not await insert_new(self._session, FsmStateRow, row, key=["key"]):
-                    await self._session.execute(
-                        update(FsmStateRow).where(FsmStateRow.key == key).values(state=state, data=data)
-                    )
+                    await self._session.execute(_UPDATE, {"row_key": key, "state": state, "data": data})
             self._stored[key] = (state, dict(data))
         self._users.clear()
 
