@@ -6,6 +6,13 @@ through a queue to that thread and a wake-up of the event loop on the way back, 
 costs more than the statement itself (a /signaal conversation took 41 of them for 11 statements;
 bench/README.md). `OneHopCursor` does the four in one function on that thread, so one trip per statement.
 
+SQLite has one writer. When a second connection wanted to write, SQLite's busy handler made it sleep and
+try again (1, 2, 5, 10, … ms): under a burst of /signaal, the writers spent more time asleep than writing.
+The connections of one engine now take an asyncio lock before their first write of a transaction and
+give it back at its commit or rollback, the span SQLite's own write lock has, so a writer waits its turn
+and starts the moment the previous one ends. SQLite serves one process (docs/deployment.md); another
+process, such as a CLI command, still meets the busy handler.
+
 It plugs in as the aiosqlite dialect's DBAPI module (`create_async_engine(url, module=one_hop_dbapi())`,
 storage/db.py), a documented argument; it subclasses SQLAlchemy's own aiosqlite adapter classes and
 replaces only how a cursor reaches the thread. Server-side cursors (`yield_per`, streaming) keep
@@ -14,9 +21,10 @@ SQLAlchemy's own: they fetch in parts, which is what they are for.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import sqlite3
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -90,6 +98,8 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
     async def _run(self, operation: Any, parameters: Any, many: bool) -> Any:
+        if many or _writes(operation):
+            await cast(OneHopConnection, self._adapt_connection).take_write_turn()
         async with self._adapt_connection._execute_mutex:
             outcome = await self._connection._execute(_run, self._connection, operation, parameters, many)
         self._description, self._rowcount, self._lastrowid, rows = outcome
@@ -109,12 +119,68 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         """sqlite3 ignores input sizes."""
 
 
+def _writes(operation: str) -> bool:
+    """Whether a statement may write (and so begin SQLite's write transaction): all but plain reads."""
+    return operation.lstrip()[:6].upper() not in ("SELECT", "PRAGMA")
+
+
+WRITE_WAIT_S = 30.0  # as the busy timeout (storage/db.py): then "database is locked", as SQLite would say
+
+
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_writing",)
     _cursor_cls = OneHopCursor
+    dbapi: OneHopDBAPI
+
+    def __init__(self, dbapi: OneHopDBAPI, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._writing = False
+
+    async def take_write_turn(self) -> None:
+        """Wait until no other connection of this engine is in a write transaction, then be the one."""
+        if self._writing:
+            return
+        try:
+            await asyncio.wait_for(self.dbapi.writer.acquire(), WRITE_WAIT_S)
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked") from None
+        self._writing = True
+
+    def _end_write_turn(self) -> None:
+        if self._writing:
+            self._writing = False
+            self.dbapi.writer.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._end_write_turn()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._end_write_turn()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._end_write_turn()
+
+    def terminate(self) -> None:
+        try:
+            super().terminate()
+        finally:
+            self._end_write_turn()
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def __init__(self, aiosqlite: Any, sqlite: Any) -> None:
+        super().__init__(aiosqlite, sqlite)
+        self.writer = asyncio.Lock()  # one per engine: its connections write one transaction at a time
+
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
         adapted = super().connect(*arg, **kw)
         return OneHopConnection(self, adapted._connection)

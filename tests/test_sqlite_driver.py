@@ -3,6 +3,7 @@ the engine sees the same results, counts, ids and errors as through SQLAlchemy's
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,32 @@ async def test_results_counts_ids_and_errors_are_the_drivers(engine: AsyncEngine
         assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 0  # all rolled back
         streamed = await connection.stream(text("SELECT 1 UNION ALL SELECT 2"))  # server-side: SQLAlchemy's
         assert [row[0] async for row in streamed] == [1, 2]
+
+
+async def test_a_second_writer_waits_its_turn_instead_of_meeting_a_locked_database(
+    engine: AsyncEngine,
+) -> None:
+    """SQLite's busy handler is out of the way: the waiting connection would fail at once with a busy
+    timeout of 0, and through the engine's write turn it writes as soon as the first one committed."""
+    order: list[str] = []
+    async with engine.connect() as first, engine.connect() as second:
+        await second.exec_driver_sql("PRAGMA busy_timeout=0")
+        await first.execute(text("INSERT INTO t (name, n) VALUES ('first', 1)"))
+
+        async def write_second() -> None:
+            await second.execute(text("INSERT INTO t (name, n) VALUES ('second', 2)"))
+            order.append("second wrote")
+            await second.commit()
+
+        waiting = asyncio.create_task(write_second())
+        await asyncio.sleep(0)  # the task runs until it waits: for its turn, or for its thread
+        # Whatever the second connection sent its thread before this is done when this is: had it written
+        # already, it would have met the first one's lock (and failed, with no busy timeout).
+        await second.sync_connection.connection.driver_connection._execute(lambda: None)  # type: ignore[union-attr]
+        assert not waiting.done()
+        order.append("first commits")
+        await first.commit()
+        await waiting
+        assert order == ["first commits", "second wrote"]
+        names = (await first.execute(text("SELECT name FROM t ORDER BY id"))).scalars().all()
+        assert names == ["first", "second"]
