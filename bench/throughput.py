@@ -1,7 +1,9 @@
 """Benchmark: the full bot against a bare aiogram echo bot, on the same loopback Bot API emulator.
 
 Both bots long-poll their own emulator in this process; the load is generated here too, so both pay the
-same for it. Runs are interleaved (echo, bot, echo, bot, …) so a busy machine slows both alike.
+same for it. Runs are interleaved (echo, bot, echo, bot, …) so a busy machine slows both alike. Each run
+has its own bot's garbage collector: the echo CPython's default, as a bare aiogram bot runs; the bot its
+start-up heap frozen, as `zorgroute run` does (bot/heap.py).
 
 - closed loop: `--members` people each send, wait for the reply, send again, for `--seconds`:
   `help` (/help), `read` (/mijn: the member's cases, a case read through the policy, audited) and
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -148,7 +151,6 @@ async def full_bot(database_url: str, members: int) -> AsyncIterator[TimedState]
             )
             await uow.members.add_roles(member, school.id, ["leerkracht"])
         await uow.commit()
-    freeze_startup_heap()  # as bot/runner.py's start_background does before a bot serves
     try:
         async with polling(runtime.dp, runtime.bot):
             yield state
@@ -204,12 +206,27 @@ async def open_loop(state: TimedState, members: int, seconds: float, rate: float
     return {"p50_ms": round(q[49] * 1000, 1), "p99_ms": round(q[98] * 1000, 1), "lost": lost}
 
 
+def as_bare_aiogram() -> None:
+    """The process's garbage collector as a bare aiogram bot has it: CPython's default, every full
+    collection walking the whole heap (a bare aiogram process holds 190,000 objects, 0.17 s a pass)."""
+    gc.unfreeze()
+
+
+def as_zorgroute() -> None:
+    """... and as `zorgroute run` has it: what start-up built is frozen first (bot/heap.py). Both bots live
+    in this one process, so each run gets its own bot's setting; freezing for the echo too would raise
+    its rate by about 60 % here (bench/README.md)."""
+    freeze_startup_heap()
+
+
 async def interleaved(
     run: Callable[[TimedState], Awaitable[float]], echo: TimedState, bot: TimedState, pairs: int
 ) -> dict[str, float]:
     echo_rates, bot_rates = [], []
     for _ in range(pairs):
+        as_bare_aiogram()
         echo_rates.append(await run(echo))
+        as_zorgroute()
         bot_rates.append(await run(bot))
     e, b = statistics.median(echo_rates), statistics.median(bot_rates)
     return {"echo_per_s": round(e, 1), "bot_per_s": round(b, 1), "ratio": round(b / e, 3) if e else 0.0}
@@ -225,6 +242,7 @@ async def measure(database_url: str, args: argparse.Namespace) -> dict[str, Any]
 
             out[name] = await interleaved(run, echo, bot, args.pairs)
             print(name, out[name], flush=True)
+        as_zorgroute()
         latency = await open_loop(bot, args.members, args.seconds, args.rate)
         out["latency_at_rate"] = {"rate": args.rate, **latency}
         print("latency", out["latency_at_rate"], flush=True)
