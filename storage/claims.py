@@ -8,6 +8,7 @@ project (beside storage/inserts.py).
   one at a time across workers. SQLite runs one worker, whose in-process lanes already do this.
 - A token of a shared bucket: on PostgreSQL one upsert that refills and takes, on the server's clock.
   SQLite runs one worker, whose in-process limiters already hold for the whole bot.
+- An update's kept replies, once they left: on PostgreSQL one round trip that does not wait for the disk.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 # Advisory lock keys are one bigint space shared with anything else on the server: a chat's key is a
 # hash of a name of ours, not the bare chat id, so another application's locks cannot collide by chance.
@@ -122,3 +123,25 @@ async def take_token(connection: AsyncConnection, key: str, capacity: float, rat
 async def give_back_token(connection: AsyncConnection, key: str, capacity: float) -> None:
     """Return a token taken for a send that another bucket then held back."""
     await connection.execute(_GIVE_BACK, {"key": key, "capacity": capacity})
+
+
+async def forget_kept_replies(engine: AsyncEngine, update_id: int) -> None:
+    """An update's kept replies left (bot/middlewares/turns.py): drop them from its processed_update row.
+
+    Until this is stored, a retry of the update whose worker died would send them a second time, so it is
+    made short: on PostgreSQL one round trip (BEGIN, the UPDATE and COMMIT in one simple query) whose commit
+    does not wait for the disk. If the server crashed right after, a retry would send the replies again,
+    which is what a worker that died before this statement already risks. Elsewhere, one transaction."""
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            await raw.driver_connection.execute(  # type: ignore[union-attr]
+                "BEGIN; SET LOCAL synchronous_commit TO off; "
+                f"UPDATE processed_update SET replies = NULL WHERE update_id = {int(update_id)}; COMMIT"
+            )
+        return
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE processed_update SET replies = NULL WHERE update_id = :id"), {"id": update_id}
+        )
+
