@@ -144,4 +144,3 @@ async def forget_kept_replies(engine: AsyncEngine, update_id: int) -> None:
         await connection.execute(
             text("UPDATE processed_update SET replies = NULL WHERE update_id = :id"), {"id": update_id}
         )
-
