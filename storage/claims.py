@@ -125,22 +125,20 @@ async def give_back_token(connection: AsyncConnection, key: str, capacity: float
     await connection.execute(_GIVE_BACK, {"key": key, "capacity": capacity})
 
 
-async def forget_kept_replies(engine: AsyncEngine, update_id: int) -> None:
-    """An update's kept replies left (bot/middlewares/turns.py): drop them from its processed_update row.
+async def forget_kept_replies_at_once(engine: AsyncEngine, update_id: int) -> bool:
+    """An update's kept replies left (bot/middlewares/turns.py): drop them from its processed_update row, on
+    PostgreSQL in one round trip (BEGIN, the UPDATE and COMMIT in one simple query) whose commit does not
+    wait for the disk; False elsewhere, where the caller does it in a unit of work.
 
-    Until this is stored, a retry of the update whose worker died would send them a second time, so it is
-    made short: on PostgreSQL one round trip (BEGIN, the UPDATE and COMMIT in one simple query) whose commit
-    does not wait for the disk. If the server crashed right after, a retry would send the replies again,
-    which is what a worker that died before this statement already risks. Elsewhere, one transaction."""
-    if engine.dialect.name == "postgresql":
-        async with engine.connect() as connection:
-            raw = await connection.get_raw_connection()
-            await raw.driver_connection.execute(  # type: ignore[union-attr]
-                "BEGIN; SET LOCAL synchronous_commit TO off; "
-                f"UPDATE processed_update SET replies = NULL WHERE update_id = {int(update_id)}; COMMIT"
-            )
-        return
-    async with engine.begin() as connection:
-        await connection.execute(
-            text("UPDATE processed_update SET replies = NULL WHERE update_id = :id"), {"id": update_id}
+    Until this is stored, a retry of the update whose worker died would send them a second time, hence
+    short. If the server crashed right after, a retry would send the replies again, which is what a worker
+    that died before this statement already risks."""
+    if engine.dialect.name != "postgresql":
+        return False
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.execute(  # type: ignore[union-attr]
+            "BEGIN; SET LOCAL synchronous_commit TO off; "
+            f"UPDATE processed_update SET replies = NULL WHERE update_id = {int(update_id)}; COMMIT"
         )
+    return True

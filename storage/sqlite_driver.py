@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import sqlite3
+from collections.abc import Callable
 from typing import Any, cast
 
 import aiosqlite
@@ -127,6 +128,18 @@ def _writes(operation: str) -> bool:
 WRITE_WAIT_S = 30.0  # as the busy timeout (storage/db.py): then "database is locked", as SQLite would say
 
 
+def _ending_write_turn(end: Callable[[Any], None]) -> Callable[[OneHopConnection], None]:
+    """`end` (the adapter's commit, rollback, close or terminate), then the connection's write turn back."""
+
+    def ended(connection: OneHopConnection) -> None:
+        try:
+            end(connection)
+        finally:
+            connection._end_write_turn()
+
+    return ended
+
+
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ("_writing",)
     _cursor_cls = OneHopCursor
@@ -151,29 +164,11 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
             self._writing = False
             self.dbapi.writer.release()
 
-    def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self._end_write_turn()
-
-    def rollback(self) -> None:
-        try:
-            super().rollback()
-        finally:
-            self._end_write_turn()
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._end_write_turn()
-
-    def terminate(self) -> None:
-        try:
-            super().terminate()
-        finally:
-            self._end_write_turn()
+    # Each way a transaction ends gives the write turn back, also when ending it failed.
+    commit = _ending_write_turn(AsyncAdapt_aiosqlite_connection.commit)
+    rollback = _ending_write_turn(AsyncAdapt_aiosqlite_connection.rollback)
+    close = _ending_write_turn(AsyncAdapt_aiosqlite_connection.close)
+    terminate = _ending_write_turn(AsyncAdapt_aiosqlite_connection.terminate)
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):

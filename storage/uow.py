@@ -117,9 +117,12 @@ class UnitOfWork:
     @property
     def wrote(self) -> bool:
         """Whether this unit of work has written anything (flushed objects or run DML) since it began."""
+        return self._wrote or self._unflushed() or self.fsm.pending or self.audit.pending
+
+    def _unflushed(self) -> bool:
+        """Whether the session holds changes it has not flushed yet."""
         session = self.session
-        pending = self.fsm.pending or self.audit.pending
-        return self._wrote or bool(session.new or session.dirty or session.deleted) or pending
+        return bool(session.new or session.dirty or session.deleted)
 
     def keep_bookkeeping(self) -> None:
         """What was written so far is bookkeeping (a webhook update's dedupe row): commit() commits it,
@@ -137,8 +140,7 @@ class UnitOfWork:
         everything; on PostgreSQL plain SQL on this unit of work's connection, while no change waits for
         a flush (those reads do not flush first, as the session does)."""
         if self._postgres is not None:
-            session = self.session
-            return None if (session.new or session.dirty or session.deleted) else self._postgres
+            return None if self._unflushed() else self._postgres
         return self.quick_reads()
 
     def _written(self) -> None:

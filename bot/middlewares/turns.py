@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.middlewares.lanes import lane_key
 from bot.middlewares.replies import REPLY_METHODS, after_replies, held_replies, hold_again
-from storage.claims import forget_kept_replies, take_chat_turn
+from storage.claims import forget_kept_replies_at_once, take_chat_turn
 from storage.inserts import insert_new
 from storage.models import ProcessedUpdate
 from storage.uow import UnitOfWork
@@ -80,7 +80,11 @@ async def keep_replies(uow: UnitOfWork, update_id: int) -> bool:
 
 async def forget_replies(sessionmaker: async_sessionmaker[AsyncSession], update_id: int) -> None:
     """The replies left: a later delivery of the update (its answer was lost) sends nothing again."""
-    await forget_kept_replies(sessionmaker.kw["bind"], update_id)
+    if await forget_kept_replies_at_once(sessionmaker.kw["bind"], update_id):
+        return
+    async with UnitOfWork(sessionmaker) as uow:
+        await uow.job_runs.keep_replies(update_id, None)
+        await uow.commit()
 
 
 async def send_kept_replies(uow: UnitOfWork, update_id: int) -> None:

@@ -530,9 +530,8 @@ class CaseRepository:
     ) -> dict[int, tuple[Participant, ...]]:
         found: dict[int, list[Participant]] = {case_id: [] for case_id in case_ids}
         if case_ids:
-            rows = await (
-                via or self.session
-            ).execute(  # columns: mapping rows only read costs more than the query
+            session = via or self.session
+            rows = await session.execute(  # columns: mapping rows only read costs more than the query
                 select(
                     ParticipantRow.case_id,
                     ParticipantRow.member_id,
