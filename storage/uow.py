@@ -119,6 +119,12 @@ class UnitOfWork:
         """Whether this unit of work has written anything (flushed objects or run DML) since it began."""
         return self._wrote or self._unflushed() or self.fsm.pending or self.audit.pending
 
+    @property
+    def queued_notifications(self) -> bool:
+        """Whether this unit of work queued outbox rows: only then has the dispatcher something new to
+        send once it commits (an update that only moved a form along must not wake every drain)."""
+        return self.outbox.queued > 0
+
     def _unflushed(self) -> bool:
         """Whether the session holds changes it has not flushed yet."""
         session = self.session
@@ -163,6 +169,7 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self.outbox.queued = 0
         self.fsm.forget_cached()
         self.audit.discard_deferred()
         if self._postgres is not None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,10 +21,12 @@ from storage.db import create_engine, make_sessionmaker
 from storage.uow import UnitOfWork
 from tests.feeding import bot, feed, teachers
 from tests.harness import BotHarness
+from tests.privacy_helpers import signal
 
 __all__ = ["bot"]  # the fixture
 
 IB = 701
+TEACHER = 702
 
 
 @contextmanager
@@ -73,6 +76,28 @@ async def test_a_change_is_still_committed(settings: Settings, clock: FrozenCloc
         await h.press(IB, "English")
         member = await h.member(IB)
         assert member is not None and member.language == "en"
+
+
+async def test_only_an_update_that_queued_notifications_wakes_the_outbox(
+    settings: Settings, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wake costs every worker's drain two transactions; an update that changed something but queued
+    nothing to send (a language, a step of a form) gives the outbox nothing new."""
+    async with BotHarness(settings, clock=clock) as h:
+        school = await h.add_school()
+        await h.register(IB, "ib", school_id=school)
+        await h.register(TEACHER, "leerkracht", school_id=school)
+        assert h.runtime is not None
+        kicks: list[None] = []
+        monkeypatch.setattr(h.runtime.outbox, "kick", lambda: kicks.append(None))
+        await h.send(IB, "/taal")
+        await h.press(IB, "English")
+        assert (await h.member(IB)).language == "en"  # type: ignore[union-attr]
+        await h.send(TEACHER, "/signaal")
+        await h.send(TEACHER, "QX 7")
+        assert kicks == []
+        await signal(h, TEACHER, pupil="QX 8")  # the IB is told of it
+        assert kicks
 
 
 async def test_connection_settings(settings: Settings) -> None:

@@ -13,8 +13,9 @@ from storage.uow import UnitOfWork
 
 class UnitOfWorkMiddleware(BaseMiddleware):
     """One unit of work per update, committed only when the handlers finished without error (and wrote
-    something: an update that only read commits nothing and wakes no outbox). Dialogue state (bot/fsm.py)
-    is read and written through it too."""
+    something: an update that only read commits nothing). The outbox is woken only when the update queued
+    notifications: a wake costs every drain two transactions. Dialogue state (bot/fsm.py) is read and
+    written through it too."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
@@ -29,10 +30,10 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             data["uow"] = uow
             with update_unit_of_work(uow):
                 result = await handler(event, data)
-            wrote = uow.wrote
+            queued = uow.queued_notifications
             await uow.commit()
         # Notifications were written with the change; now that they are committed, send them.
         outbox = data.get("outbox")
-        if outbox is not None and wrote:
+        if outbox is not None and queued:
             outbox.kick()
         return result

@@ -81,7 +81,7 @@ class WebApp:
     channels: Collection[str] = TELEGRAM_ONLY
     name_guard: NameGuard | None = None
     event_log: EventLog | None = None
-    wrote: Callable[[], None] = lambda: None
+    queued: Callable[[], None] = lambda: None  # notifications were committed: wake the outbox
 
     def __post_init__(self) -> None:
         self.tokens = SessionTokens(self.bot_token, timedelta(minutes=self.settings.webapp_session_minutes))
@@ -383,10 +383,10 @@ class WebApp:
             said = [t(e.message, **e.params) for e in outcome.events if isinstance(e, ev.Say)]
             if not said:
                 return await self._submitted(uow, ref)
-            wrote = uow.wrote
+            queued = uow.queued_notifications
             await uow.commit()
-        if wrote:
-            self.wrote()
+        if queued:
+            self.queued()
         body = "".join(pages.message_text(line) for line in said) + pages.to_case(t, ref)
         return self._html(pages.layout(ref, body, t=t, telegram_script=None, back=_back(ref)))
 
@@ -410,10 +410,10 @@ class WebApp:
 
     async def _submitted(self, uow: UnitOfWork, ref: str) -> web.StreamResponse:
         """Commit what the engine did, send its notifications, and go back to the case's dossier."""
-        wrote = uow.wrote
+        queued = uow.queued_notifications
         await uow.commit()
-        if wrote:
-            self.wrote()  # the notifications were committed with the step: send them now
+        if queued:
+            self.queued()  # the notifications were committed with the step: send them now
         raise web.HTTPSeeOther(pages.case_href(ref))
 
     def _conflict(self, t: Translator, text: str, ref: str, status: int = 409) -> web.StreamResponse:
@@ -524,7 +524,7 @@ def webapp_for(runtime: Runtime, *, telegram_script: str = TELEGRAM_SCRIPT) -> W
         channels=runtime.outbox.channels,
         name_guard=runtime.dp["name_guard"],
         event_log=runtime.event_log,
-        wrote=runtime.outbox.kick,
+        queued=runtime.outbox.kick,
     )
 
 

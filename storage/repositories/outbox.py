@@ -19,6 +19,8 @@ class OutboxRepository:
         # While deferring (begin_deferred … flush_deferred), add() keeps its rows here, and the key check
         # and the insert are done for all of them together.
         self._deferred: dict[str, dict[str, Any]] | None = None
+        # Rows this session queued (flushed); the unit of work tells the dispatcher after its commit.
+        self.queued = 0
 
     def begin_deferred(self) -> None:
         self._deferred = {}
@@ -33,6 +35,7 @@ class OutboxRepository:
         new = [values for key, values in rows.items() if key not in taken]
         if new:
             await self.session.execute(insert(OutboxRow), new)
+            self.queued += len(new)
         return len(new)
 
     async def add(
@@ -76,6 +79,7 @@ class OutboxRepository:
         row = OutboxRow(**values)
         self.session.add(row)
         await self.session.flush()
+        self.queued += 1
         return row
 
     async def claim(
