@@ -253,6 +253,23 @@ async def test_workers_share_telegrams_send_budget(settings: Settings) -> None:
             await engine.dispose()
 
 
+@POSTGRES_ONLY
+async def test_taking_a_token_does_not_wait_for_the_disk(settings: Settings) -> None:
+    """Every update takes from its sender's bucket; a logged table made each take wait for a WAL sync
+    (half of the backends' WAL waits in bench/scaleout.py). Unlogged, a take commits without one, and a
+    bucket lost in a crash comes back full (migration 0012)."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with engine.connect() as connection:
+            persistence = await connection.scalar(
+                text("SELECT relpersistence::text FROM pg_class WHERE oid = to_regclass('rate_bucket')")
+            )
+        assert persistence == "u"
+        assert await SharedBuckets(engine).take("abuse:1", 2.0, 1.0) == 0.0  # and it still takes
+    finally:
+        await engine.dispose()
+
+
 async def test_several_workers_on_sqlite_are_refused_in_one_line(tmp_path: Path, clock: FrozenClock) -> None:
     result = await zorgroute(
         "run",

@@ -43,7 +43,9 @@ class JobRun(Base):
 
 class RateBucket(Base):
     """A token bucket shared by every worker (the per-user abuse limit, Telegram's send budget). `at` is
-    the database server's clock in epoch seconds, so workers on machines whose clocks differ agree."""
+    the database server's clock in epoch seconds, so workers on machines whose clocks differ agree.
+    Unlogged on PostgreSQL (migration 0012): a take commits without waiting for the disk, and a crash
+    empties the table, which leaves every bucket full."""
 
     __tablename__ = "rate_bucket"
 
