@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,15 @@ class AuditEntry:
     detail: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "at": self.at.isoformat()}
+        return {**self.columns(), "at": self.at.isoformat()}
+
+    def columns(self) -> dict[str, Any]:
+        """The entry as column values. Its fields are scalars, so no deep copy as `asdict` makes: that was
+        2 % of a /signaal update's CPU."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in fields(AuditEntry))
 
 
 class AuditRepository:
@@ -59,9 +67,9 @@ class AuditRepository:
 
     async def append(self, entry: AuditEntry) -> None:
         if self._deferred is not None:
-            self._deferred.append(asdict(entry))
+            self._deferred.append(entry.columns())
             return
-        self.session.add(AuditRow(**asdict(entry)))
+        self.session.add(AuditRow(**entry.columns()))
         await self.session.flush()
 
     async def for_case(self, refs: Sequence[str]) -> list[AuditEntry]:
