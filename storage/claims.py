@@ -80,14 +80,39 @@ def chat_lock_key(chat_key: object) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-async def take_chat_turn(session: AsyncSession, chat_key: object) -> None:
-    """Wait until no other transaction holds this chat, then hold it until this transaction ends
-    (commit or rollback, also when the connection dies). PostgreSQL only; nothing to do on SQLite."""
-    if is_postgresql(session):
-        # On the session's connection, past the ORM's execution (a third of this statement's cost); the
-        # statement still goes through the connection, which begins the transaction the lock lives in.
-        connection = await session.connection()
-        await connection.exec_driver_sql("SELECT pg_advisory_xact_lock($1)", (chat_lock_key(chat_key),))
+async def take_chat_turn(session: AsyncSession, chat_key: object, update_id: int | None = None) -> bool:
+    """Wait until no other transaction holds this chat (`chat_key` None: an update of no chat), then hold
+    it until this transaction ends (commit or rollback, also when the connection dies); the lock is
+    PostgreSQL's, nothing to wait for on SQLite. With `update_id`, also whether that update was handled
+    before (its processed_update row exists), in the same round trip.
+
+    That read sees the database as the statement began, possibly before a transaction it then waited for
+    committed: True is certain, False is settled by the row's insert when the update ends
+    (bot/middlewares/turns.py)."""
+    postgresql = is_postgresql(session)
+    if update_id is None and not (postgresql and chat_key is not None):
+        return False
+    # On the session's connection, past the ORM's execution (a third of this statement's cost); the
+    # statement still goes through the connection, which begins the transaction the lock lives in.
+    connection = await session.connection()
+    if not postgresql:
+        result = await connection.exec_driver_sql(_SEEN_SQLITE, (update_id,))
+    elif update_id is None:
+        await connection.exec_driver_sql(_TURN, (chat_lock_key(chat_key),))
+        return False
+    elif chat_key is None:
+        result = await connection.exec_driver_sql(_SEEN, (update_id,))
+    else:
+        result = await connection.exec_driver_sql(_TURN_AND_SEEN, (chat_lock_key(chat_key), update_id))
+    return bool(result.scalar())
+
+
+_TURN = "SELECT pg_advisory_xact_lock($1)"
+_SEEN = "SELECT EXISTS (SELECT 1 FROM processed_update WHERE update_id = $1)"
+_TURN_AND_SEEN = (
+    "SELECT EXISTS (SELECT 1 FROM processed_update WHERE update_id = $2) FROM pg_advisory_xact_lock($1)"
+)
+_SEEN_SQLITE = "SELECT EXISTS (SELECT 1 FROM processed_update WHERE update_id = ?)"
 
 
 # Refill by the time since the last take, on the server's clock, and take one token if there is one, in

@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select, text
 
 from bot.app import Runtime, prepare
-from bot.middlewares.turns import first_delivery
+from bot.middlewares.turns import record_handled
 from bot.outbox.limiter import TelegramLimiter
 from bot.runner import build_webhook_app
 from bot.settings import EMULATOR_TOKEN, Settings
@@ -148,6 +148,30 @@ async def test_an_update_waits_while_another_worker_holds_its_chat(
     assert len(state.bot_messages(703)) > before
 
 
+@POSTGRES_ONLY
+async def test_a_retry_that_waited_for_the_delivery_it_repeats_is_undone(
+    workers: Workers, clock: FrozenClock
+) -> None:
+    """Telegram retried an update while its first delivery was still being handled: the retry waits for
+    the chat's turn, and its check for a handled update saw the database from before the first one's
+    commit. Its own record of the update then meets the first one's, and what it did is rolled back."""
+    a, _ = workers.runtimes
+    state = workers.state
+    await teachers(a, state, clock, [706])
+    update = state.user_sends(706, "/signaal")
+    before = len(state.bot_messages(706))
+    async with UnitOfWork(a.sessionmaker) as first:  # worker A, handling the update
+        await take_chat_turn(first.session, ("chat", 706))
+        retry = asyncio.create_task(workers.post(1, update))  # the retry, on worker B
+        await until_an_advisory_lock_is_awaited(first)
+        kept = [{"method": "SendMessage", "params": {"chat_id": 706, "text": "Kept"}}]
+        assert await record_handled(first, update["update_id"], clock.now(), kept)
+        await first.commit()
+    assert await retry == 200
+    assert [m.text for m in state.bot_messages(706)][before:] == ["Kept"]  # not B's own answer
+    assert await drafts(a) == 0  # B's /signaal was undone
+
+
 async def until_an_advisory_lock_is_awaited(uow: UnitOfWork) -> None:
     query = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
     async with uow.session.bind.connect() as connection:  # type: ignore[union-attr]
@@ -166,8 +190,8 @@ async def test_a_redelivered_update_is_handled_once_also_after_a_crash(
     state = workers.state
     await teachers(a, state, clock, [704])
     update = state.user_sends(704, "/signaal")
-    async with UnitOfWork(a.sessionmaker) as crashed:  # worker A took the update and died before its commit
-        assert await first_delivery(crashed, update["update_id"], clock.now())
+    async with UnitOfWork(a.sessionmaker) as crashed:  # worker A handled the update and died before its commit
+        assert await record_handled(crashed, update["update_id"], clock.now(), [])
         await crashed.session.rollback()
     before = len(state.bot_messages(704))
 
@@ -398,10 +422,8 @@ async def test_replies_lost_with_a_killed_worker_are_sent_by_the_retry(
     # Worker A handled the next one and committed, then died before its reply left.
     again = state.user_sends(705, "hallo?")
     async with UnitOfWork(a.sessionmaker) as crashed:
-        assert await first_delivery(crashed, again["update_id"], clock.now())
-        await crashed.job_runs.keep_replies(
-            again["update_id"], [{"method": "SendMessage", "params": {"chat_id": 705, "text": "Kept"}}]
-        )
+        kept = [{"method": "SendMessage", "params": {"chat_id": 705, "text": "Kept"}}]
+        assert await record_handled(crashed, again["update_id"], clock.now(), kept)
         await crashed.commit()
     assert await workers.post(1, again) == 200  # Telegram's retry, on worker B
     assert [m.text for m in state.bot_messages(705)] == [welcome, "Kept"]  # sent, not handled again

@@ -177,6 +177,15 @@ def held_replies() -> list[TelegramMethod[Any]]:
     return [] if held is None else list(held.calls)
 
 
+def drop_held_replies() -> None:
+    """Forget the replies the current update made so far, and what was to follow them: its change was
+    rolled back."""
+    held = _held.get()
+    if held is not None and held.open:
+        held.calls.clear()
+        held.after.clear()
+
+
 def hold_again(calls: list[TelegramMethod[Any]]) -> None:
     """Have the current update send these replies (of an earlier delivery of it) after its commit."""
     held = _held.get()

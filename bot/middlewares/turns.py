@@ -10,14 +10,17 @@ Arrival order: Telegram's Bot API server keeps a queue per chat and sends a chat
 only after the previous one was answered. The webhook answers once the update has committed
 (bot/runner.py), so the next update of a chat, on whichever worker, starts after the previous one ended.
 
-Once: an update whose worker was killed got no answer, and Telegram sends it again. Its id is inserted
-into processed_update in the update's own transaction: a worker killed before the commit left no row
-and the retry is handled; a retry of an update that did commit (the answer was lost, or a retry raced
-the original: the chat's turn makes it wait) finds the row and is dropped. The update's replies are
-kept in that row too (they go out after the commit, bot/middlewares/replies.py) and forgotten once they
-left, so a dropped retry of an update whose worker died between its commit and its replies sends them:
-no reply is lost. Killed between its replies and that one statement, a retry sends them twice; a reply
-with a file is not kept. It costs an update with replies one more commit.
+Once: an update whose worker was killed got no answer, and Telegram sends it again. The update's id is
+inserted into processed_update when its handlers are done, in the update's own transaction: a worker
+killed before the commit left no row and the retry is handled; a retry of an update that did commit (the
+answer was lost) finds the row when it takes the chat's turn, in the same statement, and is dropped. A
+retry that raced the original waits for the chat's turn; its check may then predate the original's
+commit, but its own insert at the end meets the original's row, and the retry is rolled back.
+
+The update's replies are kept in that row (they go out after the commit, bot/middlewares/replies.py) and
+forgotten once they left, so a dropped retry of an update whose worker died between its commit and its
+replies sends them: no reply is lost. Killed between its replies and that one statement, a retry sends
+them twice; a reply with a file is not kept. It costs an update with replies one more commit.
 """
 
 from __future__ import annotations
@@ -34,10 +37,8 @@ from pydantic_core import PydanticSerializationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.middlewares.lanes import lane_key
-from bot.middlewares.replies import REPLY_METHODS, after_replies, held_replies, hold_again
+from bot.middlewares.replies import REPLY_METHODS, after_replies, drop_held_replies, held_replies, hold_again
 from storage.claims import forget_kept_replies_at_once, take_chat_turn
-from storage.inserts import insert_new
-from storage.models import ProcessedUpdate
 from storage.uow import UnitOfWork
 
 DEDUPE = "dedupe_updates"  # dispatcher data: set by the webhook door, where Telegram retries
@@ -53,29 +54,35 @@ class ChatTurns(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         uow: UnitOfWork = data["uow"]
-        key = lane_key(data)
-        if key is not None:
-            await take_chat_turn(uow.session, key)
-        if not (data.get(DEDUPE) and isinstance(event, Update)):
-            return await handler(event, data)
-        if not await first_delivery(uow, event.update_id, data["clock"].now()):
-            await send_kept_replies(uow, event.update_id)
+        update_id = event.update_id if data.get(DEDUPE) and isinstance(event, Update) else None
+        # The chat's turn and whether the update was handled before: one round trip.
+        if await take_chat_turn(uow.session, lane_key(data), update_id):
+            await send_kept_replies(uow, update_id)  # type: ignore[arg-type]
             return None
         result = await handler(event, data)
-        if await keep_replies(uow, event.update_id):
-            after_replies(partial(forget_replies, data["sessionmaker"], event.update_id))
+        if update_id is None:
+            return result
+        kept = [r for r in map(_as_json, held_replies()) if r is not None]
+        if not await record_handled(uow, update_id, data["clock"].now(), kept):
+            # Another delivery of it committed while this one waited for the chat's turn (the check above
+            # saw the database from before): undo this handling and send what that one kept.
+            await uow.rollback()
+            drop_held_replies()
+            await send_kept_replies(uow, update_id)
+            return None
+        if kept:
+            after_replies(partial(forget_replies, data["sessionmaker"], update_id))
         return result
 
 
-async def keep_replies(uow: UnitOfWork, update_id: int) -> bool:
-    """Keep the update's replies with it (in its transaction); True when there were any."""
-    kept = [r for r in map(_as_json, held_replies()) if r is not None]
-    if kept:
-        changed = uow.wrote
-        await uow.job_runs.keep_replies(update_id, kept)
-        if not changed:
-            uow.keep_bookkeeping()  # still an update that only read: the outbox needs no kick
-    return bool(kept)
+async def record_handled(uow: UnitOfWork, update_id: int, now: Any, kept: list[dict[str, Any]]) -> bool:
+    """Record the update as handled, with its replies, in its own transaction (a worker killed before the
+    commit leaves no row, and Telegram's retry is handled); False when another delivery recorded it."""
+    changed = uow.wrote
+    first = await uow.job_runs.record_handled(update_id, now, kept or None)
+    if not changed:
+        uow.keep_bookkeeping()  # the row commits even when the handlers only read; the outbox needs no kick
+    return first
 
 
 async def forget_replies(sessionmaker: async_sessionmaker[AsyncSession], update_id: int) -> None:
@@ -108,11 +115,3 @@ def _as_json(call: TelegramMethod[Any]) -> dict[str, Any] | None:
 
 
 _METHODS: dict[str, type[TelegramMethod[Any]]] = {method.__name__: method for method in REPLY_METHODS}
-
-
-async def first_delivery(uow: UnitOfWork, update_id: int, now: Any) -> bool:
-    """Record the update as handled (with this unit of work); False when it already was."""
-    values = {"update_id": update_id, "at": now}
-    first = await insert_new(uow.session, ProcessedUpdate, values, key=["update_id"])
-    uow.keep_bookkeeping()  # the row commits with the update, even when the handlers only read
-    return first

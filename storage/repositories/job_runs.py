@@ -6,11 +6,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.inserts import insert_new
+from storage.inserts import insert_new, table
 from storage.models import JobRun, ProcessedUpdate
+
+_PROCESSED = table(ProcessedUpdate)
+# Built once: a statement built per call cost more than running it (storage/inserts.py).
+_KEEP = (
+    update(_PROCESSED)
+    .where(_PROCESSED.c.update_id == bindparam("id"))
+    .values(replies=bindparam("kept", type_=_PROCESSED.c.replies.type))
+)
 
 
 class JobRunRepository:
@@ -46,11 +54,17 @@ class JobRunRepository:
             delete(JobRun).where(JobRun.job == job, JobRun.period == period, JobRun.done_at.is_(None))
         )
 
+    async def record_handled(
+        self, update_id: int, now: datetime, replies: list[dict[str, Any]] | None
+    ) -> bool:
+        """Record a webhook update as handled, with its replies (Bot API calls as JSON) to send again if its
+        worker dies before they left; False when another delivery of it recorded it first."""
+        values = {"update_id": update_id, "at": now, "replies": replies}
+        return await insert_new(self.session, ProcessedUpdate, values, key=["update_id"])
+
     async def keep_replies(self, update_id: int, replies: list[dict[str, Any]] | None) -> None:
-        """The replies of a handled update, to send again if its worker dies before they left."""
-        await self.session.execute(
-            update(ProcessedUpdate).where(ProcessedUpdate.update_id == update_id).values(replies=replies)
-        )
+        """Replace a handled update's kept replies (None: they left)."""
+        await self.session.execute(_KEEP, {"id": update_id, "kept": replies})
 
     async def replies_of(self, update_id: int) -> list[dict[str, Any]] | None:
         query = select(ProcessedUpdate.replies).where(ProcessedUpdate.update_id == update_id)
