@@ -8,7 +8,9 @@ database, behind a small round-robin dispatcher (no chat affinity) that plays Te
 - a post that fails (the worker died) is sent again to the next worker, as Telegram retries.
 
 Runs, interleaved so a busy machine slows both alike: 1 worker, 2 workers, × `--pairs`; each `--chats`
-chats doing a /signaal conversation (/signaal, a pupil label, /annuleer) for `--seconds`. Then a run
+chats doing a /signaal conversation (/signaal, a pupil label, /annuleer) for `--seconds`. Updates a second
+and cores are counted from one `--pace` in (everyone has started) to the end of `--seconds`; the
+conversations still open then are finished and checked, not counted. Then a run
 on 2 workers in which one is killed with SIGKILL half way. Then the send budget: 2 fresh workers drain
 `--notifications` queued notifications together while the emulator enforces all of Telegram's limits
 (30/s overall, 1/s per chat).
@@ -229,27 +231,53 @@ def normalise(text: str) -> str:
 
 
 async def conversations(
-    state: EmulatorState, front: RoundRobin, users: list[int], seconds: float, pace: float
-) -> tuple[float, dict[int, int]]:
-    """Every user runs whole conversations until `seconds` have passed; (updates a second, cycles)."""
-    deadline = time.perf_counter() + seconds
+    state: EmulatorState,
+    front: RoundRobin,
+    users: list[int],
+    seconds: float,
+    pace: float,
+    workers: list[Worker] | None = None,
+) -> tuple[float, dict[int, int], list[float]]:
+    """Every user runs whole conversations until `seconds` have passed: (updates a second, cycles, cores
+    used by each process of `cpu_seconds`).
+
+    Rate and cores are those of the steady part: from one `pace` in (everyone has started) to the deadline.
+    The conversations still open at the deadline are finished, and checked, but not counted: fewer and
+    fewer people are talking then, and that tail, longer or shorter with the latency, would count as a
+    slowness of the workers."""
+    began = time.perf_counter()
+    deadline, steady = began + seconds, began + min(pace, seconds)
     cycles: dict[int, int] = dict.fromkeys(users, 0)
-    answered = 0
+    counted = 0
 
     async def person(user: int) -> None:
-        nonlocal answered
+        nonlocal counted
         await asyncio.sleep(pace * (user % 50) / 50)  # people do not all start in the same instant
-        while time.perf_counter() < deadline:
+        while True:  # at least one conversation each
             for text in SCRIPT:
                 sent = time.perf_counter()
                 await front.post(state.user_sends(user, text))
-                answered += 1
+                counted += steady <= time.perf_counter() < deadline
                 await asyncio.sleep(max(0.0, sent + pace - time.perf_counter()))
             cycles[user] += 1
+            if time.perf_counter() >= deadline:
+                return
 
-    started = time.perf_counter()
+    async def measure() -> tuple[float, list[float]]:
+        await asyncio.sleep(steady - time.perf_counter())
+        at, cpu = time.perf_counter(), cpu_seconds(workers or [])
+        await asyncio.sleep(max(0.0, deadline - time.perf_counter()))
+        took = time.perf_counter() - at
+        used = [  # a killed worker's counters are gone: it counts as 0
+            round(max(0.0, after - before) / took, 2)
+            for before, after in zip(cpu, cpu_seconds(workers or []), strict=True)
+        ]
+        return took, used
+
+    window = asyncio.ensure_future(measure())
     await asyncio.gather(*(person(u) for u in users))
-    return answered / (time.perf_counter() - started), cycles
+    took, used = await window
+    return counted / max(took, 1e-9), cycles, used
 
 
 async def check(
@@ -357,13 +385,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     front = RoundRobin(http, workers if run != "1" else workers[:1])
                     if run == "kill":
                         asyncio.get_running_loop().call_later(args.seconds / 2, workers[1].kill)
-                    cpu, began = cpu_seconds(workers), time.perf_counter()
-                    rate, cycles = await conversations(state, front, users[n], args.seconds, args.pace)
-                    took = time.perf_counter() - began
-                    used = [  # a killed worker's counters are gone: it counts as 0
-                        round(max(0.0, after - before) / took, 2)
-                        for before, after in zip(cpu, cpu_seconds(workers), strict=True)
-                    ]
+                    rate, cycles, used = await conversations(
+                        state, front, users[n], args.seconds, args.pace, workers
+                    )
                     b, d = await check(state, sessionmaker, expected, cycles)
                     broken, duplicates = broken + b, duplicates + d
                     if run in rates:
