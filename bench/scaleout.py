@@ -95,8 +95,8 @@ class CountingState(EmulatorState):
 class Worker:
     """One `zorgroute run --webhook` process on its own port."""
 
-    def __init__(self, database_url: str, api_base: str) -> None:
-        self.database_url, self.api_base = database_url, api_base
+    def __init__(self, database_url: str, api_base: str, redis_url: str | None = None) -> None:
+        self.database_url, self.api_base, self.redis_url = database_url, api_base, redis_url
         self.process: Process | None = None
         self.port = 0
         self.errors = 0
@@ -124,6 +124,8 @@ class Worker:
             TELEGRAM_BOT_TOKEN=EMULATOR_TOKEN,
             TELEGRAM_API_BASE=self.api_base,
         )
+        if self.redis_url:  # the shared limits in Redis instead of PostgreSQL
+            environment["ZORGROUTE_REDIS_URL"] = self.redis_url
         command = [sys.executable, "-m", "bot.cli", "run", "--webhook", "--host", "127.0.0.1"]
         self.process = await asyncio.create_subprocess_exec(
             *command, "--port", str(self.port), env=environment, stderr=PIPE
@@ -185,7 +187,8 @@ class RoundRobin:
 
 def cpu_seconds(workers: list[Worker]) -> list[float]:
     """CPU seconds used so far by each worker process (Linux /proc), by this process (the emulator and the
-    dispatcher) and by the database server's processes on this machine: what a run had of its cores."""
+    dispatcher), by the database server's processes and by Redis's on this machine: what a run had of its
+    cores."""
     ticks = os.sysconf("SC_CLK_TCK")
     used = []
     for worker in workers:
@@ -196,7 +199,12 @@ def cpu_seconds(workers: list[Worker]) -> list[float]:
         except (OSError, AssertionError):
             used.append(0.0)
     own = os.times()
-    return [*used, own.user + own.system, _postgres_seconds(ticks)]
+    return [
+        *used,
+        own.user + own.system,
+        _server_seconds(ticks, "postgres"),
+        _server_seconds(ticks, "redis-server"),
+    ]
 
 
 async def settled(workers: list[Worker], window: float = 0.5) -> None:
@@ -210,16 +218,16 @@ async def settled(workers: list[Worker], window: float = 0.5) -> None:
         before = after
 
 
-def _postgres_seconds(ticks: int) -> float:
-    """CPU seconds of the running `postgres` processes (a backend that ended in between is not counted:
-    the workers keep theirs open in their pools)."""
+def _server_seconds(ticks: int, command: str) -> float:
+    """CPU seconds of the running processes named `command` (a PostgreSQL backend that ended in between is
+    not counted: the workers keep theirs open in their pools)."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             comm, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
         except (OSError, IndexError, ValueError):
             continue
-        if comm == "postgres":
+        if comm == command:
             fields = rest.split()
             total += int(fields[11]) + int(fields[12])
     return total / ticks
@@ -365,7 +373,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         # where the workers send those (replies to people who wrote pass it at this pace of theirs).
         state.inject_faults(FaultPlan(enforce_limits=True, global_per_second=1_000_000))
         emulator = await start_emulator(state, "127.0.0.1", 0)
-        workers = [Worker(database_url, emulator.base_url) for _ in range(2)]
+        workers = [Worker(database_url, emulator.base_url, args.redis) for _ in range(2)]
         await asyncio.gather(*(w.start() for w in workers))
         connector = aiohttp.TCPConnector(limit=0)
         results: dict[str, Any] = {"runs": []}
@@ -396,7 +404,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     print(
                         f"{run} worker(s): {rate:.1f} updates/s, {sum(cycles.values())} conversations, "
                         f"broken {b}, duplicates {d}, posts sent again {front.retries}; "
-                        f"cores used by [worker A, worker B, this process, PostgreSQL]: {used}"
+                        f"cores used by [worker A, worker B, this process, PostgreSQL, Redis]: {used}"
                     )
                     results["runs"].append(
                         {"workers": run, "updates_per_s": round(rate, 1), "broken": b, "cores": used}
@@ -410,7 +418,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             state.inject_faults(FaultPlan(enforce_limits=True))
             sent_before, first = state.stats().sent, state.bot_sent
             all_sent = state.when_sent(args.notifications)
-            fanout_workers = [Worker(database_url, emulator.base_url) for _ in range(2)]
+            fanout_workers = [Worker(database_url, emulator.base_url, args.redis) for _ in range(2)]
             await asyncio.gather(*(w.start() for w in fanout_workers))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(all_sent.wait(), 30 + args.notifications / 20)
@@ -451,6 +459,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         worker_errors=sum(w.errors for w in [*workers, *fanout_workers]),
         chats=args.chats,
         pace_s=args.pace,
+        shared_limits="redis" if args.redis else "postgresql",
         cpus=os.cpu_count(),
         load_average=round(os.getloadavg()[0], 2),
     )
@@ -464,4 +473,5 @@ if __name__ == "__main__":
     parser.add_argument("--pairs", type=int, default=2, help="(1 worker, 2 workers) runs, interleaved")
     parser.add_argument("--pace", type=float, default=1.05, help="seconds between one person's messages")
     parser.add_argument("--notifications", type=int, default=150, help="queued for the send-budget run")
+    parser.add_argument("--redis", help="a Redis URL: the workers keep the shared limits there")
     print(json.dumps(asyncio.run(main(parser.parse_args()))))

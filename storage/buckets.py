@@ -52,6 +52,9 @@ class SharedBuckets:
 
 # Refill by the time since the last take (Redis's clock), then take a token or give one back. A bucket
 # nobody used for the time it takes to refill is full again, so it may expire.
+REDIS_CONNECTIONS = 32  # per worker; a take holds one for a round trip of well under a millisecond
+REDIS_WAIT_S = 10.0
+
 _SCRIPT = """
 local capacity, rate, give = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == "1"
 local bucket = redis.call("HMGET", KEYS[1], "tokens", "at")
@@ -78,10 +81,15 @@ return tostring(wait)
 
 
 class RedisBuckets:
-    def __init__(self, url: str, *, prefix: str) -> None:
-        from redis.asyncio import Redis  # only with ZORGROUTE_REDIS_URL: `pip install zorgroute[redis]`
+    def __init__(self, url: str, *, prefix: str, connections: int = REDIS_CONNECTIONS) -> None:
+        # Only with ZORGROUTE_REDIS_URL: `pip install zorgroute[redis]`.
+        from redis.asyncio import BlockingConnectionPool, Redis
 
-        self.redis: Redis = Redis.from_url(url)
+        # A take waits for a free connection. redis-py's default pool raises "Too many connections" at
+        # its 100th concurrent command, and a worker that took over a killed one's chats had more updates
+        # than that in flight: each of those failed (bench/scaleout.py --redis).
+        pool = BlockingConnectionPool.from_url(url, max_connections=connections, timeout=REDIS_WAIT_S)
+        self.redis: Redis = Redis.from_pool(pool)
         self.prefix = prefix
         self._script: Any = self.redis.register_script(_SCRIPT)
 

@@ -8,11 +8,18 @@ from typing import Any
 from aiogram.types import Update
 from sqlalchemy import select
 
+from bot.app import Runtime
 from bot.settings import Settings
+from emulator.state import EmulatorState
 from flows.clock import FrozenClock
+from storage.buckets import RedisBuckets
 from storage.models.case import CaseRow
+from tests import feeding
+from tests.feeding import bot
 from tests.harness import BotHarness
 from tests.privacy_helpers import signal
+
+__all__ = ["bot"]  # the fixture
 
 TEACHER, IB = 1, 2
 SLOW_DOWN = (
@@ -165,3 +172,22 @@ async def test_a_forged_press_on_a_hidden_case_reads_as_a_made_up_one_and_writes
 async def _revision(h: BotHarness, ref: str) -> int:
     async with h.uow() as uow:
         return int(await uow.session.scalar(select(CaseRow.revision).where(CaseRow.ref == ref)) or 0)
+
+
+IB_DOWN = 7101
+
+
+async def test_a_shared_limit_that_fails_leaves_the_workers_own_limit(
+    bot: tuple[Runtime, EmulatorState], clock: FrozenClock
+) -> None:
+    """The shared store of the flood limit unreachable (a Redis that is down): the update is handled under
+    this worker's own limit, not lost."""
+    runtime, state = bot
+    await feeding.teachers(runtime, state, clock, [IB_DOWN])
+    down = RedisBuckets("redis://127.0.0.1:1/0", prefix="zorgroute-test:down:")
+    runtime.dp["shared_limits"] = down
+    try:
+        await feeding.feed(runtime, state.user_sends(IB_DOWN, "/help"))
+    finally:
+        await down.close()
+    assert "/signaal" in (state.last_bot_message(IB_DOWN).text or "")  # /help answered

@@ -190,7 +190,7 @@ async def test_a_redelivered_update_is_handled_once_also_after_a_crash(
     state = workers.state
     await teachers(a, state, clock, [704])
     update = state.user_sends(704, "/signaal")
-    async with UnitOfWork(a.sessionmaker) as crashed:  # worker A handled the update and died before its commit
+    async with UnitOfWork(a.sessionmaker) as crashed:  # worker A handled it and died before its commit
         assert await record_handled(crashed, update["update_id"], clock.now(), [])
         await crashed.session.rollback()
     before = len(state.bot_messages(704))
@@ -386,6 +386,19 @@ async def test_workers_share_buckets_in_redis(settings: Settings) -> None:
     finally:
         await a.close()
         await b.close()
+
+
+@POSTGRES_ONLY
+async def test_takes_beyond_the_redis_pool_wait_for_a_connection(settings: Settings) -> None:
+    """A worker that took over a killed one's chats had hundreds of updates in flight; redis-py's default
+    pool raised "Too many connections" at the 100th concurrent command, and each of those updates failed
+    (bench/scaleout.py --redis)."""
+    buckets = RedisBuckets(redis_url(), prefix=f"zorgroute-test:{secrets.token_hex(6)}:")
+    try:
+        waits = await asyncio.gather(*(buckets.take(f"user:{n}", 3, 1.0) for n in range(300)))
+        assert waits == [0.0] * 300
+    finally:
+        await buckets.close()
 
 
 @POSTGRES_ONLY

@@ -9,6 +9,7 @@ the own bucket already refused costs no query.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from bot.i18n import N_
 from bot.render.text import Translator
 from storage.buckets import Buckets
+
+log = logging.getLogger(__name__)
 
 SLOW_DOWN = N_("abuse.slow_down")
 TOO_LONG = N_("abuse.too_long")
@@ -68,7 +71,7 @@ class RateLimitMiddleware(BaseMiddleware):
             bucket.tokens -= 1
         shared: Buckets | None = data.get("shared_limits")
         if allowed and shared is not None:
-            allowed = await shared.take(f"user:{user.id}", self.burst, self.rate) <= 0
+            allowed = await self._take_shared(shared, user.id)
         if allowed:
             bucket.warned = False
             return await handler(event, data)
@@ -76,6 +79,16 @@ class RateLimitMiddleware(BaseMiddleware):
             bucket.warned = True
             await _answer(event, data, SLOW_DOWN)
         return None
+
+    async def _take_shared(self, shared: Buckets, user_id: int) -> bool:
+        """The user's token from the bucket all workers share. Should that store fail (Redis down, the
+        pool exhausted), this worker's own bucket decides alone: a limit against floods must not lose a
+        professional's action."""
+        try:
+            return await shared.take(f"user:{user_id}", self.burst, self.rate) <= 0
+        except Exception:
+            log.warning("the shared rate limit failed; this worker's own limit applies", exc_info=True)
+            return True
 
     def _take(self, user_id: int, now: float) -> _Bucket:
         bucket = self._buckets.get(user_id)
