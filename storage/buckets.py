@@ -50,11 +50,11 @@ class SharedBuckets:
         """The engine is the runtime's to dispose of."""
 
 
-# Refill by the time since the last take (Redis's clock), then take a token or give one back. A bucket
-# nobody used for the time it takes to refill is full again, so it may expire.
 REDIS_CONNECTIONS = 32  # per worker; a take holds one for a round trip of well under a millisecond
 REDIS_WAIT_S = 10.0
 
+# Refill by the time since the last take (Redis's clock), then take a token or give one back. A bucket
+# nobody used for the time it takes to refill is full again, so it may expire.
 _SCRIPT = """
 local capacity, rate, give = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == "1"
 local bucket = redis.call("HMGET", KEYS[1], "tokens", "at")

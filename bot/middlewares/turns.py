@@ -56,12 +56,13 @@ class ChatTurns(BaseMiddleware):
         uow: UnitOfWork = data["uow"]
         update_id = event.update_id if data.get(DEDUPE) and isinstance(event, Update) else None
         # The chat's turn and whether the update was handled before: one round trip.
-        if await take_chat_turn(uow.session, lane_key(data), update_id):
-            await send_kept_replies(uow, update_id)  # type: ignore[arg-type]
+        seen = await take_chat_turn(uow.session, lane_key(data), update_id)
+        if update_id is None:
+            return await handler(event, data)
+        if seen:
+            await send_kept_replies(uow, update_id)
             return None
         result = await handler(event, data)
-        if update_id is None:
-            return result
         kept = [r for r in map(_as_json, held_replies()) if r is not None]
         if not await record_handled(uow, update_id, data["clock"].now(), kept):
             # Another delivery of it committed while this one waited for the chat's turn (the check above
