@@ -190,6 +190,12 @@ def cpu_seconds(workers: list[Worker]) -> list[float]:
     dispatcher), by the database server's processes and by Redis's on this machine: what a run had of its
     cores."""
     ticks = os.sysconf("SC_CLK_TCK")
+    own = os.times()
+    servers = _server_seconds(ticks, ("postgres", "redis-server"))
+    return [*_worker_seconds(workers, ticks), own.user + own.system, *servers]
+
+
+def _worker_seconds(workers: list[Worker], ticks: int) -> list[float]:
     used = []
     for worker in workers:
         try:
@@ -198,39 +204,34 @@ def cpu_seconds(workers: list[Worker]) -> list[float]:
             used.append((int(fields[11]) + int(fields[12])) / ticks)  # utime + stime
         except (OSError, AssertionError):
             used.append(0.0)
-    own = os.times()
-    return [
-        *used,
-        own.user + own.system,
-        _server_seconds(ticks, "postgres"),
-        _server_seconds(ticks, "redis-server"),
-    ]
+    return used
 
 
 async def settled(workers: list[Worker], window: float = 0.5) -> None:
     """Wait until the workers are idle: under 5 % of a core each over `window` seconds."""
-    before = cpu_seconds(workers)[: len(workers)]
+    ticks = os.sysconf("SC_CLK_TCK")
+    before = _worker_seconds(workers, ticks)
     while True:
         await asyncio.sleep(window)
-        after = cpu_seconds(workers)[: len(workers)]
+        after = _worker_seconds(workers, ticks)
         if all(b - a < 0.05 * window for a, b in zip(before, after, strict=True)):
             return
         before = after
 
 
-def _server_seconds(ticks: int, command: str) -> float:
-    """CPU seconds of the running processes named `command` (a PostgreSQL backend that ended in between is
-    not counted: the workers keep theirs open in their pools)."""
-    total = 0
+def _server_seconds(ticks: int, commands: tuple[str, ...]) -> list[float]:
+    """CPU seconds of the running processes named each of `commands`, in one pass over /proc (a PostgreSQL
+    backend that ended in between is not counted: the workers keep theirs open in their pools)."""
+    totals = dict.fromkeys(commands, 0)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             comm, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
         except (OSError, IndexError, ValueError):
             continue
-        if comm == command:
+        if comm in totals:
             fields = rest.split()
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+            totals[comm] += int(fields[11]) + int(fields[12])
+    return [totals[command] / ticks for command in commands]
 
 
 def normalise(text: str) -> str:

@@ -81,14 +81,14 @@ return tostring(wait)
 
 
 class RedisBuckets:
-    def __init__(self, url: str, *, prefix: str, connections: int = REDIS_CONNECTIONS) -> None:
+    def __init__(self, url: str, *, prefix: str) -> None:
         # Only with ZORGROUTE_REDIS_URL: `pip install zorgroute[redis]`.
         from redis.asyncio import BlockingConnectionPool, Redis
 
         # A take waits for a free connection. redis-py's default pool raises "Too many connections" at
         # its 100th concurrent command, and a worker that took over a killed one's chats had more updates
         # than that in flight: each of those failed (bench/scaleout.py --redis).
-        pool = BlockingConnectionPool.from_url(url, max_connections=connections, timeout=REDIS_WAIT_S)
+        pool = BlockingConnectionPool.from_url(url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_WAIT_S)
         self.redis: Redis = Redis.from_pool(pool)
         self.prefix = prefix
         self._script: Any = self.redis.register_script(_SCRIPT)

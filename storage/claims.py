@@ -89,30 +89,27 @@ async def take_chat_turn(session: AsyncSession, chat_key: object, update_id: int
     That read sees the database as the statement began, possibly before a transaction it then waited for
     committed: True is certain, False is settled by the row's insert when the update ends
     (bot/middlewares/turns.py)."""
-    postgresql = is_postgresql(session)
-    if update_id is None and not (postgresql and chat_key is not None):
-        return False
-    # On the session's connection, past the ORM's execution (a third of this statement's cost); the
-    # statement still goes through the connection, which begins the transaction the lock lives in.
-    connection = await session.connection()
-    if not postgresql:
-        result = await connection.exec_driver_sql(_SEEN_SQLITE, (update_id,))
-    elif update_id is None:
-        await connection.exec_driver_sql(_TURN, (chat_lock_key(chat_key),))
-        return False
-    elif chat_key is None:
-        result = await connection.exec_driver_sql(_SEEN, (update_id,))
-    else:
+    if is_postgresql(session) and chat_key is not None:
+        # On the session's connection, past the ORM's execution (a third of this statement's cost); the
+        # statement still goes through the connection, which begins the transaction the lock lives in.
+        connection = await session.connection()
+        if update_id is None:
+            await connection.exec_driver_sql(_TURN, (chat_lock_key(chat_key),))
+            return False
         result = await connection.exec_driver_sql(_TURN_AND_SEEN, (chat_lock_key(chat_key), update_id))
-    return bool(result.scalar())
+        return bool(result.scalar())
+    if update_id is None:
+        return False
+    return bool(await session.scalar(_SEEN, {"update_id": update_id}))
 
 
 _TURN = "SELECT pg_advisory_xact_lock($1)"
-_SEEN = "SELECT EXISTS (SELECT 1 FROM processed_update WHERE update_id = $1)"
 _TURN_AND_SEEN = (
     "SELECT EXISTS (SELECT 1 FROM processed_update WHERE update_id = $2) FROM pg_advisory_xact_lock($1)"
 )
-_SEEN_SQLITE = "SELECT EXISTS (SELECT 1 FROM processed_update WHERE update_id = ?)"
+# Without a chat to lock, or on SQLite (one worker, no lock): the check alone, in either dialect.
+# A select, so the unit of work counts it as a read (storage/uow.py).
+_SEEN = select(text("EXISTS (SELECT 1 FROM processed_update WHERE update_id = :update_id)"))
 
 
 # Refill by the time since the last take, on the server's clock, and take one token if there is one, in

@@ -81,7 +81,7 @@ class WebApp:
     channels: Collection[str] = TELEGRAM_ONLY
     name_guard: NameGuard | None = None
     event_log: EventLog | None = None
-    queued: Callable[[], None] = lambda: None  # notifications were committed: wake the outbox
+    wake_outbox: Callable[[], None] = lambda: None  # once notifications were committed
 
     def __post_init__(self) -> None:
         self.tokens = SessionTokens(self.bot_token, timedelta(minutes=self.settings.webapp_session_minutes))
@@ -386,7 +386,7 @@ class WebApp:
             queued = uow.queued_notifications
             await uow.commit()
         if queued:
-            self.queued()
+            self.wake_outbox()
         body = "".join(pages.message_text(line) for line in said) + pages.to_case(t, ref)
         return self._html(pages.layout(ref, body, t=t, telegram_script=None, back=_back(ref)))
 
@@ -413,7 +413,7 @@ class WebApp:
         queued = uow.queued_notifications
         await uow.commit()
         if queued:
-            self.queued()  # the notifications were committed with the step: send them now
+            self.wake_outbox()  # the notifications were committed with the step: send them now
         raise web.HTTPSeeOther(pages.case_href(ref))
 
     def _conflict(self, t: Translator, text: str, ref: str, status: int = 409) -> web.StreamResponse:
@@ -524,7 +524,7 @@ def webapp_for(runtime: Runtime, *, telegram_script: str = TELEGRAM_SCRIPT) -> W
         channels=runtime.outbox.channels,
         name_guard=runtime.dp["name_guard"],
         event_log=runtime.event_log,
-        queued=runtime.outbox.kick,
+        wake_outbox=runtime.outbox.kick,
     )
 
 
