@@ -14,6 +14,7 @@ start-up heap frozen, as `zorgroute run` does (bot/heap.py).
 On SQLite (a fresh file), and on PostgreSQL in a scratch schema when ZORGROUTE_TEST_POSTGRES_URL is set.
 
     .venv/bin/python bench/throughput.py [--members 200] [--seconds 5] [--pairs 3] [--rate 100]
+        [--scenarios help read signal] [--databases sqlite postgresql]
 
 The last line is a JSON object.
 """
@@ -235,7 +236,8 @@ async def interleaved(
 async def measure(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     async with echo_bot() as echo, full_bot(database_url, args.members) as bot:
-        for name, script in SCENARIOS.items():
+        for name in args.scenarios:
+            script = SCENARIOS[name]
 
             async def run(state: TimedState, script: list[str] = script) -> float:
                 return await closed_loop(state, args.members, args.seconds, script)
@@ -267,10 +269,11 @@ async def postgres_schema(base: str) -> AsyncIterator[str]:
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     result: dict[str, Any] = {"members": args.members, "seconds": args.seconds, "pairs": args.pairs}
-    print("sqlite", flush=True)
-    result["sqlite"] = await measure(f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/throughput.db", args)
+    if "sqlite" in args.databases:
+        print("sqlite", flush=True)
+        result["sqlite"] = await measure(f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/throughput.db", args)
     base = os.environ.get("ZORGROUTE_TEST_POSTGRES_URL")
-    if base and not args.sqlite_only:
+    if base and "postgresql" in args.databases:
         print("postgresql", flush=True)
         async with postgres_schema(base) as url:
             result["postgresql"] = await measure(url, args)
@@ -285,5 +288,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--sqlite-only", action="store_true")
+    databases = ["sqlite", "postgresql"]
+    parser.add_argument("--databases", nargs="+", choices=databases, default=databases)
+    parser.add_argument("--scenarios", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
     print(json.dumps(asyncio.run(main(parser.parse_args()))))

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot.app import Runtime, prepare
 from bot.heap import freeze_startup_heap
-from bot.middlewares.turns import DEDUPE
+from bot.middlewares.turns import ANY_WORKER
 from bot.services.secret import announce_data_key
 from bot.services.whatsapp_inbox import mount_whatsapp_webhook
 from bot.settings import NO_TOKEN, Settings
@@ -120,7 +120,7 @@ def build_webhook_app(runtime: Runtime, *, handle_in_background: bool = True) ->
         raise StartupError("ZORGROUTE_WEBHOOK_SECRET must be set to run with --webhook")
     app = web.Application()
     runtime.dp["audit_channel"] = "webhook"  # the audit trail says which door an update came through
-    runtime.dp[DEDUPE] = True  # Telegram sends an unanswered update again (bot/middlewares/turns.py)
+    runtime.dp[ANY_WORKER] = True  # workers share the bot; Telegram retries (bot/middlewares/turns.py)
     CheckedRequestHandler(  # a body that is not an update gets 400
         dispatcher=runtime.dp,
         bot=runtime.bot,

@@ -9,6 +9,7 @@ from aiogram.types import Update
 from sqlalchemy import select
 
 from bot.app import Runtime
+from bot.middlewares.turns import ANY_WORKER
 from bot.settings import Settings
 from emulator.state import EmulatorState
 from flows.clock import FrozenClock
@@ -186,6 +187,7 @@ async def test_a_shared_limit_that_fails_leaves_the_workers_own_limit(
     await feeding.teachers(runtime, state, clock, [IB_DOWN])
     down = RedisBuckets("redis://127.0.0.1:1/0", prefix="zorgroute-test:down:")
     runtime.dp["shared_limits"] = down
+    runtime.dp[ANY_WORKER] = True  # the webhook door's: only there is the shared store asked
     try:
         await feeding.feed(runtime, state.user_sends(IB_DOWN, "/help"))
     finally:

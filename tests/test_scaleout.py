@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from bot.app import Runtime, prepare
 from bot.middlewares.turns import record_handled
@@ -215,6 +215,42 @@ async def test_one_users_flood_is_limited_for_the_whole_bot(settings: Settings, 
     answered = [t for t in texts if t.startswith("Hallo! Zorgroute is alleen voor professionals")]
     assert len(answered) == 3  # the burst, once for the bot: not three per worker
     assert len(texts) - len(answered) >= 1  # and a "slow down" (once per worker that refused)
+
+
+@POSTGRES_ONLY
+async def test_a_polled_update_takes_no_chat_lock_and_no_shared_token(
+    settings: Settings, clock: FrozenClock
+) -> None:
+    """Long polling has one receiver (Telegram answers a second getUpdates with 409): its own lanes and
+    buckets hold for the whole bot, so a polled update asks the database for neither; the webhook's does."""
+    state = EmulatorState(now=clock.now)
+    async with await start_emulator(state, "127.0.0.1", 0) as emulator:
+        runtime = await prepare(
+            settings.model_copy(update={"webhook_secret": SECRET}),
+            clock=clock,
+            token=EMULATOR_TOKEN,
+            api_base=emulator.base_url,
+        )
+        try:
+            await teachers(runtime, state, clock, [811, 812])
+            statements: list[str] = []
+            event.listen(
+                runtime.db_engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2])
+            )
+            await feed(runtime, state.user_sends(811, "/help"))  # as polling hands it over
+            polled, statements[:] = list(statements), []
+            async with TestClient(
+                TestServer(build_webhook_app(runtime, handle_in_background=False))
+            ) as client:
+                response = await client.post(PATH, json=state.user_sends(812, "/help"), headers=HEADERS)
+            through_webhook = list(statements)
+        finally:
+            await runtime.close()
+    assert response.status == 200
+    assert "/signaal" in (state.last_bot_message(811).text or "")  # answered all the same
+    assert not [s for s in polled if "pg_advisory_xact_lock" in s or "rate_bucket" in s], polled
+    assert [s for s in through_webhook if "pg_advisory_xact_lock" in s]
+    assert [s for s in through_webhook if "rate_bucket" in s]
 
 
 def worker_pids(parent: int) -> list[int]:

@@ -1,10 +1,12 @@
 """Abuse resistance before any handler: a per-user rate limit and a cap on what one update may carry.
 
 The rate limit keeps its buckets in memory on purpose: a restart resets a flood counter, never data, and
-a flood must not cost a database query per update (it runs before the unit of work opens). With several
-workers on PostgreSQL (dispatcher data `shared_limits`, storage/buckets.py) an update the worker's own
-bucket lets through also takes from the user's shared bucket, so the limit holds for the whole bot; what
-the own bucket already refused costs no query.
+a flood must not cost a database query per update (it runs before the unit of work opens). Behind the
+webhook door, where several workers may share the bot (bot/middlewares/turns.py, `ANY_WORKER`), an update
+the worker's own bucket lets through also takes from the user's shared bucket (dispatcher data
+`shared_limits`, storage/buckets.py: PostgreSQL or Redis), so the limit holds for the whole bot; what the
+own bucket already refused costs no query. A polling bot is the only receiver: its own buckets are the
+whole bot's.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 
 from bot.i18n import N_
+from bot.middlewares.turns import ANY_WORKER
 from bot.render.text import Translator
 from storage.buckets import Buckets
 
@@ -69,7 +72,7 @@ class RateLimitMiddleware(BaseMiddleware):
         allowed = bucket.tokens >= 1
         if allowed:
             bucket.tokens -= 1
-        shared: Buckets | None = data.get("shared_limits")
+        shared: Buckets | None = data.get("shared_limits") if data.get(ANY_WORKER) else None
         if allowed and shared is not None:
             allowed = await self._take_shared(shared, user.id)
         if allowed:

@@ -4,7 +4,7 @@ Several webhook workers share one database and any of them may receive any updat
 lanes (bot/middlewares/lanes.py) no longer see all of a chat's updates. At the start of the update's
 unit of work this takes the chat's turn in the database (a transaction-scoped advisory lock on
 PostgreSQL: storage/claims.py), held until the update commits or rolls back, so a chat's updates never
-overlap, whichever workers they reach.
+overlap, whichever workers they reach. Polled updates skip all of this (`ANY_WORKER` below).
 
 Arrival order: Telegram's Bot API server keeps a queue per chat and sends a chat's next webhook update
 only after the previous one was answered. The webhook answers once the update has committed
@@ -41,11 +41,17 @@ from bot.middlewares.replies import REPLY_METHODS, after_replies, drop_held_repl
 from storage.claims import forget_kept_replies_at_once, take_chat_turn
 from storage.uow import UnitOfWork
 
-DEDUPE = "dedupe_updates"  # dispatcher data: set by the webhook door, where Telegram retries
+# Dispatcher data, set by the webhook door: several workers may share the bot, any of them may receive any
+# update, and Telegram sends an update that got no answer again. Long polling has one receiver (Telegram
+# answers a second getUpdates with 409 Conflict, and refuses getUpdates while a webhook is set), whose
+# in-process lanes (bot/middlewares/lanes.py) and limits already hold for the whole bot: a polled update
+# takes no turn in the database, no shared token (bot/middlewares/abuse.py) and is never a retry.
+ANY_WORKER = "updates_reach_any_worker"
 
 
 class ChatTurns(BaseMiddleware):
-    """Register on `dp.update` right after the UnitOfWorkMiddleware (it needs the update's `uow`)."""
+    """Register on `dp.update` right after the UnitOfWorkMiddleware (it needs the update's `uow`). Works
+    only behind the webhook door (`ANY_WORKER`)."""
 
     async def __call__(
         self,
@@ -53,8 +59,10 @@ class ChatTurns(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        if not data.get(ANY_WORKER):
+            return await handler(event, data)
         uow: UnitOfWork = data["uow"]
-        update_id = event.update_id if data.get(DEDUPE) and isinstance(event, Update) else None
+        update_id = event.update_id if isinstance(event, Update) else None
         # The chat's turn and whether the update was handled before: one round trip.
         seen = await take_chat_turn(uow.session, lane_key(data), update_id)
         if update_id is None:
