@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from bot.heap import freeze_startup_heap
+from bot.heap import YOUNG_COLLECTION, freeze_startup_heap
 
 
 def test_what_start_up_built_is_frozen_and_its_garbage_collected_first() -> None:
@@ -23,3 +23,19 @@ def test_what_start_up_built_is_frozen_and_its_garbage_collected_first() -> None
     assert gone() is None  # collected before the freeze, not kept forever
     assert gc.get_freeze_count() > 0
     assert all(o is not kept for o in gc.get_objects())  # frozen: no full collection walks it again
+    assert gc.get_threshold()[0] == YOUNG_COLLECTION  # the young collected less often than CPython's 700
+
+
+def test_garbage_in_a_cycle_is_still_collected_after_start_up() -> None:
+    freeze_startup_heap()
+
+    class Part:
+        cycle: object = None
+
+    refs = []
+    for _ in range(YOUNG_COLLECTION):  # enough allocations for a young collection to come by itself
+        garbage = Part()
+        garbage.cycle = garbage
+        refs.append(weakref.ref(garbage))
+        del garbage
+    assert any(ref() is None for ref in refs)  # a young collection came, and freed cycles
