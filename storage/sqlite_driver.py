@@ -13,6 +13,15 @@ give it back at its commit or rollback, the span SQLite's own write lock has, so
 and starts the moment the previous one ends. SQLite serves one process (docs/deployment.md); another
 process, such as a CLI command, still meets the busy handler.
 
+Once a transaction holds SQLite's write lock (its first change ran), the rest of it runs on the event
+loop's thread: its statements and its commit cannot wait for anyone (in WAL mode readers never block a
+writer) and take microseconds, while each hop to the thread was a wait in the loop's queue behind every
+other update, with the lock held and every other writer waiting: under a /signaal load a transaction
+held it 10 ms, the bot's ceiling on SQLite. The commit appends to the WAL without a sync
+(synchronous=NORMAL); every thousand pages or so it also checkpoints, a few ms on the loop. The first
+change itself runs on the loop with the busy timeout off, and only when another process holds the lock
+does it go to the thread, to wait there. (SQLAlchemy opens the connection with check_same_thread off.)
+
 It plugs in as the aiosqlite dialect's DBAPI module (`create_async_engine(url, module=one_hop_dbapi())`,
 storage/db.py), a documented argument; it subclasses SQLAlchemy's own aiosqlite adapter classes and
 replaces only how a cursor reaches the thread. Server-side cursors (`yield_per`, streaming) keep
@@ -39,9 +48,10 @@ from sqlalchemy.util import EMPTY_DICT
 _Outcome = tuple[Any, int, int | None, list[Any] | None]
 
 
-def _run(connection: aiosqlite.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
-    """On the connection's thread: the whole life of a cursor, so the caller crosses threads once."""
-    cursor = connection._conn.cursor()
+def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
+    """The whole life of a cursor in one call: on the connection's thread, so the caller crosses threads
+    once, or on the loop's thread when the transaction holds the write lock."""
+    cursor = connection.cursor()
     try:
         if many:
             cursor.executemany(operation, parameters)
@@ -99,10 +109,19 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
     async def _run(self, operation: Any, parameters: Any, many: bool) -> Any:
-        if many or _writes(operation):
-            await cast(OneHopConnection, self._adapt_connection).take_write_turn()
-        async with self._adapt_connection._execute_mutex:
-            outcome = await self._connection._execute(_run, self._connection, operation, parameters, many)
+        connection = cast(OneHopConnection, self._adapt_connection)
+        outcome = None
+        if connection.locked:  # SQLite's write lock is this connection's: nothing to wait for
+            outcome = _run(connection.raw, operation, parameters, many)
+        elif many or _writes(operation):
+            await connection.take_write_turn()
+            if _locks(operation, many):
+                outcome = connection.lock_here(operation, parameters, many)
+        if outcome is None:
+            async with self._adapt_connection._execute_mutex:
+                outcome = await self._connection._execute(_run, connection.raw, operation, parameters, many)
+            if connection._writing and _locks(operation, many):
+                connection.locked = True
         self._description, self._rowcount, self._lastrowid, rows = outcome
         self._rows = collections.deque(rows) if rows is not None else collections.deque()
         return None
@@ -125,7 +144,13 @@ def _writes(operation: str) -> bool:
     return operation.lstrip()[:6].upper() not in ("SELECT", "PRAGMA")
 
 
+def _locks(operation: str, many: bool) -> bool:
+    """Whether a statement takes SQLite's write lock once it ran: data changed (a CTE or a BEGIN may not)."""
+    return many or operation.lstrip()[:7].upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))
+
+
 WRITE_WAIT_S = 30.0  # as the busy timeout (storage/db.py): then "database is locked", as SQLite would say
+_BUSY_TIMEOUT = f"PRAGMA busy_timeout={int(WRITE_WAIT_S * 1000)}"
 
 
 def _ending_write_turn(end: Callable[[Any], None]) -> Callable[[OneHopConnection], None]:
@@ -141,13 +166,35 @@ def _ending_write_turn(end: Callable[[Any], None]) -> Callable[[OneHopConnection
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("_writing",)
+    __slots__ = ("_writing", "locked")
     _cursor_cls = OneHopCursor
     dbapi: OneHopDBAPI
 
     def __init__(self, dbapi: OneHopDBAPI, connection: Any) -> None:
         super().__init__(dbapi, connection)
-        self._writing = False
+        self._writing = False  # the engine's write turn is this connection's
+        self.locked = False  # ... and so is SQLite's write lock: the rest of the transaction runs here
+
+    @property
+    def raw(self) -> sqlite3.Connection:
+        """The sqlite3 connection under aiosqlite's."""
+        return cast(sqlite3.Connection, self._connection._conn)
+
+    def lock_here(self, operation: str, parameters: Any, many: bool) -> _Outcome | None:
+        """The transaction's first change, on the loop's thread, without waiting: None when another
+        process holds SQLite's write lock (a CLI command), to be waited for on the connection's thread."""
+        raw = self.raw
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            outcome = _run(raw, operation, parameters, many)
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+            return None
+        finally:
+            raw.execute(_BUSY_TIMEOUT)
+        self.locked = True
+        return outcome
 
     async def take_write_turn(self) -> None:
         """Wait until no other connection of this engine is in a write transaction, then be the one."""
@@ -160,13 +207,26 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self._writing = True
 
     def _end_write_turn(self) -> None:
+        self.locked = False
         if self._writing:
             self._writing = False
             self.dbapi.writer.release()
 
+    def _commit(self) -> None:
+        if self.locked:
+            self.raw.commit()  # WAL: appended, not synced (synchronous=NORMAL, storage/db.py)
+        else:
+            AsyncAdapt_aiosqlite_connection.commit(self)
+
+    def _rollback(self) -> None:
+        if self.locked:
+            self.raw.rollback()
+        else:
+            AsyncAdapt_aiosqlite_connection.rollback(self)
+
     # Each way a transaction ends gives the write turn back, also when ending it failed.
-    commit = _ending_write_turn(AsyncAdapt_aiosqlite_connection.commit)
-    rollback = _ending_write_turn(AsyncAdapt_aiosqlite_connection.rollback)
+    commit = _ending_write_turn(_commit)
+    rollback = _ending_write_turn(_rollback)
     close = _ending_write_turn(AsyncAdapt_aiosqlite_connection.close)
     terminate = _ending_write_turn(AsyncAdapt_aiosqlite_connection.terminate)
 

@@ -4,6 +4,7 @@ the engine sees the same results, counts, ids and errors as through SQLAlchemy's
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,45 @@ async def test_a_statement_crosses_to_the_thread_once(engine: AsyncEngine, hops:
         hops.clear()
         assert (await connection.execute(text("SELECT 40 + 2"))).scalar() == 42
         assert hops == ["_run"]  # SQLAlchemy's adapter: cursor, execute, fetchall, close
+
+
+async def test_a_write_transaction_runs_on_the_loops_thread_once_it_holds_the_lock(
+    engine: AsyncEngine, hops: list[str]
+) -> None:
+    """Holding SQLite's one write lock, a transaction ran a thread hop per statement and one for the
+    commit, each a wait in the event loop's queue while every other writer waited for it (under a
+    /signaal load the lock was held 10 ms a transaction): it now runs them where it is."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # the pool's first checkout, out of the count
+        hops.clear()
         await connection.execute(text("INSERT INTO t (name, n) VALUES ('a', 1)"))
+        await connection.execute(text("UPDATE t SET n = n + 1 WHERE name = 'a'"))
+        assert (await connection.execute(text("SELECT n FROM t"))).scalar() == 2
         await connection.commit()
-        assert hops == ["_run", "_run", "commit"]
+        assert hops == []
+        assert (await connection.execute(text("SELECT n FROM t"))).scalar() == 2  # a read: on the thread
+        assert hops == ["_run"]
+
+
+async def test_a_first_write_behind_another_process_waits_on_the_thread_not_on_the_loop(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Another process (a CLI command) holds SQLite's write lock: the first write of a transaction waits
+    for it on the connection's thread, so the event loop keeps serving meanwhile."""
+    other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other process's write lock
+    async with engine.connect() as connection:
+        writing = asyncio.create_task(connection.execute(text("INSERT INTO t (name, n) VALUES ('b', 1)")))
+        loop_turns = 0
+        while loop_turns < 20:  # the loop turns while the write waits (it would stand still if it did not)
+            await asyncio.sleep(0.005)
+            loop_turns += 1
+        assert not writing.done()
+        other.execute("COMMIT")
+        await writing
+        await connection.commit()
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 1
+    other.close()
 
 
 async def test_results_counts_ids_and_errors_are_the_drivers(engine: AsyncEngine) -> None:
