@@ -63,7 +63,7 @@ class DigestService:
             queued = 0
             for member in await uow.members.with_roles(school_id, sorted(route.expand(route.vot))):
                 sections = self._sections(actor_at(member, school_id), cases, follow_ups, now)
-                row = await uow.outbox.add(
+                is_new = await uow.outbox.add(
                     key=f"d:{school_id}:{year}-W{week:02d}:{member.id}:telegram",
                     member_id=member.id,
                     channel="telegram",
@@ -71,7 +71,7 @@ class DigestService:
                     now=now,
                     payload={"school_id": school_id, "week": week, "sections": sections},
                 )
-                queued += row is not None
+                queued += is_new
             await uow.commit()
         return queued
 

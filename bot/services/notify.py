@@ -108,7 +108,7 @@ async def queue_to_member(
         told.append(when)
     added = 0
     for channel in channels:
-        row = await uow.outbox.add(
+        is_new = await uow.outbox.add(
             key=f"{key}:{channel}",
             member_id=member.id,
             channel=channel,
@@ -119,7 +119,7 @@ async def queue_to_member(
             due_at=when,
             payload=payload,
         )
-        added += row is not None
+        added += is_new
     return added
 
 
@@ -208,7 +208,7 @@ async def queue_dead_letter_alert(
     for admin in await uow.members.with_role_anywhere("admin"):
         if admin.telegram_user_id is None:
             continue
-        row = await uow.outbox.add(
+        is_new = await uow.outbox.add(
             key=f"dead:{row_id}:{admin.id}:telegram",
             member_id=admin.id,
             channel="telegram",
@@ -217,5 +217,5 @@ async def queue_dead_letter_alert(
             now=now,
             payload={"row_id": row_id, "channel": channel, "error": error_class},
         )
-        queued += row is not None
+        queued += is_new
     return queued

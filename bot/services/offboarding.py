@@ -56,7 +56,7 @@ async def remove_member(uow: UnitOfWork, member_id: int, now: datetime, audit: A
         for ib in await uow.members.with_roles(school_id, NOTIFIED_ROLES):
             if ib.id == member_id:
                 continue
-            row = await uow.outbox.add(
+            is_new = await uow.outbox.add(
                 key=f"offboard:{member_id}:{school_id}:{ib.id}:telegram",
                 member_id=ib.id,
                 channel="telegram",
@@ -69,7 +69,7 @@ async def remove_member(uow: UnitOfWork, member_id: int, now: datetime, audit: A
                     "school_id": school_id,
                 },
             )
-            notified += row is not None
+            notified += is_new
     await audit.admin("offboard", detail=f"member {member_id} removed; schools {schools}")
     return Offboarded(member_id, schools, dict(reassigned), notified)
 

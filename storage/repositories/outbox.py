@@ -50,16 +50,16 @@ class OutboxRepository:
         case_id: int | None = None,
         urgent: bool = False,
         due_at: datetime | None = None,
-    ) -> OutboxRow | None:
-        """Queue one message; a key that is already queued is ignored (the same event twice). While
-        deferring, the row is returned unflushed and may still be dropped by flush_deferred."""
+    ) -> bool:
+        """Queue one message; False when its key is already queued (the same event twice). While deferring,
+        flush_deferred writes it (or drops it, when the key was stored meanwhile)."""
         if self._deferred is not None and key in self._deferred:
-            return None
+            return False
         if (
             self._deferred is None
             and await self.session.scalar(select(OutboxRow.id).where(OutboxRow.key == key)) is not None
         ):
-            return None
+            return False
         values = dict(
             key=key,
             member_id=member_id,
@@ -74,13 +74,12 @@ class OutboxRepository:
             created_at=now,
         )
         if self._deferred is not None:
-            self._deferred[key] = values
-            return OutboxRow(**values)
-        row = OutboxRow(**values)
-        self.session.add(row)
+            self._deferred[key] = values  # no ORM object: a batch queues thousands
+            return True
+        self.session.add(OutboxRow(**values))
         await self.session.flush()
         self.queued += 1
-        return row
+        return True
 
     async def claim(
         self, *, worker: str, now: datetime, lease: timedelta, limit: int = 50

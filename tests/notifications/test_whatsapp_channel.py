@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import timedelta
 
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
 from bot.app import prepare
 from bot.channels.whatsapp import WhatsAppClient
@@ -18,6 +19,7 @@ from bot.outbox.whatsapp_sender import WhatsAppSender
 from bot.runner import build_webhook_app
 from bot.settings import EMULATOR_TOKEN, Settings
 from flows.clock import FrozenClock
+from storage.models.outbox import OutboxRow
 from storage.repositories.preferences import Preferences
 from storage.uow import UnitOfWork
 from tests.channels.whatsapp_setup import APP_SECRET, whatsapp_settings
@@ -71,9 +73,10 @@ async def test_webhook_records_statuses_and_the_service_window(
     async with UnitOfWork(runtime.sessionmaker) as uow:
         member = await uow.members.add(telegram_user_id=1, display_name="Ineke", language="nl", now=world_now)
         await uow.prefs.save(member.id, PREFS, world_now)
-        row = await uow.outbox.add(
+        assert await uow.outbox.add(
             key="k", member_id=member.id, channel="whatsapp", kind="notify", payload={}, now=world_now
         )
+        row = await uow.session.scalar(select(OutboxRow).where(OutboxRow.key == "k"))
         assert row is not None
         row.status, row.provider_id = "sent", "wamid.ABC"
         await uow.commit()
