@@ -201,7 +201,10 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         if self._writing:
             return
         try:
-            await asyncio.wait_for(self.dbapi.writer.acquire(), WRITE_WAIT_S)
+            # asyncio.timeout, not wait_for: wait_for runs the acquire as a task of its own, and this one
+            # goes on a loop turn after that task took the lock, holding it while everyone else runs.
+            async with asyncio.timeout(WRITE_WAIT_S):
+                await self.dbapi.writer.acquire()
         except TimeoutError:
             raise sqlite3.OperationalError("database is locked") from None
         self._writing = True
