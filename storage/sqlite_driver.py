@@ -113,15 +113,18 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         outcome = None
         if connection.locked:  # SQLite's write lock is this connection's: nothing to wait for
             outcome = _run(connection.raw, operation, parameters, many)
-        elif many or _writes(operation):
-            await connection.take_write_turn()
-            if _locks(operation, many):
-                outcome = connection.lock_here(operation, parameters, many)
-        if outcome is None:
-            async with self._adapt_connection._execute_mutex:
-                outcome = await self._connection._execute(_run, connection.raw, operation, parameters, many)
-            if connection._writing and _locks(operation, many):
-                connection.locked = True
+        else:
+            locks = _locks(operation, many)
+            if locks or _writes(operation):
+                await connection.take_write_turn()
+            if locks:
+                outcome = connection.without_waiting(operation, parameters, many)
+            if outcome is None:
+                async with self._adapt_connection._execute_mutex:
+                    outcome = await self._connection._execute(
+                        _run, connection.raw, operation, parameters, many
+                    )
+            connection.locked = locks
         self._description, self._rowcount, self._lastrowid, rows = outcome
         self._rows = collections.deque(rows) if rows is not None else collections.deque()
         return None
@@ -180,21 +183,19 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         """The sqlite3 connection under aiosqlite's."""
         return cast(sqlite3.Connection, self._connection._conn)
 
-    def lock_here(self, operation: str, parameters: Any, many: bool) -> _Outcome | None:
+    def without_waiting(self, operation: str, parameters: Any, many: bool) -> _Outcome | None:
         """The transaction's first change, on the loop's thread, without waiting: None when another
         process holds SQLite's write lock (a CLI command), to be waited for on the connection's thread."""
         raw = self.raw
         raw.execute("PRAGMA busy_timeout=0")
         try:
-            outcome = _run(raw, operation, parameters, many)
+            return _run(raw, operation, parameters, many)
         except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
                 raise
             return None
         finally:
             raw.execute(_BUSY_TIMEOUT)
-        self.locked = True
-        return outcome
 
     async def take_write_turn(self) -> None:
         """Wait until no other connection of this engine is in a write transaction, then be the one."""

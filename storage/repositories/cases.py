@@ -336,9 +336,7 @@ class CaseRepository:
         participants are known to be stored, so an update of a loaded case runs no statement of its own: its
         writes wait for the next flush, where the ORM sends many cases' rows together."""
         pupil = await self._ensure_pupil(case, now)
-        if (
-            pupil is not case.pupil
-        ):  # a new pupil, now with its id (a copy of the case costs: not for nothing)
+        if pupil is not case.pupil:  # a new pupil, with its id: only then is the case copied
             case = case.with_(pupil=pupil)
         row = None if case.id is None else await self.session.get(CaseRow, case.id)
         already: set[Participant] = set()
